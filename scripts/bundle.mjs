@@ -1,0 +1,32 @@
+// `npm run build`: bundle the CLI and the frontend entrypoint into single CommonJS files with esbuild.
+// Bundling matters for the frontend: every build starts a fresh Node process, and loading chevrotain's and
+// grpc-js's module graphs unbundled costs ~170 ms (../docs/design.md, js-stack notes). CJS because grpc-js
+// is CommonJS and an ESM bundle would need a require shim.
+import { build } from "esbuild";
+import { existsSync, mkdirSync } from "node:fs";
+
+const entries = [
+  { in: "frontend/cli/bin.ts", out: "dist/slipway.cjs", banner: "#!/usr/bin/env node" },
+  { in: "frontend/main.ts", out: "dist/frontend.cjs" },
+];
+
+mkdirSync("dist", { recursive: true });
+for (const e of entries) {
+  if (!existsSync(e.in)) {
+    console.error(`bundle: skipping ${e.in} (not written yet)`);
+    continue;
+  }
+  await build({
+    entryPoints: [e.in],
+    outfile: e.out,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    sourcemap: "linked",
+    legalComments: "none",
+    logLevel: "warning",
+    ...(e.banner ? { banner: { js: e.banner } } : {}),
+  });
+  console.error(`bundle: ${e.out}`);
+}
