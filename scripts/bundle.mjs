@@ -1,6 +1,6 @@
 // `npm run build`: bundle the CLI and the frontend entrypoint into single CommonJS files with esbuild.
 // Bundling matters for the frontend: every build starts a fresh Node process, and loading chevrotain's and
-// grpc-js's module graphs unbundled costs ~170 ms (../docs/design.md, js-stack notes). CJS because grpc-js
+X
 // is CommonJS and an ESM bundle would need a require shim.
 import { build } from "esbuild";
 import { existsSync, mkdirSync } from "node:fs";
