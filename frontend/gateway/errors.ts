@@ -1,0 +1,56 @@
+import type { Diagnostic } from "../../grammar/source/diagnostic.js";
+import type { SourceFile } from "../../grammar/source/file.js";
+import { google as anyPb } from "../../llb/proto/google/protobuf/any.js";
+import { google } from "../../llb/proto/google/rpc/status.js";
+import type { RpcStatus } from "./client.js";
+
+const ERRDEFS_SOURCE = "github.com/moby/buildkit/errdefs.Source+json";
+
+/**
+ * gRPC code for errors we report ourselves. BuildKit prefixes every other non-OK code's name to the
+ * message ("InvalidArgument: slipway.hcl:3: …"), which users do not need to see.
+ */
+const CODE_UNKNOWN = 2;
+
+/** At most this many source snippets: BuildKit prints each, and a wall of them helps nobody. */
+const MAX_SNIPPETS = 8;
+
+/**
+ * Turns diagnostics into the google.rpc.Status a frontend returns: the message lists every error as
+ * `FILE:LINE:COL: summary: detail`, and each error with a range carries an `errdefs.Source` detail (the
+ * declaration's text and the range), so `docker build` and `buildctl` print the HCL snippet under it —
+ * the same thing BuildKit does for Dockerfile errors (frontend/dockerfile/builder: wrapSource).
+ */
+export function diagnosticsToStatus(diagnostics: readonly Diagnostic[], files: ReadonlyMap<string, SourceFile>): RpcStatus {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const shown = errors.length > 0 ? errors : diagnostics;
+  const details: InstanceType<typeof anyPb.protobuf.Any>[] = [];
+  for (const d of shown) {
+    if (details.length >= MAX_SNIPPETS || !d.subject) continue;
+    const file = files.get(d.subject.file);
+    if (!file) continue;
+    details.push(sourceDetail(file, d.subject.start.line, d.subject.end.line, d.subject.start.column, d.subject.end.column));
+  }
+  return new google.rpc.Status({ code: CODE_UNKNOWN, message: shown.map(formatDiagnosticLine).join("\n"), details });
+}
+
+/** A plain error (an option, a missing file) with no source range. */
+export function messageToStatus(message: string): RpcStatus {
+  return new google.rpc.Status({ code: CODE_UNKNOWN, message });
+}
+
+export function formatDiagnosticLine(d: Diagnostic): string {
+  const where = d.subject ? `${d.subject.file}:${d.subject.start.line}:${d.subject.start.column}: ` : "";
+  const detail = d.detail ? `: ${d.detail}` : "";
+  const hint = d.hint ? ` (${d.hint})` : "";
+  return `${where}${d.summary}${detail}${hint}`;
+}
+
+function sourceDetail(file: SourceFile, startLine: number, endLine: number, startColumn: number, endColumn: number) {
+  // errdefs details are JSON-encoded Go structs (pb.SourceInfo + []*pb.Range), not protobuf.
+  const value = {
+    info: { filename: file.name, data: Buffer.from(file.text, "utf8").toString("base64"), language: "HCL" },
+    ranges: [{ start: { line: startLine, character: startColumn - 1 }, end: { line: Math.max(startLine, endLine), character: Math.max(0, endColumn - 1) } }],
+  };
+  return new anyPb.protobuf.Any({ type_url: ERRDEFS_SOURCE, value: new Uint8Array(Buffer.from(JSON.stringify(value))) });
+}

@@ -1,0 +1,164 @@
+/**
+ * The frontend's options, as BuildKit passes them: environment variables `BUILDKIT_FRONTEND_OPT_<n>` whose
+ * values are `key=value` (split at the first `=`; values may hold `=`, commas, JSON, newlines), plus the
+ * session id and the worker list. Presence matters: `no-cache=` (empty) means "no cache for everything".
+ */
+export interface BuildOptions {
+  /** Every raw option, for forwarding to nested frontends (dockerfile.v0 for steps). */
+  readonly raw: ReadonlyMap<string, string>;
+  /** `filename`: the declaration's path in the `dockerfile` local; undefined means "try the defaults". */
+  readonly filename: string | undefined;
+  readonly target: string | undefined;
+  /** `build-arg:NAME` options, in sorted name order. */
+  readonly buildArgs: ReadonlyMap<string, string>;
+  /** `label:NAME` options. */
+  readonly labels: ReadonlyMap<string, string>;
+  /** `platform` (comma-separated specifiers), normalised; empty means the worker's default. */
+  readonly platforms: readonly string[];
+  /** `no-cache` present (empty value or a list that names the target or `*`). */
+  readonly noCache: boolean;
+  readonly imageResolveMode: "default" | "pull" | "local";
+  /** `context:<name>` named contexts (raw values such as `docker-image://…`, `local:<name>`, `input:<name>`). */
+  readonly namedContexts: ReadonlyMap<string, string>;
+  /** `cache-imports`: passed to our solves as SolveRequest.CacheImports (BuildKit does not apply them itself). */
+  readonly cacheImports: readonly { type: string; attrs: Record<string, string> }[];
+  /** Local names: `context` and `dockerfile` unless `contextkey`/`dockerfilekey` override them. */
+  readonly contextLocal: string;
+  readonly dockerfileLocal: string;
+  /** `requestid` of a subrequest (`frontend.subrequests.describe`, `frontend.outline`, …), if any. */
+  readonly requestId: string | undefined;
+  /** The client asked for an SBOM (`attest:sbom`); slipway always attaches its own. */
+  readonly attestSbom: string | undefined;
+  readonly sessionId: string;
+  readonly workerPlatforms: readonly WorkerPlatform[];
+}
+
+export interface WorkerPlatform {
+  readonly os: string;
+  readonly architecture: string;
+  readonly variant?: string;
+}
+
+export class OptionError extends Error {
+  override readonly name = "OptionError" as const;
+}
+
+export function isOptionError(e: unknown): e is OptionError {
+  return e instanceof Error && e.name === "OptionError";
+}
+
+/** Reads the options from an environment (process.env in the frontend, a literal in tests). */
+export function readBuildOptions(env: Readonly<Record<string, string | undefined>>): BuildOptions {
+  const raw = new Map<string, string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith("BUILDKIT_FRONTEND_OPT_") || value === undefined) continue;
+    const eq = value.indexOf("=");
+    if (eq < 0) raw.set(value, "");
+    else raw.set(value.slice(0, eq), value.slice(eq + 1));
+  }
+  const sorted = new Map([...raw].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return parseOptions(sorted, env.BUILDKIT_SESSION_ID ?? "", env.BUILDKIT_WORKERS);
+}
+
+function prefixed(raw: ReadonlyMap<string, string>, prefix: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of raw) if (k.startsWith(prefix)) out.set(k.slice(prefix.length), v);
+  return out;
+}
+
+function parseOptions(raw: ReadonlyMap<string, string>, sessionId: string, workersJson: string | undefined): BuildOptions {
+  const target = raw.get("target") || undefined;
+  const noCacheValue = raw.get("no-cache");
+  const noCache =
+    noCacheValue !== undefined &&
+    (noCacheValue === "" || noCacheValue.split(",").some((s) => s.trim() === "*" || s.trim() === (target ?? "")));
+  const resolveMode = raw.get("image-resolve-mode") ?? "default";
+  if (resolveMode !== "default" && resolveMode !== "pull" && resolveMode !== "local") {
+    throw new OptionError(`image-resolve-mode must be default, pull or local, not ${JSON.stringify(resolveMode)}`);
+  }
+  return {
+    raw,
+    filename: raw.get("filename") || undefined,
+    target,
+    buildArgs: prefixed(raw, "build-arg:"),
+    labels: prefixed(raw, "label:"),
+    platforms: (raw.get("platform") ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter((p) => p !== "")
+      .map(normalizePlatform),
+    noCache,
+    imageResolveMode: resolveMode,
+    namedContexts: prefixed(raw, "context:"),
+    cacheImports: parseCacheImports(raw.get("cache-imports")),
+    contextLocal: raw.get("contextkey") || "context",
+    dockerfileLocal: raw.get("dockerfilekey") || "dockerfile",
+    requestId: raw.get("requestid") || undefined,
+    attestSbom: raw.get("attest:sbom"),
+    sessionId,
+    workerPlatforms: parseWorkers(workersJson),
+  };
+}
+
+function parseCacheImports(json: string | undefined): { type: string; attrs: Record<string, string> }[] {
+  if (!json) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new OptionError(`cache-imports is not valid JSON: ${json.slice(0, 200)}`);
+  }
+  if (!Array.isArray(parsed)) throw new OptionError("cache-imports must be a JSON array");
+  return parsed.map((e: { Type?: unknown; Attrs?: unknown }) => ({
+    type: String(e.Type ?? ""),
+    attrs: Object.fromEntries(Object.entries((e.Attrs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+  }));
+}
+
+function parseWorkers(json: string | undefined): WorkerPlatform[] {
+  if (!json) return [];
+  try {
+    const workers = JSON.parse(json) as { Platforms?: { os: string; architecture: string; variant?: string }[] }[];
+    return (workers[0]?.Platforms ?? []).map((p) => ({ os: p.os, architecture: p.architecture, ...(p.variant ? { variant: p.variant } : {}) }));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * containerd's platform normalisation, as BuildKit applies it: `x86_64` → `amd64`, `aarch64` → `arm64`
+ * (variant v8 dropped), `armhf` → `arm/v7`, `armel` → `arm/v6`, `i386` → `386`; an OS-less `amd64` gets
+ * `linux`. Returns `os/arch[/variant]`.
+ */
+export function normalizePlatform(spec: string): string {
+  const parts = spec.toLowerCase().split("/");
+  let [os, arch, variant] = parts.length === 1 ? ["linux", parts[0]!, undefined] : [parts[0]!, parts[1] ?? "", parts[2]];
+  if (!arch) throw new OptionError(`platform ${JSON.stringify(spec)} has no architecture (use os/arch[/variant], e.g. linux/amd64)`);
+  switch (arch) {
+    case "x86_64":
+    case "x86-64":
+      arch = "amd64";
+      variant = undefined;
+      break;
+    case "aarch64":
+      arch = "arm64";
+      break;
+    case "armhf":
+      arch = "arm";
+      variant = "v7";
+      break;
+    case "armel":
+      arch = "arm";
+      variant = "v6";
+      break;
+    case "i386":
+    case "i686":
+      arch = "386";
+      break;
+  }
+  if (arch === "amd64" && variant === "v1") variant = undefined;
+  if (arch === "arm64" && (variant === "8" || variant === "v8" || variant === "v8.0")) variant = undefined;
+  if (arch === "arm" && (variant === undefined || variant === "" || variant === "7")) variant = "v7";
+  if (variant && /^\d/.test(variant)) variant = `v${variant}`;
+  return variant ? `${os}/${arch}/${variant}` : `${os}/${arch}`;
+}

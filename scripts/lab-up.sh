@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Brings up everything slipway's builds and end-to-end tests need on a fresh Debian 12 machine (as root):
+# Docker Engine with its embedded BuildKit and buildx (from Debian's own packages), a registry on
+# 127.0.0.1:5000 that also serves as the docker.io mirror, and the two base images the examples and the
+# frontend image start from (debian:bookworm, node:20-bookworm-slim), made locally because no public
+# registry may be reachable. Idempotent: a second run only starts what is not running (a few seconds).
+#
+#   SLIPWAY_LAB_DIR   where logs, registry data and scratch space live   (default /var/lib/slipway-lab)
+#   SLIPWAY_SUITE     Debian suite to take docker.io/docker-cli/docker-buildx from (default sid, then trixie)
+#   SLIPWAY_MIRROR    Debian archive URL (default: the first one in this machine's apt configuration)
+set -euo pipefail
+
+LAB_DIR=${SLIPWAY_LAB_DIR:-/var/lib/slipway-lab}
+SUITE=${SLIPWAY_SUITE:-sid}
+REGISTRY=127.0.0.1:5000
+say() { echo "lab-up: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts dockerd)"
+mkdir -p "$LAB_DIR"
+
+# The archive this machine's apt already uses; never a host name written here.
+apt_mirror() {
+  local uri
+  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- -security | head -n1 || true)
+  if [ -z "$uri" ]; then
+    uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | grep -v -- -security \
+      | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit }}' || true)
+  fi
+  [ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources.list{,.d}; set SLIPWAY_MIRROR"
+  echo "${uri%/}"
+}
+MIRROR=${SLIPWAY_MIRROR:-$(apt_mirror)}
+
+# 1. Host packages from bookworm itself.
+need=()
+for p in containerd runc iptables debootstrap docker-registry curl ca-certificates; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# 2. Docker Engine 28 and buildx: bookworm's docker.io is too old for a BuildKit that maps errors to
+#    source lines, so take them from a newer suite (their binaries only need glibc ≥ 2.34). A private
+#    apt state directory keeps the machine's own apt configuration untouched.
+engine_installed() { [ -x /usr/sbin/dockerd ] && dpkg -s docker-cli >/dev/null 2>&1 && dpkg -s docker-buildx >/dev/null 2>&1; }
+install_engine_from() {
+  local suite=$1 dir="$LAB_DIR/apt-$1"
+  mkdir -p "$dir/lists/partial" "$dir/debs"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $suite main" >"$dir/sources.list"
+  local opts=(-o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/nonexistent -o "Dir::State::Lists=$dir/lists")
+  apt-get "${opts[@]}" update -qq || return 1
+  local pkgs=(docker.io docker-cli docker-buildx)
+  apt-cache "${opts[@]}" show docker.io | grep -q '^Depends:.*tini-static' && pkgs+=(tini-static)
+  (cd "$dir/debs" && rm -f ./*.deb && apt-get "${opts[@]}" download "${pkgs[@]}" >/dev/null 2>&1) || return 1
+  # tini and tini-static both ship /usr/bin/tini
+  if printf '%s\n' "${pkgs[@]}" | grep -qx tini-static && dpkg -s tini >/dev/null 2>&1; then dpkg -r tini >/dev/null; fi
+  DEBIAN_FRONTEND=noninteractive dpkg -i "$dir"/debs/*.deb >/dev/null
+}
+if ! engine_installed; then
+  say "installing Docker Engine and buildx from Debian $SUITE"
+  install_engine_from "$SUITE" || { say "Debian $SUITE failed; trying trixie"; install_engine_from trixie; }
+fi
+
+# 3. dockerd with the containerd image store (keeps attestations and OCI indexes) and our registry as
+#    the docker.io mirror.
+mkdir -p /etc/docker
+want='{"features": {"containerd-snapshotter": true}, "registry-mirrors": ["http://'"$REGISTRY"'"]}'
+if [ ! -f /etc/docker/daemon.json ] || [ "$(cat /etc/docker/daemon.json)" != "$want" ]; then
+  echo "$want" >/etc/docker/daemon.json
+fi
+if ! mountpoint -q /sys/fs/cgroup 2>/dev/null && [ ! -d /sys/fs/cgroup/memory ]; then
+  mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null || true
+fi
+if ! pgrep -x dockerd >/dev/null; then
+  say "starting dockerd (log: $LAB_DIR/dockerd.log)"
+  nohup /usr/sbin/dockerd >"$LAB_DIR/dockerd.log" 2>&1 &
+fi
+for _ in $(seq 1 60); do docker version >/dev/null 2>&1 && break; sleep 1; done
+docker version >/dev/null 2>&1 || { tail -n 20 "$LAB_DIR/dockerd.log" >&2; die "dockerd did not come up"; }
+
+# 4. The registry, on loopback only.
+if ! curl -fs "http://$REGISTRY/v2/" >/dev/null 2>&1; then
+  mkdir -p "$LAB_DIR/registry"
+  cat >"$LAB_DIR/registry.yml" <<YML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $LAB_DIR/registry
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY
+YML
+  say "starting the registry on $REGISTRY"
+  nohup docker-registry serve "$LAB_DIR/registry.yml" >"$LAB_DIR/registry.log" 2>&1 &
+  for _ in $(seq 1 30); do curl -fs "http://$REGISTRY/v2/" >/dev/null 2>&1 && break; sleep 1; done
+  curl -fs "http://$REGISTRY/v2/" >/dev/null || die "the registry did not come up (log: $LAB_DIR/registry.log)"
+fi
+
+# 5. Base images under their docker.io names, served by the mirror.
+has_tag() { curl -fs "http://$REGISTRY/v2/library/$1/tags/list" 2>/dev/null | grep -q "\"$2\""; }
+if ! has_tag debian bookworm; then
+  say "making debian:bookworm with debootstrap (about a minute)"
+  rm -rf "$LAB_DIR/rootfs"
+  debootstrap --variant=minbase bookworm "$LAB_DIR/rootfs" "$MIRROR" >"$LAB_DIR/debootstrap.log" 2>&1 \
+    || { tail -n 20 "$LAB_DIR/debootstrap.log" >&2; die "debootstrap failed"; }
+  rm -rf "$LAB_DIR"/rootfs/var/cache/apt/archives/*.deb "$LAB_DIR"/rootfs/var/lib/apt/lists/*
+  tar -C "$LAB_DIR/rootfs" -c . | docker import -c 'CMD ["bash"]' - "$REGISTRY/library/debian:bookworm" >/dev/null
+  docker push -q "$REGISTRY/library/debian:bookworm" >/dev/null
+  rm -rf "$LAB_DIR/rootfs"
+fi
+if ! has_tag node 20-bookworm-slim; then
+  command -v node >/dev/null || die "node is needed to make node:20-bookworm-slim (install Node.js 20 first)"
+  say "making node:20-bookworm-slim from debian:bookworm and this machine's node $(node --version)"
+  ctx=$(mktemp -d)
+  cp "$(command -v node)" "$ctx/node"
+  cp -a "$(dirname "$(readlink -f "$(command -v npm)")")/.." "$ctx/npm"
+  # the CAs this machine trusts: builds that run npm inside need them, as a site's base image would carry
+  cp /etc/ssl/certs/ca-certificates.crt "$ctx/ca-certificates.crt"
+  cat >"$ctx/Dockerfile" <<'DOCKERFILE'
+FROM debian:bookworm
+COPY node /usr/local/bin/node
+COPY npm /usr/local/lib/node_modules/npm
+COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
+ && node --version && npm --version
+CMD ["node"]
+DOCKERFILE
+  docker buildx build -q -t "$REGISTRY/library/node:20-bookworm-slim" --output type=image,push=true "$ctx" >/dev/null
+  rm -rf "$ctx"
+fi
+
+say "ready: $(docker version --format 'Docker Engine {{.Server.Version}}'), $(docker buildx version | cut -d' ' -f1-2), registry $REGISTRY"
