@@ -1,0 +1,27 @@
+import { forEachParagraph } from "./deb822.js";
+import { packageFields, packageFromParagraph, type BinaryPackage } from "./packages.js";
+
+/** Where dpkg keeps its database in every Debian-based image. */
+export const dpkgStatusPath = "/var/lib/dpkg/status";
+
+/**
+ * dpkg states in which a package's files are on disk and it counts as installed for dependencies (the
+ * third word of `Status:`). `config-files` and `not-installed` entries are leftovers, not packages.
+ */
+const installedStates = new Set(["installed", "triggers-pending", "triggers-awaited", "half-configured", "unpacked"]);
+
+/** The installed packages listed in a dpkg status file, in file order. */
+export function parseStatus(text: string): BinaryPackage[] {
+  const out: BinaryPackage[] = [];
+  forEachParagraph(
+    text,
+    (p) => {
+      const state = (p["status"] ?? "").split(/\s+/)[2];
+      if (!state || !installedStates.has(state)) return;
+      const pkg = packageFromParagraph(p);
+      if (pkg) out.push(pkg);
+    },
+    packageFields,
+  );
+  return out;
+}
