@@ -29,9 +29,29 @@ export interface BinaryPackage {
 
 export type MultiArch = "no" | "same" | "foreign" | "allowed";
 
-export type RelationField = "pre-depends" | "depends" | "recommends" | "conflicts" | "breaks" | "provides";
+export type RelationField =
+  | "pre-depends"
+  | "depends"
+  | "recommends"
+  | "suggests"
+  | "conflicts"
+  | "breaks"
+  | "replaces"
+  | "enhances"
+  | "provides";
 
-export const relationFields: readonly RelationField[] = ["pre-depends", "depends", "recommends", "conflicts", "breaks", "provides"];
+/** In the order apt's cache generator reads them (it matters for apt's last-resort provider tie-break). */
+export const relationFields: readonly RelationField[] = [
+  "pre-depends",
+  "depends",
+  "conflicts",
+  "breaks",
+  "recommends",
+  "suggests",
+  "replaces",
+  "enhances",
+  "provides",
+];
 
 const priorityRanks: Record<string, number> = { required: 1, important: 2, standard: 3, optional: 4, extra: 5 };
 
