@@ -1,0 +1,221 @@
+import type { Expr } from "../syntax/ast.js";
+import { errorAt, type Diagnostic } from "../source/diagnostic.js";
+import { didYouMean } from "../source/suggest.js";
+import {
+  boolValue,
+  formatNumber,
+  fromJson,
+  kindName,
+  numberValue,
+  objectValue,
+  parseNumber,
+  stringValue,
+  tupleValue,
+  type Value,
+} from "./value.js";
+
+/**
+ * Type constraints, as `variable` blocks declare them (`type = list(string)`) and as function parameters
+ * and decoders require them. Values are converted to a type with cty's rules: numbers and bools become
+ * strings, numeric strings become numbers, "true"/"false" become bools, and collections convert element by
+ * element.
+ */
+export type Type =
+  | { readonly kind: "string" | "number" | "bool" | "any" }
+  | { readonly kind: "list" | "map"; readonly element: Type };
+
+export const STRING: Type = Object.freeze({ kind: "string" });
+export const NUMBER: Type = Object.freeze({ kind: "number" });
+export const BOOL: Type = Object.freeze({ kind: "bool" });
+export const ANY: Type = Object.freeze({ kind: "any" });
+export function listOf(element: Type): Type {
+  return { kind: "list", element };
+}
+export function mapOf(element: Type): Type {
+  return { kind: "map", element };
+}
+
+/** The type as the language writes it: `string`, `list(map(string))`. */
+export function typeString(t: Type): string {
+  return "element" in t ? `${t.kind}(${typeString(t.element)})` : t.kind;
+}
+
+export type Conversion = { readonly ok: true; readonly value: Value } | { readonly ok: false; readonly message: string };
+
+/**
+ * Converts `v` to type `t`. Null and unknown convert to anything (callers decide whether null is allowed);
+ * a failure says what was required and what was given, and for collections which element failed.
+ */
+export function convert(v: Value, t: Type): Conversion {
+  if (v.kind === "unknown" || v.kind === "null" || t.kind === "any") return { ok: true, value: v };
+  switch (t.kind) {
+    case "string":
+      if (v.kind === "string") return { ok: true, value: v };
+      if (v.kind === "number") return { ok: true, value: stringValue(formatNumber(v.value)) };
+      if (v.kind === "bool") return { ok: true, value: stringValue(v.value ? "true" : "false") };
+      return fail("a string", v);
+    case "number":
+      if (v.kind === "number") return { ok: true, value: v };
+      if (v.kind === "string") {
+        const n = parseNumber(v.value);
+        if (n !== undefined) return { ok: true, value: numberValue(n) };
+      }
+      return fail("a number", v);
+    case "bool":
+      if (v.kind === "bool") return { ok: true, value: v };
+      if (v.kind === "string" && (v.value === "true" || v.value === "false")) return { ok: true, value: boolValue(v.value === "true") };
+      return fail("a bool", v);
+    case "list": {
+      if (v.kind !== "tuple") return fail(`a ${typeString(t)}`, v);
+      const element = (t as { element: Type }).element;
+      if (element.kind === "any") return { ok: true, value: v };
+      const items: Value[] = [];
+      for (let i = 0; i < v.items.length; i++) {
+        const c = convert(v.items[i]!, element);
+        if (!c.ok) return { ok: false, message: `element ${i}: ${c.message}` };
+        items.push(c.value);
+      }
+      return { ok: true, value: tupleValue(items) };
+    }
+    case "map": {
+      if (v.kind !== "object") return fail(`a ${typeString(t)}`, v);
+      const element = (t as { element: Type }).element;
+      if (element.kind === "any") return { ok: true, value: v };
+      const entries = new Map<string, Value>();
+      for (const [k, item] of v.entries) {
+        const c = convert(item, element);
+        if (!c.ok) return { ok: false, message: `element "${k}": ${c.message}` };
+        entries.set(k, c.value);
+      }
+      return { ok: true, value: objectValue(entries) };
+    }
+  }
+}
+
+function fail(required: string, given: Value): Conversion {
+  return { ok: false, message: `${required} is required, but the value is ${describe(given)}` };
+}
+
+/** A short description of a value for messages: `the string "abc"`, `a list`, `null`. */
+export function describe(v: Value): string {
+  switch (v.kind) {
+    case "string":
+      return `the string ${JSON.stringify(v.value.length > 40 ? `${v.value.slice(0, 40)}…` : v.value)}`;
+    case "number":
+      return `the number ${formatNumber(v.value)}`;
+    case "bool":
+      return `the bool ${v.value}`;
+    case "null":
+      return "null";
+    default:
+      return `a ${kindName(v)}`;
+  }
+}
+
+const PRIMITIVE_NAMES = ["string", "number", "bool", "any"] as const;
+const COLLECTION_NAMES = ["list", "map"] as const;
+
+/** Reads a type constraint expression (`string`, `list(number)`, `map(list(string))`). */
+export function parseTypeExpr(expr: Expr, diagnostics: Diagnostic[]): Type | undefined {
+  const e = expr.kind === "parens" ? expr.expr : expr;
+  if (e.kind === "variable") {
+    if ((PRIMITIVE_NAMES as readonly string[]).includes(e.name)) return { kind: e.name as (typeof PRIMITIVE_NAMES)[number] };
+    if ((COLLECTION_NAMES as readonly string[]).includes(e.name)) {
+      diagnostics.push(
+        errorAt(e.range, "Invalid type", `The type "${e.name}" needs an element type.`, { hint: `Write ${e.name}(string), for example.` }),
+      );
+      return undefined;
+    }
+    diagnostics.push(unknownType(e.name, e.range));
+    return undefined;
+  }
+  if (e.kind === "call") {
+    if (!(COLLECTION_NAMES as readonly string[]).includes(e.name)) {
+      diagnostics.push(unknownType(e.name, e.nameRange));
+      return undefined;
+    }
+    if (e.args.length !== 1 || e.expandFinal) {
+      diagnostics.push(errorAt(e.range, "Invalid type", `The type "${e.name}" takes exactly one element type, as in ${e.name}(string).`));
+      return undefined;
+    }
+    const element = parseTypeExpr(e.args[0]!, diagnostics);
+    return element && { kind: e.name as "list" | "map", element };
+  }
+  if (e.kind === "template" && e.parts.length === 1 && e.parts[0]!.kind === "text") {
+    const name = e.parts[0]!.value;
+    diagnostics.push(
+      errorAt(e.range, "Invalid type", `A type is written as a keyword, not a string.`, { hint: `Write type = ${name} without quotes.` }),
+    );
+    return undefined;
+  }
+  diagnostics.push(
+    errorAt(e.range, "Invalid type", "A type must be string, number, bool, any, list(TYPE) or map(TYPE)."),
+  );
+  return undefined;
+}
+
+function unknownType(name: string, range: Expr["range"]): Diagnostic {
+  return errorAt(range, "Invalid type", `There is no type named "${name}". Types are string, number, bool, any, list(TYPE) and map(TYPE).`, {
+    hint: didYouMean(name, [...PRIMITIVE_NAMES, ...COLLECTION_NAMES]),
+  });
+}
+
+const GO_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+const GO_FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
+
+/**
+ * Converts a build argument (always a string) to a variable's declared type. Bools accept what Go's
+ * `strconv.ParseBool` accepts (bake's rule); lists accept JSON (`["a","b"]`) or comma-separated values
+ * (`a,b`); maps accept a JSON object or `key=value` pairs separated by commas.
+ */
+export function parseArgument(text: string, t: Type): Conversion {
+  switch (t.kind) {
+    case "string":
+    case "any":
+      return { ok: true, value: stringValue(text) };
+    case "number": {
+      const n = parseNumber(text.trim());
+      return n === undefined ? { ok: false, message: `${JSON.stringify(text)} is not a number` } : { ok: true, value: numberValue(n) };
+    }
+    case "bool":
+      if (GO_TRUE.has(text.trim())) return { ok: true, value: boolValue(true) };
+      if (GO_FALSE.has(text.trim())) return { ok: true, value: boolValue(false) };
+      return { ok: false, message: `${JSON.stringify(text)} is not a bool (use true or false)` };
+    case "list":
+    case "map": {
+      const trimmed = text.trim();
+      if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
+        let data: unknown;
+        try {
+          data = JSON.parse(trimmed);
+        } catch (e) {
+          return { ok: false, message: `it looks like JSON but does not parse: ${(e as Error).message}` };
+        }
+        return convert(fromJson(data), t);
+      }
+      const element = (t as { element: Type }).element;
+      if (element.kind === "list" || element.kind === "map") {
+        return { ok: false, message: `a value of type ${typeString(t)} must be given as JSON` };
+      }
+      const parts = trimmed === "" ? [] : text.split(",");
+      if (t.kind === "list") {
+        const items: Value[] = [];
+        for (const [i, part] of parts.entries()) {
+          const c = parseArgument(part, element);
+          if (!c.ok) return { ok: false, message: `element ${i}: ${c.message}` };
+          items.push(c.value);
+        }
+        return { ok: true, value: tupleValue(items) };
+      }
+      const entries = new Map<string, Value>();
+      for (const part of parts) {
+        const eq = part.indexOf("=");
+        if (eq <= 0) return { ok: false, message: `${JSON.stringify(part)} is not a key=value pair` };
+        const c = parseArgument(part.slice(eq + 1), element);
+        if (!c.ok) return { ok: false, message: `element "${part.slice(0, eq)}": ${c.message}` };
+        entries.set(part.slice(0, eq), c.value);
+      }
+      return { ok: true, value: objectValue(entries) };
+    }
+  }
+}

@@ -1,0 +1,316 @@
+import type { Expr } from "../syntax/ast.js";
+import type { VariableValue } from "../model/declaration.js";
+import { errorAt, type Diagnostic } from "../source/diagnostic.js";
+import type { Range } from "../source/pos.js";
+import { suggest } from "../source/suggest.js";
+import { evaluateExpr } from "./evaluate.js";
+import type { FileReader, FunctionTable } from "./functions/index.js";
+import { references } from "./references.js";
+import { Scope, type NameResolver } from "./scope.js";
+import { ANY, BOOL, NUMBER, STRING, convert, describe, listOf, mapOf, parseArgument, parseTypeExpr, typeString, type Type } from "./types.js";
+import { UNKNOWN, formatNumber, stringValue, toJson, type Value } from "./value.js";
+
+/** A `variable "name" { default, type, description, validation { … } }` block, as the decoder found it. */
+export interface VariableDecl {
+  readonly name: string;
+  /** The label. */
+  readonly nameRange: Range;
+  readonly defRange: Range;
+  readonly range: Range;
+  readonly default?: Expr;
+  readonly type?: Expr;
+  readonly validations: readonly ValidationDecl[];
+}
+
+export interface ValidationDecl {
+  readonly condition: Expr;
+  readonly errorMessage: Expr;
+  readonly range: Range;
+}
+
+/** One `name = expr` of a `locals` block. */
+export interface LocalDecl {
+  readonly name: string;
+  readonly nameRange: Range;
+  readonly expr: Expr;
+}
+
+export interface InputsOptions {
+  /** Build arguments / `--var` values by name. */
+  readonly vars: ReadonlyMap<string, string>;
+  readonly readFile?: FileReader;
+  readonly functions?: FunctionTable;
+}
+
+type State =
+  | { readonly phase: "resolving" }
+  | { readonly phase: "done"; readonly value: Value; readonly origin?: VariableValue["origin"]; readonly noValue?: boolean };
+
+/**
+ * Variables and locals: the names a declaration's expressions refer to, resolved lazily at the reference
+ * so that an unused variable without a value is not an error and a used one is an error exactly where it
+ * is used. Before evaluating a definition, its references are resolved first (HCL's `Variables()`
+ * ordering); a name met again while it is being resolved is a cycle, reported at that reference with the
+ * cycle's path.
+ *
+ * Bare names resolve to a `variable` block's value (a build argument converted to its type, or its
+ * default) or, as estaleiro did, to a build argument of that name without any block (an implicit
+ * variable). `local.NAME` resolves to a local.
+ */
+export class Inputs implements NameResolver {
+  /** Problems in the definitions themselves (defaults, locals, validations, cycles), each reported once. */
+  readonly diagnostics: Diagnostic[] = [];
+  readonly scope: Scope;
+  private readonly variables = new Map<string, VariableDecl>();
+  private readonly locals = new Map<string, LocalDecl>();
+  private readonly states = new Map<string, State>();
+  private readonly stack: { readonly key: string; readonly display: string }[] = [];
+  private readonly poisoned = new Set<string>();
+  private readonly uses = new Map<string, VariableValue>();
+  private validating: string | undefined;
+
+  constructor(
+    variables: readonly VariableDecl[],
+    locals: readonly LocalDecl[],
+    private readonly options: InputsOptions,
+  ) {
+    for (const v of variables) if (!this.variables.has(v.name)) this.variables.set(v.name, v);
+    for (const l of locals) if (!this.locals.has(l.name)) this.locals.set(l.name, l);
+    this.scope = Scope.root({
+      resolver: this,
+      ...(options.readFile ? { readFile: options.readFile } : {}),
+      ...(options.functions ? { functions: options.functions } : {}),
+    });
+  }
+
+  variable(name: string, range: Range, diagnostics: Diagnostic[]): Value {
+    const decl = this.variables.get(name);
+    if (decl) {
+      const state = this.resolveVariable(decl, range, diagnostics);
+      if (state.noValue) {
+        diagnostics.push(this.noValue(name, range, decl));
+        return UNKNOWN;
+      }
+      if (this.validating !== name) this.recordUse(name, state.value, state.origin!, decl.range);
+      return state.value;
+    }
+    const raw = this.options.vars.get(name);
+    if (raw !== undefined) {
+      const value = stringValue(raw);
+      this.recordUse(name, value, "build-arg", range);
+      return value;
+    }
+    diagnostics.push(this.noValue(name, range, undefined));
+    return UNKNOWN;
+  }
+
+  local(name: string, range: Range, diagnostics: Diagnostic[]): Value | undefined {
+    const decl = this.locals.get(name);
+    return decl ? this.resolveLocal(decl, range, diagnostics) : undefined;
+  }
+
+  variableNames(): Iterable<string> {
+    return [...this.variables.keys(), ...this.options.vars.keys()];
+  }
+
+  localNames(): Iterable<string> {
+    return this.locals.keys();
+  }
+
+  /**
+   * Resolves every declared variable that has a value (running its validations) and every local, so that
+   * mistakes in definitions nothing uses are still reported.
+   */
+  resolveAll(): void {
+    for (const decl of this.variables.values()) {
+      if (this.options.vars.has(decl.name) || decl.default) this.resolveVariable(decl, decl.nameRange, this.diagnostics);
+    }
+    for (const decl of this.locals.values()) this.resolveLocal(decl, decl.nameRange, this.diagnostics);
+  }
+
+  /** The variables the declaration used, with their values and origins, in source order. */
+  used(): VariableValue[] {
+    return [...this.uses.values()].sort((a, b) => a.range.start.offset - b.range.start.offset);
+  }
+
+  private recordUse(name: string, value: Value, origin: VariableValue["origin"], range: Range): void {
+    if (this.uses.has(name) || value.kind === "unknown") return;
+    const text =
+      value.kind === "string"
+        ? value.value
+        : value.kind === "number"
+          ? formatNumber(value.value)
+          : value.kind === "bool"
+            ? String(value.value)
+            : JSON.stringify(toJson(value));
+    this.uses.set(name, { name, value: text, origin, range });
+  }
+
+  private noValue(name: string, range: Range, decl: VariableDecl | undefined): Diagnostic {
+    const howTo = `give it a value with --var ${name}=… (slipway) or --build-arg ${name}=… (docker build)`;
+    if (decl) {
+      return errorAt(
+        range,
+        `No value for variable "${name}"`,
+        `The variable "${name}" (declared at line ${decl.nameRange.start.line}) has no default, and no build argument gives it one.`,
+        { hint: `${howTo[0]!.toUpperCase()}${howTo.slice(1)}, or add a default to its variable block.` },
+      );
+    }
+    const close = suggest(name, [...this.variables.keys(), ...this.options.vars.keys()]);
+    return errorAt(
+      range,
+      `No value for variable "${name}"`,
+      `"${name}" is not declared by a variable block, and no build argument gives it a value.`,
+      { hint: close ? `Did you mean "${close}"? Otherwise ${howTo}.` : `${howTo[0]!.toUpperCase()}${howTo.slice(1)}, or declare it with a variable block and a default.` },
+    );
+  }
+
+  private enter(key: string, display: string, range: Range, diagnostics: Diagnostic[]): State | undefined {
+    const state = this.states.get(key);
+    if (state?.phase === "done") return state;
+    if (state?.phase === "resolving") {
+      const start = this.stack.findIndex((s) => s.key === key);
+      const cycle = this.stack.slice(start);
+      if (!this.poisoned.has(key)) {
+        const path = [...cycle.map((s) => s.display), display].join(" → ");
+        diagnostics.push(
+          errorAt(range, "Cycle in variables and locals", `${display} depends on itself: ${path}.`, {
+            hint: "Break the cycle: one of these definitions must not refer, directly or through others, to the next.",
+          }),
+        );
+      }
+      for (const s of cycle) this.poisoned.add(s.key);
+      return { phase: "done", value: UNKNOWN };
+    }
+    this.states.set(key, { phase: "resolving" });
+    this.stack.push({ key, display });
+    return undefined;
+  }
+
+  private leave(key: string, state: State & { phase: "done" }): State & { phase: "done" } {
+    this.stack.pop();
+    this.states.set(key, state);
+    return state;
+  }
+
+  /** Resolves the declared names `expr` refers to before it is evaluated (dependency order). */
+  private resolveReferences(expr: Expr): void {
+    for (const r of references(expr)) {
+      if (r.kind === "local") {
+        const decl = this.locals.get(r.name);
+        if (decl) this.resolveLocal(decl, r.range, this.diagnostics);
+      } else {
+        const decl = this.variables.get(r.name);
+        if (decl) this.resolveVariable(decl, r.range, this.diagnostics);
+      }
+    }
+  }
+
+  private resolveLocal(decl: LocalDecl, range: Range, diagnostics: Diagnostic[]): Value {
+    const key = `local ${decl.name}`;
+    const existing = this.enter(key, `local.${decl.name}`, range, diagnostics);
+    if (existing) return existing.phase === "done" ? existing.value : UNKNOWN;
+    this.resolveReferences(decl.expr);
+    const value = this.poisoned.has(key) ? UNKNOWN : evaluateExpr(decl.expr, this.scope, this.diagnostics);
+    return this.leave(key, { phase: "done", value: this.poisoned.has(key) ? UNKNOWN : value }).value;
+  }
+
+  private resolveVariable(decl: VariableDecl, range: Range, diagnostics: Diagnostic[]): State & { phase: "done" } {
+    const key = `var ${decl.name}`;
+    const existing = this.enter(key, decl.name, range, diagnostics);
+    if (existing) return existing as State & { phase: "done" };
+    const declared = decl.type ? parseTypeExpr(decl.type, this.diagnostics) : undefined;
+    const raw = this.options.vars.get(decl.name);
+    let state: State & { phase: "done" };
+    if (raw !== undefined) {
+      const type = declared ?? (decl.type ? ANY : this.impliedType(decl));
+      const c = parseArgument(raw, type);
+      if (!c.ok) {
+        this.diagnostics.push(
+          errorAt(
+            decl.nameRange,
+            "Invalid value for variable",
+            `The build argument "${decl.name}" is ${JSON.stringify(raw)}, which is not a valid ${typeString(type)}: ${c.message}.`,
+            { hint: `Give a ${typeString(type)} value with --var ${decl.name}=… or --build-arg ${decl.name}=….` },
+          ),
+        );
+      }
+      state = { phase: "done", value: c.ok ? c.value : UNKNOWN, origin: "build-arg" };
+    } else if (decl.default) {
+      this.resolveReferences(decl.default);
+      let value = evaluateExpr(decl.default, this.scope, this.diagnostics);
+      if (declared) {
+        const c = convert(value, declared);
+        if (!c.ok) {
+          this.diagnostics.push(
+            errorAt(decl.default.range, "Invalid default value for variable", `The default of "${decl.name}" must be a ${typeString(declared)}: ${c.message}.`),
+          );
+        }
+        value = c.ok ? c.value : UNKNOWN;
+      }
+      state = { phase: "done", value, origin: "default" };
+    } else {
+      state = { phase: "done", value: UNKNOWN, noValue: true };
+    }
+    if (this.poisoned.has(key)) state = { ...state, value: UNKNOWN };
+    this.leave(key, state);
+    if (!state.noValue && state.value.kind !== "unknown") this.validate(decl, state);
+    return state;
+  }
+
+  /** Without a `type`, a build argument takes the kind of the default, as bake does. */
+  private impliedType(decl: VariableDecl): Type {
+    if (!decl.default) return STRING;
+    const v = evaluateExpr(decl.default, this.scope, []);
+    switch (v.kind) {
+      case "number":
+        return NUMBER;
+      case "bool":
+        return BOOL;
+      case "tuple":
+        return listOf(ANY);
+      case "object":
+        return mapOf(ANY);
+      default:
+        return STRING;
+    }
+  }
+
+  private validate(decl: VariableDecl, state: State & { phase: "done" }): void {
+    const previous = this.validating;
+    this.validating = decl.name;
+    try {
+      for (const v of decl.validations) {
+        const condition = evaluateExpr(v.condition, this.scope, this.diagnostics);
+        if (condition.kind === "unknown") continue;
+        const ok = convert(condition, BOOL);
+        if (!ok.ok || ok.value.kind !== "bool") {
+          this.diagnostics.push(
+            errorAt(v.condition.range, "Invalid validation condition", `A validation condition must be a bool, but this one is ${describe(condition)}.`),
+          );
+          continue;
+        }
+        if (ok.value.value) continue;
+        const message = evaluateExpr(v.errorMessage, this.scope, this.diagnostics);
+        const text = convert(message, STRING);
+        if (!text.ok || text.value.kind !== "string") {
+          if (message.kind !== "unknown") {
+            this.diagnostics.push(errorAt(v.errorMessage.range, "Invalid error message", `A validation's error_message must be a string, but this one is ${describe(message)}.`));
+          }
+          continue;
+        }
+        const fromArg = state.origin === "build-arg";
+        this.diagnostics.push(
+          errorAt(
+            fromArg || !decl.default ? decl.nameRange : decl.default.range,
+            `Invalid value for variable "${decl.name}"`,
+            `${text.value.value} (The value is ${describe(state.value)}, from ${fromArg ? `the build argument "${decl.name}"` : "the default"}.)`,
+            { context: v.range, hint: "The variable's validation block (its condition) decides which values are accepted." },
+          ),
+        );
+      }
+    } finally {
+      this.validating = previous;
+    }
+  }
+}
