@@ -1,0 +1,41 @@
+/**
+ * Facts handed to `buildBom` that cannot describe a real image (a digest that is not hex, two files at one
+ * path). Inside a build that is a slipway bug; when reading a document back it means the document is
+ * damaged, and the reader wraps it into a `BomReadError` naming the document.
+ */
+export class BomInputError extends Error {
+  override readonly name = "BomInputError" as const;
+  /** Every problem found, each `path.to.field: what is wrong`. */
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(
+      problems.length === 1
+        ? `invalid bill of materials: ${problems[0]}`
+        : `invalid bill of materials (${problems.length} problems):\n  ${problems.join("\n  ")}`,
+    );
+    this.problems = problems;
+  }
+}
+
+export function isBomInputError(e: unknown): e is BomInputError {
+  return e instanceof Error && e.name === "BomInputError";
+}
+
+/**
+ * A BOM could not be read from where the user pointed: the message names the source (path, image
+ * reference, URL or digest) and says what to do.
+ */
+export class BomReadError extends Error {
+  override readonly name = "BomReadError" as const;
+  readonly source: string;
+
+  constructor(source: string, message: string, options?: { cause?: unknown }) {
+    super(`${source}: ${message}`, options);
+    this.source = source;
+  }
+}
+
+export function isBomReadError(e: unknown): e is BomReadError {
+  return e instanceof Error && e.name === "BomReadError";
+}

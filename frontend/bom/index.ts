@@ -1,0 +1,27 @@
+/**
+ * The bill of materials: one model (`Bom`, built from plain facts by `buildBom`), writers for every
+ * document, the attestations that carry them, and the tooling that reads BOMs back and diffs them.
+ */
+export * from "./model.js";
+export type * from "./inputs.js";
+export { buildBom, parseDpkgSource } from "./build.js";
+export { BomInputError, BomReadError, isBomInputError, isBomReadError } from "./errors.js";
+export { bomContentId, bomCreated, writeBomJson } from "./canonical.js";
+export { writeEstaleiroYaml } from "./write-estaleiro.js";
+export { readEstaleiroYaml, isPlainEstaleiroYaml } from "./read-estaleiro.js";
+export { writeSpdx } from "./write-spdx.js";
+export { writeCycloneDx } from "./write-cyclonedx.js";
+export { purl, debPurl, ociPurl, type PurlParts } from "./purl.js";
+export { imagePackages, sourcePackagesOf, type ImagePackage, type SourcePackage } from "./packages.js";
+export {
+  BOM_FILES,
+  ESTALEIRO_LABEL,
+  PREDICATE_TYPES,
+  bomAttestations,
+  estaleiroLabelValue,
+  withEstaleiroLabel,
+  writeBomDocuments,
+  type BomAttestation,
+  type BomDocument,
+  type BomFormat,
+} from "./attest.js";
