@@ -25,3 +25,16 @@ export {
   type BomDocument,
   type BomFormat,
 } from "./attest.js";
+export {
+  diffBoms,
+  isEmptyDiff,
+  type BomDiff,
+  type Changes,
+  type FileChange,
+  type FileState,
+  type PackageChange,
+  type PackageState,
+  type SourceChange,
+  type SourceState,
+} from "./diff.js";
+export { renderBomDiff } from "./render-diff.js";
