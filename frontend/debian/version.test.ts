@@ -25,6 +25,10 @@ describe("compareVersions", () => {
     ["2.36-9+deb12u4", "2.36-9+deb12u10"],
     ["1.2.3~bpo12+1", "1.2.3"],
     ["0.9", "1.0~beta"],
+    // git's Depends: git-man (<< 1:2.39.5-.): a digit ends the non-digit run, so "0…" sorts before ".".
+    ["1:2.39.5-0+deb12u3", "1:2.39.5-."],
+    ["1.0", "1.0."],
+    ["1.0a", "1.0.1"],
   ];
   it.each(ascending)("%s < %s", (a, b) => {
     expect(compareVersions(a, b)).toBeLessThan(0);

@@ -40,7 +40,8 @@ export function parseVersion(text: string): DebianVersion | undefined {
 }
 
 function order(c: number): number {
-  // digits never reach here; `~` sorts first, then the end of a part, then letters, then the rest.
+  // `~` sorts first, then the end of a part (and a digit, which starts the next run), then letters, then the rest.
+  if (isDigit(c)) return 0;
   if (c === 126 /* ~ */) return -1;
   if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return c;
   return c + 256;

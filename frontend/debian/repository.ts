@@ -1,0 +1,115 @@
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { chooseIndexFile, verifyInRelease, type IndexFileChoice, type ReleaseFile } from "./inrelease.js";
+import { isFetchError, type Fetcher } from "./io.js";
+import type { TrustedKey } from "./keyring.js";
+import { parsePackagesIndex, type BinaryPackage } from "./packages.js";
+import { parseSourcesIndex, type SourcePackage } from "./sources.js";
+
+/** One repository to read: a URI and suite with its components, and the keys allowed to sign it. */
+export interface RepositoryTarget {
+  readonly uri: string;
+  readonly suite: string;
+  readonly components: readonly string[];
+  /** Binary architectures to read (the target's; `all` is added). */
+  readonly architectures: readonly string[];
+  readonly binaries: boolean;
+  /** `if-listed`: read Sources when the Release lists them (a base image's `deb` lines rarely say `deb-src`). */
+  readonly sources: "required" | "if-listed" | "no";
+  /** Keys that may sign this repository's InRelease. */
+  readonly trusted: readonly TrustedKey[];
+}
+
+/** An index file read from a repository, for the BOM's provenance. */
+export interface FetchedFile {
+  readonly url: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export interface LoadedRepository {
+  readonly target: RepositoryTarget;
+  readonly inRelease: FetchedFile;
+  readonly release: ReleaseFile;
+  readonly signer: TrustedKey;
+  readonly packages: BinaryPackage[];
+  readonly sources: Map<string, SourcePackage> | undefined;
+  readonly files: readonly FetchedFile[];
+}
+
+export type LoadResult = { readonly ok: true; readonly repository: LoadedRepository } | { readonly ok: false; readonly problem: string };
+
+/** `http://host/debian` + `dists/bookworm/InRelease`. */
+export function distsUrl(uri: string, suite: string, path: string): string {
+  return `${uri.replace(/\/+$/, "")}/dists/${suite}/${path}`;
+}
+
+/**
+ * Reads one repository: its InRelease (verified against `target.trusted`), then each Packages and
+ * Sources index by the SHA256 the InRelease lists. `origin` tags every package with the repository's
+ * position, so the resolver can tell repositories apart.
+ */
+export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher, origin: number): Promise<LoadResult> {
+  if (target.suite.endsWith("/")) {
+    return { ok: false, problem: `flat repositories ("${target.suite}") are not supported; use a dists/ layout with a suite and components` };
+  }
+  const inReleaseUrl = distsUrl(target.uri, target.suite, "InRelease");
+  let inReleaseBytes: Uint8Array;
+  try {
+    inReleaseBytes = await fetcher.fetch(inReleaseUrl);
+  } catch (e) {
+    return { ok: false, problem: `cannot fetch ${inReleaseUrl}: ${isFetchError(e) ? e.reason : String(e)}` };
+  }
+  const verified = await verifyInRelease(new TextDecoder().decode(inReleaseBytes), target.trusted);
+  if (!verified.ok) return { ok: false, problem: `the signature of ${inReleaseUrl} does not verify: ${verified.reason}` };
+  const release = verified.release;
+  if (release.suite !== undefined && release.codename !== undefined && target.suite !== release.suite && target.suite !== release.codename) {
+    return { ok: false, problem: `${inReleaseUrl} is for suite "${release.suite}" (codename "${release.codename}"), not "${target.suite}"` };
+  }
+  const inRelease = { url: inReleaseUrl, sha256: createHash("sha256").update(inReleaseBytes).digest("hex"), size: inReleaseBytes.length };
+  const files: FetchedFile[] = [inRelease];
+  const packages: BinaryPackage[] = [];
+  let sources: Map<string, SourcePackage> | undefined;
+  const archs = new Set([...target.architectures, "all"]);
+  const wanted: { path: string; kind: "packages" | "sources" }[] = [];
+  for (const component of target.components) {
+    if (target.binaries) {
+      for (const arch of target.architectures) wanted.push({ path: `${component}/binary-${arch}/Packages`, kind: "packages" });
+      const allPath = `${component}/binary-all/Packages`;
+      const listsAll = [...release.sha256.keys()].some((k) => k.startsWith(`${allPath}`));
+      if (listsAll && !release.archAllInArchIndexes) wanted.push({ path: allPath, kind: "packages" });
+    }
+    if (target.sources === "required") wanted.push({ path: `${component}/source/Sources`, kind: "sources" });
+    if (target.sources === "if-listed" && [...release.sha256.keys()].some((k) => k.startsWith(`${component}/source/Sources`))) {
+      wanted.push({ path: `${component}/source/Sources`, kind: "sources" });
+    }
+  }
+  const loaded = await Promise.all(
+    wanted.map(async (w) => {
+      const choice = chooseIndexFile(release, w.path);
+      if (!choice.ok) return { w, problem: `${distsUrl(target.uri, target.suite, w.path)}: ${choice.reason}` };
+      try {
+        return { w, file: choice.file, text: await fetchIndex(fetcher, target, choice.file) };
+      } catch (e) {
+        return { w, problem: isFetchError(e) ? `${e.url}: ${e.reason}` : String(e) };
+      }
+    }),
+  );
+  for (const l of loaded) {
+    if ("problem" in l) return { ok: false, problem: l.problem! };
+    files.push({ url: indexUrl(target, l.file), sha256: l.file.sha256, size: l.file.size });
+    if (l.w.kind === "packages") packages.push(...parsePackagesIndex(l.text, { architectures: archs, origin }));
+    else for (const [k, v] of parseSourcesIndex(l.text, target.uri)) if (!(sources ??= new Map()).has(k)) sources.set(k, v);
+  }
+  return { ok: true, repository: { target, inRelease, release, signer: verified.signer, packages, sources, files } };
+}
+
+function indexUrl(target: RepositoryTarget, file: IndexFileChoice): string {
+  return distsUrl(target.uri, target.suite, file.byHashPath ?? file.path);
+}
+
+async function fetchIndex(fetcher: Fetcher, target: RepositoryTarget, file: IndexFileChoice): Promise<string> {
+  const bytes = await fetcher.fetch(indexUrl(target, file), { sha256: file.sha256, size: file.size });
+  const plain = file.compression === "gz" ? gunzipSync(bytes) : bytes;
+  return new TextDecoder().decode(plain);
+}
