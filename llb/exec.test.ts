@@ -163,3 +163,11 @@ describe("run", () => {
     expect(() => marshal(base.run({ args: ["x"] }).root())).toThrow(/no platform/);
   });
 });
+
+describe("run argument checks", () => {
+  it("rejects out-of-range ids and modes of secret and ssh mounts", () => {
+    expect(() => base.run({ args: ["x"], mounts: [{ kind: "secret", dest: "/s", id: "s", mode: 0o10000 }] })).toThrow(/invalid secret mount mode/);
+    expect(() => base.run({ args: ["x"], mounts: [{ kind: "ssh", uid: -1 }] })).toThrow(/invalid ssh mount uid/);
+    expect(() => base.run({ args: ["x"], mounts: [{ kind: "ssh" }, { kind: "tmpfs", dest: "/run/buildkit/ssh_agent.0" }] })).toThrow(/two mounts/);
+  });
+});

@@ -12,7 +12,7 @@ import { EnvList } from "./env-list.js";
 import { check, LlbArgumentError } from "./errors.js";
 import { compareUtf8 } from "./canonical.js";
 import { isAbsolutePath } from "./path.js";
-import { platformToPb } from "./platform.js";
+import { platformToPb, type Platform } from "./platform.js";
 import { pb } from "./proto/github.com/moby/buildkit/solver/pb/ops.js";
 import type { NetworkMode, State } from "./state.js";
 import { addInput, resolvePlatform, type BuildContext, type BuiltVertex, type Output, type Vertex } from "./vertex.js";
@@ -128,37 +128,45 @@ const sharingModes = {
 
 const networkModes = { sandbox: pb.NetMode.UNSET, host: pb.NetMode.HOST, none: pb.NetMode.NONE } as const;
 
+/** Everything an exec op is made of, fixed when `run` is called. */
+interface ExecPlan {
+  readonly meta: ExecMeta;
+  readonly env: EnvList;
+  /** Root, bind, cache and tmpfs mounts, sorted by dest, outputs numbered. */
+  readonly mounts: readonly PlannedMount[];
+  readonly secrets: readonly SecretMount[];
+  readonly sshMounts: readonly (SshMount & { readonly dest: string })[];
+  readonly secretEnv: readonly SecretEnv[];
+  readonly network: pb.NetMode;
+  readonly security: pb.SecurityMode;
+  /** The state's platform; the op's own constraint wins, marshal's default comes last. */
+  readonly platform: Platform | undefined;
+}
+
 class ExecVertex implements Vertex {
   readonly inputs: readonly Output[];
 
   constructor(
     readonly constraints: Constraints,
-    private readonly meta: ExecMeta,
-    private readonly env: EnvList,
-    private readonly mounts: readonly PlannedMount[],
-    private readonly secrets: readonly SecretMount[],
-    private readonly sshMounts: readonly (SshMount & { readonly dest: string })[],
-    private readonly secretEnv: readonly SecretEnv[],
-    private readonly network: pb.NetMode,
-    private readonly security: pb.SecurityMode,
-    private readonly statePlatform: State["meta"]["platform"],
+    private readonly plan: ExecPlan,
   ) {
     const seen = new Set<Output>();
-    this.inputs = mounts.flatMap((m) => (m.source && !seen.has(m.source) && seen.add(m.source) ? [m.source] : []));
+    this.inputs = plan.mounts.flatMap((m) => (m.source && !seen.has(m.source) && seen.add(m.source) ? [m.source] : []));
   }
 
-  outputIndexOf(dest: string): PlannedMount | undefined {
-    return this.mounts.find((m) => m.dest === dest);
+  mountAt(dest: string): PlannedMount | undefined {
+    return this.plan.mounts.find((m) => m.dest === dest);
   }
 
   build(context: BuildContext): BuiltVertex {
-    const platform = resolvePlatform(context, this.constraints.platform, this.statePlatform);
-    let env = this.env;
+    const plan = this.plan;
+    const platform = resolvePlatform(context, this.constraints.platform, plan.platform);
+    let env = plan.env;
     if (context.caps && !context.caps.has("exec.meta.setsdefaultpath") && platform.os !== "windows") {
       env = env.setDefault("PATH", defaultLinuxPath);
     }
     const inputs: pb.Input[] = [];
-    const mounts = this.mounts.map((m) => {
+    const mounts = plan.mounts.map((m) => {
       const mount = new pb.Mount({
         input: m.source ? addInput(inputs, context, m.source) : -1,
         dest: m.dest,
@@ -175,7 +183,7 @@ class ExecVertex implements Vertex {
       }
       return mount;
     });
-    for (const s of this.secrets) {
+    for (const s of plan.secrets) {
       mounts.push(
         new pb.Mount({
           input: -1,
@@ -185,7 +193,7 @@ class ExecVertex implements Vertex {
         }),
       );
     }
-    for (const s of this.sshMounts) {
+    for (const s of plan.sshMounts) {
       mounts.push(
         new pb.Mount({
           input: -1,
@@ -197,18 +205,18 @@ class ExecVertex implements Vertex {
     }
     const exec = new pb.ExecOp({
       meta: new pb.Meta({
-        args: [...this.meta.args],
+        args: [...plan.meta.args],
         env: env.toArray(),
-        cwd: this.meta.cwd,
-        user: this.meta.user,
-        hostname: this.meta.hostname,
+        cwd: plan.meta.cwd,
+        user: plan.meta.user,
+        hostname: plan.meta.hostname,
         removeMountStubsRecursive: true,
-        validExitCodes: [...this.meta.validExitCodes],
+        validExitCodes: [...plan.meta.validExitCodes],
       }),
       mounts,
-      network: this.network,
-      security: this.security,
-      secretenv: this.secretEnv.map((s) => new pb.SecretEnv({ ID: s.id, name: s.name, optional: s.optional ?? false })),
+      network: plan.network,
+      security: plan.security,
+      secretenv: plan.secretEnv.map((s) => new pb.SecretEnv({ ID: s.id, name: s.name, optional: s.optional ?? false })),
     });
     return { kind: "op", op: new pb.Op({ inputs, platform: platformToPb(platform), exec }) };
   }
@@ -235,7 +243,7 @@ export class ExecState {
    */
   getMount(dest: string): State {
     if (dest === "/") return this.rootState;
-    const mount = this.vertex.outputIndexOf(dest);
+    const mount = this.vertex.mountAt(dest);
     if (!mount) throw new LlbArgumentError(`the exec op has no mount at ${JSON.stringify(dest)}`);
     const source = this.bindSources.get(dest) ?? this.base;
     if (mount.kind === "bind" && mount.readonly) return source;
@@ -291,6 +299,11 @@ export function run(state: State, options: RunOptions): ExecState {
     .filter((m): m is SecretMount => m.kind === "secret")
     .sort((a, b) => compareUtf8(a.dest, b.dest));
   for (const s of secrets) check(s.id !== "", `the secret mount at ${s.dest} needs an id`);
+  for (const m of [...secrets, ...mounts.filter((m): m is SshMount => m.kind === "ssh")]) {
+    for (const [name, value, max] of [["uid", m.uid, 0xffffffff], ["gid", m.gid, 0xffffffff], ["mode", m.mode, 0o7777]] as const) {
+      check(value === undefined || (Number.isInteger(value) && value >= 0 && value <= max), `invalid ${m.kind} mount ${name} ${value}`);
+    }
+  }
   const sshMounts = mounts
     .filter((m): m is SshMount => m.kind === "ssh")
     .map((m, i) => {
@@ -316,18 +329,17 @@ export function run(state: State, options: RunOptions): ExecState {
     hostname: options.hostname ?? state.meta.hostname,
     validExitCodes: [...validExitCodes],
   };
-  const vertex = new ExecVertex(
-    constraints,
+  const vertex = new ExecVertex(constraints, {
     meta,
     env,
-    planned,
+    mounts: planned,
     secrets,
     sshMounts,
-    options.secretEnv ?? [],
-    networkModes[network],
-    security === "insecure" ? pb.SecurityMode.INSECURE : pb.SecurityMode.SANDBOX,
-    state.meta.platform,
-  );
+    secretEnv: options.secretEnv ?? [],
+    network: networkModes[network],
+    security: security === "insecure" ? pb.SecurityMode.INSECURE : pb.SecurityMode.SANDBOX,
+    platform: state.meta.platform,
+  });
   const rootMount = planned.find((m) => m.dest === "/")!;
   const rootState = readonlyRoot
     ? state

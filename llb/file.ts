@@ -12,18 +12,10 @@
 import { mergeConstraints, noConstraints, type Constraints } from "./constraints.js";
 import { check } from "./errors.js";
 import { isAbsolutePath, joinPath, resolvePath, cleanPath } from "./path.js";
+import { ownerField, parseOwner, timestampField, toNanoseconds, type Owner, type Timestamp } from "./file-owner.js";
 import { pb } from "./proto/github.com/moby/buildkit/solver/pb/ops.js";
 import type { State } from "./state.js";
 import { addInput, type BuildContext, type BuiltVertex, type Output, type Vertex } from "./vertex.js";
-
-/** A file owner: numeric IDs or names (names resolve in the target's /etc/passwd and /etc/group). */
-export interface Owner {
-  readonly user?: number | string;
-  readonly group?: number | string;
-}
-
-/** `Date`, or Unix time in nanoseconds as a bigint (a JS number cannot hold it exactly). */
-export type Timestamp = Date | bigint;
 
 export interface MkdirOptions {
   readonly makeParents?: boolean;
@@ -180,37 +172,6 @@ function validate(spec: ActionSpec): ActionSpec {
   return spec;
 }
 
-/** Go's `WithUser`: `user[:group]`, each a number, `root` (0) or a name. */
-export function parseOwner(owner: string | Owner): Owner {
-  if (typeof owner !== "string") {
-    for (const id of [owner.user, owner.group]) {
-      if (typeof id === "number") check(Number.isInteger(id) && id >= 0 && id <= 0xffffffff, `invalid owner id ${id}`);
-      if (typeof id === "string") check(id !== "", "an owner name cannot be empty");
-    }
-    return owner;
-  }
-  const [user, group] = splitOnce(owner, ":");
-  check(user !== "" && group !== "", `invalid owner ${JSON.stringify(owner)}: expected user[:group]`);
-  return { user: parseId(user), ...(group !== undefined && { group: parseId(group) }) };
-}
-
-function splitOnce(text: string, separator: string): [string, string | undefined] {
-  const at = text.indexOf(separator);
-  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
-}
-
-function parseId(text: string): number | string {
-  if (text === "root") return 0;
-  return /^[0-9]+$/.test(text) && Number(text) <= 0x7fffffff ? Number(text) : text;
-}
-
-function toNanoseconds(timestamp: Timestamp): bigint {
-  if (typeof timestamp === "bigint") return timestamp;
-  const millis = timestamp.getTime();
-  check(Number.isFinite(millis), "invalid timestamp");
-  return BigInt(millis) * 1_000_000n;
-}
-
 /** One action of a chain bound to a state, with its paths resolved. */
 interface BoundAction {
   readonly spec: ActionSpec;
@@ -327,7 +288,7 @@ function setAction(message: pb.FileAction, bound: BoundAction, base: number): vo
         path: paths[0]!,
         mode: spec.mode & 0o777,
         makeParents: spec.options.makeParents ?? false,
-        ...owner(spec.options.owner, base),
+        ...ownerField(spec.options.owner, base),
         timestamp: timestampField(spec.options.timestamp),
       });
       return;
@@ -336,7 +297,7 @@ function setAction(message: pb.FileAction, bound: BoundAction, base: number): vo
         path: paths[0]!,
         mode: spec.mode & 0o777,
         data: spec.data,
-        ...owner(spec.options.owner, base),
+        ...ownerField(spec.options.owner, base),
         timestamp: timestampField(spec.options.timestamp),
       });
       return;
@@ -351,7 +312,7 @@ function setAction(message: pb.FileAction, bound: BoundAction, base: number): vo
       message.symlink = new pb.FileActionSymlink({
         oldpath: paths[0]!,
         newpath: paths[1]!,
-        ...owner(spec.options.owner, base),
+        ...ownerField(spec.options.owner, base),
         timestamp: timestampField(spec.options.timestamp),
       });
       return;
@@ -360,7 +321,7 @@ function setAction(message: pb.FileAction, bound: BoundAction, base: number): vo
       message.copy = new pb.FileActionCopy({
         src: paths[0]!,
         dest: paths[1]!,
-        ...owner(o.owner, base),
+        ...ownerField(o.owner, base),
         mode: typeof o.mode === "number" ? o.mode : typeof o.mode === "string" ? 0 : -1,
         modeStr: typeof o.mode === "string" ? o.mode : "",
         followSymlink: o.followSymlink ?? false,
@@ -377,28 +338,6 @@ function setAction(message: pb.FileAction, bound: BoundAction, base: number): vo
       return;
     }
   }
-}
-
-function owner(spec: string | Owner | undefined, base: number): { owner?: pb.ChownOpt } {
-  if (spec === undefined) return {};
-  const parsed = parseOwner(spec);
-  const userOpt = (id: number | string | undefined) =>
-    id === undefined
-      ? undefined
-      : typeof id === "number"
-        ? new pb.UserOpt({ byID: id })
-        : new pb.UserOpt({ byName: new pb.NamedUserOpt({ name: id, input: base }) });
-  const user = userOpt(parsed.user);
-  const group = userOpt(parsed.group);
-  return { owner: new pb.ChownOpt({ ...(user && { user }), ...(group && { group }) }) };
-}
-
-/**
- * The int64 `timestamp` field: -1 when unset. A set timestamp goes in as a bigint, which google-protobuf's
- * writer encodes exactly; the generated setter is typed `number` only because of the .proto's int64 mapping.
- */
-function timestampField(timestamp: Timestamp | undefined): number {
-  return timestamp === undefined ? -1 : (toNanoseconds(timestamp) as unknown as number);
 }
 
 export function applyFileAction(state: State, action: FileAction, constraints?: Constraints): State {

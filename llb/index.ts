@@ -23,8 +23,10 @@ export type { ImageOptions, LocalOptions, GitOptions, HttpOptions } from "./sour
 export { normalizeImageRef } from "./image-ref.js";
 export { ExecState, defaultLinuxPath } from "./exec.js";
 export type { RunOptions, Mount, BindMount, CacheMount, TmpfsMount, SecretMount, SshMount, SecretEnv } from "./exec.js";
-export { FileAction, BoundFileAction, mkdir, mkfile, rm, symlink, copy, parseOwner } from "./file.js";
-export type { CopySource, CopyOptions, MkdirOptions, MkfileOptions, RmOptions, SymlinkOptions, Owner, Timestamp } from "./file.js";
+export { FileAction, BoundFileAction, mkdir, mkfile, rm, symlink, copy } from "./file.js";
+export { parseOwner } from "./file-owner.js";
+export type { CopySource, CopyOptions, MkdirOptions, MkfileOptions, RmOptions, SymlinkOptions } from "./file.js";
+export type { Owner, Timestamp } from "./file-owner.js";
 export { merge } from "./merge.js";
 export { diff } from "./diff.js";
 export {
