@@ -131,6 +131,20 @@ class EmbeddedGraph {
     return vertex;
   }
 
+  /** Throws now, rather than at marshal, when an op reachable from `digest` is missing. */
+  checkReachable(digest: string): void {
+    const seen = new Set<string>([digest]);
+    const pending = [digest];
+    while (pending.length > 0) {
+      for (const input of this.op(pending.pop()!).scanned.inputs) {
+        if (!seen.has(input.digest)) {
+          seen.add(input.digest);
+          pending.push(input.digest);
+        }
+      }
+    }
+  }
+
   output(head: DefinitionHead): Output {
     const platform = this.op(head.digest).scanned.platform;
     return { vertex: this.vertex(head.digest), index: head.index, ...(platform && { platform }) };
@@ -180,5 +194,7 @@ export function fromDefinition(definition: pb.Definition | Definition): State {
   const head = terminal.inputs[0];
   check(head !== undefined, "the definition's terminal op has no input");
   check(head.index >= 0, `the definition's result index ${head.index} is negative`);
-  return new State(undefined).withOutput(new EmbeddedGraph(proto).output(head));
+  const graph = new EmbeddedGraph(proto);
+  graph.checkReachable(head.digest);
+  return new State(undefined).withOutput(graph.output(head));
 }
