@@ -7,6 +7,7 @@ import type {
   Block,
   Body,
   Expr,
+  FileNode,
   ForExpr,
   Label,
   ObjectItem,
@@ -114,3 +115,5 @@ export const block = (type: string, labels: (string | Label)[], ...items: (Attri
   range: range(),
 });
 export const body = (...items: (Attribute | Block)[]): Body => ({ kind: "body", items, range: range() });
+
+export const fileNode = (...items: (Attribute | Block)[]): FileNode => ({ kind: "file", body: body(...items), comments: [], range: range() });

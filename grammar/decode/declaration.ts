@@ -1,0 +1,73 @@
+import type { FileNode } from "../syntax/ast.js";
+import type { Declaration, Image, Step, Tarball } from "../model/declaration.js";
+import type { SourceFile } from "../source/file.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../source/diagnostic.js";
+import type { FileReader } from "../eval/functions/index.js";
+import { Inputs } from "../eval/variables.js";
+import { checkDeclaration } from "./checks.js";
+import { decodeImage } from "./image.js";
+import { decodeInputs } from "./inputs.js";
+import { content, type BodySchema } from "./schema.js";
+import { decodeStep, decodeTarball } from "./step.js";
+import { Omissions, type DecodeContext } from "./values.js";
+
+/** What a declaration is loaded with. */
+export interface LoadOptions {
+  /** Variable values: build arguments (`build-arg:NAME` frontend options) or the CLI's `--var NAME=VALUE`. */
+  readonly vars: ReadonlyMap<string, string>;
+  /** Reads build-context files for `file()`; without it, `file()` is an error. */
+  readonly readFile?: FileReader;
+}
+
+export const defaultLoadOptions: Readonly<LoadOptions> = Object.freeze({ vars: new Map<string, string>() });
+
+/** The result of loading: the declaration exactly when there is no error (warnings allowed). */
+export interface LoadResult {
+  readonly declaration?: Declaration;
+  /** Every problem found, sorted by position. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const FILE_SCHEMA: BodySchema = {
+  attributes: [],
+  blocks: [
+    { type: "variable", labels: ["name"] },
+    { type: "locals", labels: [] },
+    { type: "image", labels: ["name"], required: true },
+    { type: "step", labels: ["name"] },
+    { type: "tarball", labels: ["name"] },
+  ],
+};
+
+/**
+ * Decodes a parsed file into the typed model: the top-level schema, then variables and locals (resolved
+ * lazily), then one decoder per block kind, then the semantic checks. Everything found along the way is
+ * reported together.
+ */
+export function decodeDeclaration(fileNode: FileNode, source: SourceFile, options: LoadOptions): LoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const start = source.range(0, 0);
+  const c = content(fileNode.body, FILE_SCHEMA, { description: source.name, defRange: start }, diagnostics);
+  const blocksOf = (type: string) => c.blocks.filter((b) => b.type === type);
+
+  const { variables, locals } = decodeInputs(blocksOf("variable"), blocksOf("locals"), diagnostics);
+  const inputs = new Inputs(variables, locals, { vars: options.vars, ...(options.readFile ? { readFile: options.readFile } : {}) });
+  const ctx: DecodeContext = { scope: inputs.scope, diagnostics, omissions: new Omissions() };
+
+  const drafts = blocksOf("image")
+    .map((b) => decodeImage(ctx, b))
+    .filter((x) => x !== undefined);
+  const steps = blocksOf("step")
+    .map((b) => decodeStep(ctx, b))
+    .filter((x): x is Step => x !== undefined);
+  const tarballs = blocksOf("tarball")
+    .map((b) => decodeTarball(ctx, b))
+    .filter((x): x is Tarball => x !== undefined);
+  inputs.resolveAll();
+  diagnostics.push(...inputs.diagnostics, ...checkDeclaration({ images: drafts, steps, tarballs }, ctx.omissions));
+  const images = drafts.filter((i): i is Image => i.base !== undefined);
+
+  const sorted = sortDiagnostics(diagnostics);
+  if (hasErrors(sorted)) return { diagnostics: sorted };
+  return { declaration: { file: source, images, steps, tarballs, variables: inputs.used() }, diagnostics: sorted };
+}

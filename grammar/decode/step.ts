@@ -1,0 +1,79 @@
+import type { Block } from "../syntax/ast.js";
+import type { Located, SourceFileDecl, Step, Tarball } from "../model/declaration.js";
+import { cleanPath } from "../eval/path.js";
+import { decodeVcs } from "./apt.js";
+import { content, type BodySchema } from "./schema.js";
+import { labelValue, stringAttr, stringMapAttr, type DecodeContext } from "./values.js";
+
+const SOURCE_FILE_BLOCK = { type: "source_file", labels: ["location"] } as const;
+
+const STEP_SCHEMA: BodySchema = {
+  attributes: [
+    { name: "dockerfile", required: true, example: 'dockerfile = "./Dockerfile"' },
+    { name: "target" },
+    { name: "context" },
+    { name: "build_args" },
+  ],
+  blocks: [SOURCE_FILE_BLOCK],
+};
+
+const TARBALL_SCHEMA: BodySchema = { attributes: [], blocks: [SOURCE_FILE_BLOCK] };
+
+const SOURCE_FILE_SCHEMA: BodySchema = {
+  attributes: [],
+  blocks: [{ type: "vcs", labels: ["type"], unique: true, required: true }],
+};
+
+/** A top-level `step "name" { dockerfile, target, context, build_args, source_file … }` block. */
+export function decodeStep(ctx: DecodeContext, block: Block): Step | undefined {
+  const name = labelValue(ctx, block.labels[0]!);
+  const c = content(block.body, STEP_SCHEMA, { description: `step "${name?.value ?? "?"}"`, defRange: block.defRange }, ctx.diagnostics);
+  const dockerfile = stringAttr(ctx, c.attributes.get("dockerfile"));
+  const target = stringAttr(ctx, c.attributes.get("target"));
+  const context = stringAttr(ctx, c.attributes.get("context"));
+  const buildArgs = stringMapAttr(ctx, c.attributes.get("build_args")) ?? [];
+  const sourceFiles = decodeSourceFiles(ctx, c.blocks, `step ${name?.value}`);
+  if (!name || !dockerfile) {
+    ctx.omissions.steps.add(name?.value);
+    return undefined;
+  }
+  return {
+    name,
+    range: block.range,
+    defRange: block.defRange,
+    dockerfile: cleaned(dockerfile),
+    buildArgs,
+    sourceFiles,
+    ...(target ? { target } : {}),
+    ...(context ? { context: cleaned(context) } : {}),
+  };
+}
+
+/** A top-level `tarball "path/in/context.tgz" { source_file … }` block. */
+export function decodeTarball(ctx: DecodeContext, block: Block): Tarball | undefined {
+  const name = labelValue(ctx, block.labels[0]!);
+  const c = content(block.body, TARBALL_SCHEMA, { description: `tarball "${name?.value ?? "?"}"`, defRange: block.defRange }, ctx.diagnostics);
+  const tarballName = name && cleaned(name);
+  const sourceFiles = decodeSourceFiles(ctx, c.blocks, `tarball ${tarballName?.value}`);
+  if (!tarballName) {
+    ctx.omissions.tarballs.add(undefined);
+    return undefined;
+  }
+  return { name: tarballName, range: block.range, defRange: block.defRange, sourceFiles };
+}
+
+function decodeSourceFiles(ctx: DecodeContext, blocks: readonly Block[], owner: string): SourceFileDecl[] {
+  const out: SourceFileDecl[] = [];
+  for (const b of blocks) {
+    const location = labelValue(ctx, b.labels[0]!);
+    const c = content(b.body, SOURCE_FILE_SCHEMA, { description: `source_file "${location?.value ?? "?"}"`, defRange: b.defRange }, ctx.diagnostics);
+    const vcs = c.blocks[0] && decodeVcs(ctx, c.blocks[0]);
+    if (location && vcs) out.push({ location, vcs, range: b.range });
+    else ctx.omissions.sourceFiles.add(owner);
+  }
+  return out;
+}
+
+function cleaned(p: Located<string>): Located<string> {
+  return { value: cleanPath(p.value), range: p.range };
+}

@@ -1,0 +1,32 @@
+import type { Declaration, Image } from "../model/declaration.js";
+import { errorAt, type Diagnostic } from "../source/diagnostic.js";
+import { didYouMean } from "../source/suggest.js";
+import { RESERVED_TARGETS } from "./checks.js";
+
+/**
+ * The image a build produces. Without a target it is the last `image` block, as a Dockerfile builds its
+ * last stage; with one, the image of that name. An unknown target is a diagnostic with a suggestion and the
+ * list of images; a reserved target (`lock`, `bom`) is not an image, so asking for one here is an error too.
+ */
+export function selectImage(declaration: Pick<Declaration, "images" | "file">, target?: string): Image | Diagnostic {
+  const images = declaration.images;
+  if (target === undefined || target === "") {
+    const last = images[images.length - 1];
+    if (last) return last;
+    return errorAt(undefined, "No image to build", `${declaration.file.name} declares no image block.`, { hint: 'Add image "NAME" { base_image = "…" }.' });
+  }
+  const found = images.find((i) => i.name.value === target);
+  if (found) return found;
+  const names = images.map((i) => i.name.value);
+  if ((RESERVED_TARGETS as readonly string[]).includes(target)) {
+    return errorAt(undefined, "Not an image target", `"${target}" is a reserved target that the frontend answers itself; it does not name an image.`);
+  }
+  return errorAt(undefined, "Unknown target", `${declaration.file.name} has no image named "${target}". Its images are ${names.map((n) => `"${n}"`).join(", ")}.`, {
+    hint: didYouMean(target, names) ?? `Pass one of the image names as the target, or leave the target out to build "${names[names.length - 1]}".`,
+  });
+}
+
+/** True when `selectImage` returned a diagnostic rather than an image. */
+export function isDiagnostic(x: Image | Diagnostic): x is Diagnostic {
+  return "severity" in x;
+}
