@@ -1,7 +1,10 @@
 import { sha1 } from "@noble/hashes/legacy.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import type { Bom } from "./model.js";
+import { buildBom } from "./build.js";
+import { BomInputError } from "./errors.js";
+import type { BomInputs } from "./inputs.js";
+import { BOM_SCHEMA, type Bom } from "./model.js";
 
 /**
  * bom.json: the model itself, keys sorted at every level, two-space indented, trailing newline. It is the
@@ -58,4 +61,17 @@ function sortKeys(x: unknown): unknown {
     return out;
   }
   return x;
+}
+
+/** Reads bom.json back into a `Bom`, checking every fact (`BomInputError` when damaged or of another schema). */
+export function readBomJson(text: string): Bom {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new BomInputError([`not JSON: ${(e as Error).message}`]);
+  }
+  const schema = (value as { schema?: unknown } | null)?.schema;
+  if (schema !== BOM_SCHEMA) throw new BomInputError([`schema: ${JSON.stringify(schema ?? null)} is not ${BOM_SCHEMA}`]);
+  return buildBom(value as BomInputs);
 }

@@ -6,7 +6,7 @@ export * from "./model.js";
 export type * from "./inputs.js";
 export { buildBom, parseDpkgSource } from "./build.js";
 export { BomInputError, BomReadError, isBomInputError, isBomReadError } from "./errors.js";
-export { bomContentId, bomCreated, writeBomJson } from "./canonical.js";
+export { bomContentId, bomCreated, readBomJson, writeBomJson } from "./canonical.js";
 export { writeEstaleiroYaml } from "./write-estaleiro.js";
 export { readEstaleiroYaml, isPlainEstaleiroYaml } from "./read-estaleiro.js";
 export { writeSpdx } from "./write-spdx.js";
@@ -38,3 +38,4 @@ export {
   type SourceState,
 } from "./diff.js";
 export { renderBomDiff } from "./render-diff.js";
+export { readBomSource, bomDocument, type BomSource, type ReadBomOptions } from "./read.js";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { BomInputs } from "../../frontend/bom/index.js";
 
 /** Real digests of small, named contents, so fixtures look like (and are) facts about bytes. */
-export function sha256Of(text: string): string {
+export function sha256Of(text: string | Uint8Array): string {
   return createHash("sha256").update(text).digest("hex");
 }
 export function sha1Of(text: string): string {

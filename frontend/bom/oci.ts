@@ -1,0 +1,149 @@
+import { sha256Hex } from "./canonical.js";
+import { BomReadError } from "./errors.js";
+
+/**
+ * Where image content comes from when reading a BOM: an OCI layout (directory or tarball) or a registry.
+ * Both give the same three things, and `findBomInImage` needs nothing else.
+ */
+export interface ImageStore {
+  /** Names the image in messages: a path, or a reference. */
+  readonly description: string;
+  /** The entry point: a layout's index.json, or the manifest (or index) a registry reference names. */
+  root(): Promise<{ readonly json: unknown; readonly digest?: string }>;
+  /** A manifest or index by digest, verified against it. */
+  manifest(digest: string): Promise<unknown>;
+  /** A blob by digest, verified against it. */
+  blob(digest: string): Promise<Uint8Array>;
+}
+
+/** What an image says about its BOM: attested predicates by type, or the estaleiro label. */
+export interface ImageBom {
+  readonly platform: string;
+  /** Predicate JSON text of each in-toto attestation attached to the platform's manifest, by predicate type. */
+  readonly predicates: ReadonlyMap<string, string>;
+  /** The `estaleiro.bom` label's value, base64-decoded, when the image config has one. */
+  readonly estaleiroLabel?: string;
+}
+
+export const ATTESTATION_REFERENCE_TYPE = "vnd.docker.reference.type";
+export const ATTESTATION_REFERENCE_DIGEST = "vnd.docker.reference.digest";
+export const PREDICATE_TYPE_ANNOTATION = "in-toto.io/predicate-type";
+
+interface Descriptor {
+  readonly mediaType?: string;
+  readonly digest: string;
+  readonly platform?: { readonly os?: string; readonly architecture?: string; readonly variant?: string };
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+interface PlatformManifest {
+  readonly digest: string;
+  readonly platform: string;
+}
+
+/**
+ * Finds the manifest for `platform` (or the only one), its attestation manifest (index → manifest
+ * annotated `vnd.docker.reference.type: attestation-manifest` → layers annotated
+ * `in-toto.io/predicate-type`, each an in-toto statement whose `predicate` is the document), and the
+ * `estaleiro.bom` label of its config.
+ */
+export async function findBomInImage(store: ImageStore, platform: string | undefined, wantedPredicates: readonly string[]): Promise<ImageBom> {
+  const root = await store.root();
+  const images: PlatformManifest[] = [];
+  const attestations = new Map<string, string>();
+  await walk(store, root.json, root.digest, images, attestations, 0);
+  const chosen = choosePlatform(store.description, images, platform);
+
+  const predicates = new Map<string, string>();
+  const attestationDigest = attestations.get(chosen.digest);
+  if (attestationDigest !== undefined) {
+    const manifest = (await store.manifest(attestationDigest)) as { layers?: Descriptor[] };
+    for (const layer of manifest.layers ?? []) {
+      const type = layer.annotations?.[PREDICATE_TYPE_ANNOTATION];
+      if (type === undefined || !wantedPredicates.includes(type) || predicates.has(type)) continue;
+      predicates.set(type, predicateOf(store.description, await store.blob(layer.digest), type, chosen.digest));
+    }
+  }
+  const label = await estaleiroLabelOf(store, chosen.digest);
+  return { platform: chosen.platform, predicates, ...(label !== undefined ? { estaleiroLabel: label } : {}) };
+}
+
+/** Checks bytes against a `sha256:` digest: content is trusted only when it is what it claims to be. */
+export function verifyDigest(description: string, digest: string, bytes: Uint8Array): Uint8Array {
+  const m = /^sha256:([0-9a-f]{64})$/.exec(digest);
+  if (!m) throw new BomReadError(description, `unsupported digest ${JSON.stringify(digest)} (only sha256 is read)`);
+  const actual = sha256Hex(bytes);
+  if (actual !== m[1]) throw new BomReadError(description, `content of ${digest} has sha256:${actual}; the image is damaged or was altered`);
+  return bytes;
+}
+
+const INDEX_TYPES = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
+
+async function walk(store: ImageStore, json: unknown, digest: string | undefined, images: PlatformManifest[], attestations: Map<string, string>, depth: number): Promise<void> {
+  if (depth > 4) throw new BomReadError(store.description, "indexes nest more than four deep");
+  const node = json as { mediaType?: string; manifests?: Descriptor[]; config?: unknown };
+  if (Array.isArray(node?.manifests)) {
+    for (const d of node.manifests) {
+      if (typeof d?.digest !== "string") continue;
+      if (d.mediaType !== undefined && INDEX_TYPES.has(d.mediaType)) {
+        await walk(store, await store.manifest(d.digest), d.digest, images, attestations, depth + 1);
+      } else if (d.annotations?.[ATTESTATION_REFERENCE_TYPE] === "attestation-manifest") {
+        const subject = d.annotations[ATTESTATION_REFERENCE_DIGEST];
+        if (subject !== undefined) attestations.set(subject, d.digest);
+      } else {
+        images.push({ digest: d.digest, platform: formatPlatform(d.platform) });
+      }
+    }
+  } else if (node?.config !== undefined && digest !== undefined) {
+    // A registry reference naming a single-platform manifest directly.
+    images.push({ digest, platform: "unknown" });
+  } else {
+    throw new BomReadError(store.description, "neither an image index nor an image manifest");
+  }
+}
+
+function formatPlatform(p: Descriptor["platform"]): string {
+  if (p?.os === undefined || p.architecture === undefined) return "unknown";
+  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
+}
+
+function choosePlatform(description: string, images: readonly PlatformManifest[], platform: string | undefined): PlatformManifest {
+  const known = images.filter((i) => i.platform !== "unknown/unknown");
+  if (platform !== undefined) {
+    const match = known.find((i) => i.platform === platform) ?? (known.length === 1 && known[0]!.platform === "unknown" ? known[0] : undefined);
+    if (match !== undefined) return match;
+    throw new BomReadError(description, `no image for platform ${platform}; it has ${list(known)}`);
+  }
+  if (known.length === 1) return known[0]!;
+  if (known.length === 0) throw new BomReadError(description, "contains no image manifest");
+  throw new BomReadError(description, `holds images for ${list(known)}; choose one with --platform`);
+}
+
+function list(images: readonly PlatformManifest[]): string {
+  return images.length === 0 ? "no images" : images.map((i) => i.platform).join(", ");
+}
+
+function predicateOf(description: string, bytes: Uint8Array, type: string, imageDigest: string): string {
+  let statement: { predicateType?: unknown; subject?: { digest?: Record<string, string> }[]; predicate?: unknown };
+  try {
+    statement = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new BomReadError(description, `the ${type} attestation is not JSON`);
+  }
+  if (statement.predicateType !== type) throw new BomReadError(description, `the ${type} attestation layer holds a ${JSON.stringify(statement.predicateType)} statement`);
+  const hex = imageDigest.replace(/^sha256:/, "");
+  const subjects = statement.subject ?? [];
+  if (subjects.length > 0 && !subjects.some((s) => s.digest?.["sha256"] === hex)) {
+    throw new BomReadError(description, `the ${type} attestation is about another image (its subject is not ${imageDigest})`);
+  }
+  // BuildKit stored the predicate compacted; writers indent by two spaces, so this is the file as written.
+  return `${JSON.stringify(statement.predicate, null, 2)}\n`;
+}
+
+async function estaleiroLabelOf(store: ImageStore, manifestDigest: string): Promise<string | undefined> {
+  const manifest = (await store.manifest(manifestDigest)) as { config?: Descriptor };
+  if (typeof manifest?.config?.digest !== "string") return undefined;
+  const config = JSON.parse(new TextDecoder().decode(await store.blob(manifest.config.digest))) as { config?: { Labels?: Record<string, string> } };
+  const value = config.config?.Labels?.["estaleiro.bom"];
+  return value === undefined ? undefined : Buffer.from(value, "base64").toString("utf8");
+}
