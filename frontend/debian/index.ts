@@ -1,11 +1,16 @@
 /**
  * Debian packages for slipway: resolve what an image's `apt` blocks ask for against verified repository
- * indexes (or a lock), and describe how to install it. Everything touching the network or the base
- * image goes through `Fetcher` and `ImageFiles`.
+ * indexes (or a lock), and install it with one network-less dpkg exec. Everything touching the network
+ * or the base image goes through `Fetcher` and `ImageFiles`.
  */
 export { resolveApt, type AptIo, type AptRequest, type AptResult } from "./resolve-apt.js";
 export type { AptResolution, IndexFileRef, InstalledPackage, PackageSource, ResolvedPackage, ResolvedRepository } from "./resolution.js";
+export { parseLock, findLockEntry, resolveAptFromLock, lockRequests } from "./lock.js";
+export { formatLock, lockFromResolution, lockFileName, lockVersion, validateLock, type AptLock, type LockFile, type LockProblem } from "./lock-schema.js";
+export { installPackages, type InstallPackagesOptions } from "./install-llb.js";
+export { debFileName, defaultInstallPlanOptions, installProgressName, installScript, planStages, type InstallPlanOptions, type PlannedPackage } from "./install-plan.js";
 export { FetchError, imageFilesFromMap, isFetchError, type FetchExpectation, type Fetcher, type ImageFiles } from "./io.js";
 export { nodeFetcher, type NodeFetcherOptions } from "./fetch-node.js";
-export { debFileName, defaultInstallPlanOptions, installProgressName, installScript, planStages, type InstallPlanOptions, type PlannedPackage } from "./install-plan.js";
+export { readImagePackages, readImageSources, readImageTrustedKeys } from "./base-image.js";
 export { compareVersions, satisfiesVersion, type VersionOperator } from "./version.js";
+export type { BinaryPackage } from "./packages.js";

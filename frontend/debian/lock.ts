@@ -1,0 +1,139 @@
+import type { Apt, Package } from "../../grammar/model/declaration.js";
+import { errorAt, type Diagnostic } from "../../grammar/source/diagnostic.js";
+import type { Range } from "../../grammar/source/pos.js";
+import { readImagePackages } from "./base-image.js";
+import type { ImageFiles } from "./io.js";
+import { lockFileName, validateLock, type AptLock, type LockFile } from "./lock-schema.js";
+import type { AptRequest, AptResult } from "./resolve-apt.js";
+import { installedList } from "./resolve-apt.js";
+
+/**
+ * Reading a lock and building from it: with a lock, no index is fetched at all; every .deb is fetched
+ * by the SHA256 the lock records. A declaration that asks for anything the lock does not record is an
+ * error that says how to refresh the lock.
+ */
+
+/** Parses and validates `slipway.lock.json`; problems name the file and the JSON path of the field. */
+export function parseLock(text: string, file: string = lockFileName): { lock?: LockFile; diagnostics: Diagnostic[] } {
+  const at: Range = { file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { diagnostics: [errorAt(at, "Unreadable lock file", `${file} is not valid JSON: ${message}.`, { hint: refreshHint(file) })] };
+  }
+  const problems = validateLock(value);
+  if (problems.length > 0) {
+    return {
+      diagnostics: problems.map((p) => errorAt(at, "Invalid lock file", `${file}: field ${p.path} ${p.message}.`, { hint: refreshHint(file) })),
+    };
+  }
+  return { lock: value as LockFile, diagnostics: [] };
+}
+
+function refreshHint(declarationFile: string): string {
+  return `Refresh it with "slipway lock ${declarationFile}" or build with --build-arg SLIPWAY_LOCK=update.`;
+}
+
+/** The lock entry for an image and architecture, if any. */
+export function findLockEntry(lock: LockFile, image: string, architecture: string): AptLock | undefined {
+  return lock.images.find((e) => e.image === image && e.architecture === architecture);
+}
+
+/**
+ * The resolution recorded in `entry`, after checking that the declaration still asks for exactly what
+ * the lock was made for: the same base image digest, repositories, packages and versions, vcs
+ * declarations and Recommends setting. With `io.base`, the base image's installed packages are read
+ * for the BOM (reading dpkg's status is not an index fetch).
+ */
+export async function resolveAptFromLock(
+  request: AptRequest & { readonly image: string },
+  entry: AptLock | undefined,
+  io: { readonly base?: ImageFiles } = {},
+): Promise<AptResult> {
+  const packages = request.apt.flatMap((a) => a.packages);
+  const declFile = request.apt[0]?.range.file ?? request.baseImage?.range?.file ?? "the declaration";
+  const hint = { hint: refreshHint(declFile) };
+  const blockRange = request.apt[0]?.range;
+  if (!entry) {
+    return { diagnostics: [errorAt(blockRange, "Image not in the lock", `${lockFileName} has no entry for image "${request.image}" on ${request.architecture}.`, hint)] };
+  }
+  const diagnostics = [...driftDiagnostics(request, entry, packages, hint)];
+  if (diagnostics.length > 0) return { diagnostics };
+  let basePackages: AptResult["resolution"] extends infer R ? (R extends { basePackages: infer B } ? B : never) : never = [];
+  if (io.base) {
+    const base = await readImagePackages(io.base);
+    if (base) basePackages = installedList(base);
+  }
+  const byName = new Map(entry.packages.map((p) => [p.name, p]));
+  return {
+    resolution: {
+      architecture: entry.architecture,
+      ...(entry.base ? { baseImage: entry.base } : {}),
+      installRecommends: entry.installRecommends,
+      repositories: entry.repositories,
+      basePackages,
+      packages: entry.stages.flat().map((n) => byName.get(n)!),
+      stages: entry.stages,
+      indexFiles: [],
+    },
+    diagnostics: [],
+  };
+}
+
+function driftDiagnostics(request: AptRequest, entry: AptLock, packages: readonly Package[], hint: { hint: string }): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const blockRange = request.apt[0]?.range;
+  const lockDigest = entry.base?.digest;
+  const wantDigest = request.baseImage?.digest;
+  if (lockDigest && wantDigest && lockDigest !== wantDigest) {
+    out.push(errorAt(request.baseImage?.range ?? blockRange, "Base image changed since the lock", `The lock was made for ${entry.base!.ref}@${lockDigest}; the base image is now ${wantDigest}.`, hint));
+  }
+  const declaredRepos = request.apt.flatMap((a) => a.repositories);
+  if (declaredRepos.length > 0) {
+    for (const repo of declaredRepos) {
+      const inLock = entry.repositories.some((r) => sameUri(r.uri, repo.uri.value) && r.suite === repo.suite.value && repo.components.every((c) => r.components.includes(c)));
+      if (!inLock) out.push(errorAt(repo.range, "Repository not in the lock", `${repo.uri.value} ${repo.suite.value} ${repo.components.join(" ")} is not among the repositories the lock was made from.`, hint));
+    }
+  }
+  const recommends = request.apt.some((a) => a.installRecommends?.value === true);
+  if (recommends !== entry.installRecommends) {
+    const r = request.apt.find((a) => a.installRecommends)?.installRecommends?.range ?? blockRange;
+    out.push(errorAt(r, "Recommends setting changed since the lock", `The lock was made with install_recommends = ${entry.installRecommends}.`, hint));
+  }
+  const locked = new Map(entry.requests.map((r) => [r.name, r.version]));
+  const lockedPackages = new Map(entry.packages.map((p) => [p.name, p]));
+  const declared = new Set<string>();
+  for (const p of packages) {
+    const name = p.name.value;
+    declared.add(name);
+    if (!locked.has(name)) {
+      out.push(errorAt(p.name.range, "Package not in the lock", `"${name}" is declared but ${lockFileName} was made without it.`, hint));
+      continue;
+    }
+    const lockedVersion = locked.get(name);
+    if ((p.version?.value ?? undefined) !== lockedVersion) {
+      out.push(errorAt(p.version?.range ?? p.name.range, "Package version changed since the lock", `The lock was made for "${name}" ${lockedVersion ? `version ${lockedVersion}` : "at its newest version"}; the declaration asks for ${p.version ? `version ${p.version.value}` : "the newest version"}.`, hint));
+    }
+    const lp = lockedPackages.get(name);
+    if (p.vcs && lp && (lp.source.kind !== "vcs" || lp.source.repository !== p.vcs.repository.value || lp.source.ref !== p.vcs.ref.value)) {
+      out.push(errorAt(p.vcs.range, "Package source changed since the lock", `The lock records a different source for "${name}".`, hint));
+    }
+  }
+  for (const name of locked.keys()) {
+    if (!declared.has(name)) out.push(errorAt(blockRange, "Lock has a package the declaration dropped", `${lockFileName} was made for "${name}", which the declaration no longer asks for.`, hint));
+  }
+  return out;
+}
+
+function sameUri(a: string, b: string): boolean {
+  return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+}
+
+/** The requests of a declaration, as a lock records them. */
+export function lockRequests(apt: readonly Apt[]): AptLock["requests"] {
+  const seen = new Map<string, { name: string; version?: string }>();
+  for (const p of apt.flatMap((a) => a.packages)) if (!seen.has(p.name.value)) seen.set(p.name.value, { name: p.name.value, ...(p.version ? { version: p.version.value } : {}) });
+  return [...seen.values()];
+}
