@@ -117,7 +117,10 @@ function fileCaps(file: pb.FileOp, caps: Set<string>): void {
       const copy = action.copy;
       if (copy.include_patterns.length > 0 || copy.exclude_patterns.length > 0) caps.add("file.copy.includeexcludepatterns");
       if (copy.alwaysReplaceExistingDestPaths) caps.add("file.copy.alwaysreplaceexistingdestpaths");
-      if (copy.modeStr !== "") caps.add("file.copy.modestring");
+      // BuildKit defines "file.copy.modestring" but never registers it, so a daemon rejects it as an unknown
+      // cap ("failed to load LLB", seen on Docker 28). modeStr arrived in v0.17 together with the registered
+      // exec.validexitcode, which stands in for it so a v0.16 daemon fails loudly instead of ignoring modeStr.
+      if (copy.modeStr !== "") caps.add("exec.validexitcode");
     } else if (action.has_rm && action.rm.allowWildcard) {
       caps.add("file.rm.wildcard");
     } else if (action.has_symlink) {
@@ -154,7 +157,6 @@ const capSince: Readonly<Record<string, string>> = {
   "source.image.layerlimit": "v0.11",
   "file.copy.alwaysreplaceexistingdestpaths": "v0.14",
   "exec.validexitcode": "v0.17",
-  "file.copy.modestring": "v0.17",
   "file.symlink.create": "v0.19",
   "source.git.checksum": "v0.23",
   "source.image.checksum": "v0.25",

@@ -13,6 +13,7 @@ import {
   mkdir,
   mkfile,
   progressGroup,
+  scratch,
   SourceMap,
   type Mount,
   type State,
@@ -62,4 +63,44 @@ export function appImage(options: { mountOrder?: readonly number[]; describeOrde
 
 function mkdirState(): State {
   return image("busybox", { platform: { os: "linux", architecture: "amd64" } }).file(mkdir("/out", 0o755));
+}
+
+/**
+ * Every kind of op and most options, with nothing that depends on the build session: the graph whose
+ * digests BuildKit itself reported (docker buildx on Docker 28.5's BuildKit, `--progress=rawjson`), see
+ * vectors/buildkit-confirmed.json. BuildKit ≥ v0.18 re-marshals each op with Go's deterministic encoding
+ * and reports that digest, so equal digests mean byte-identical canonical encoding.
+ */
+export function buildkitProbeGraph(): State {
+  const sm = new SourceMap("probe.hcl", "image {\n  run = \"true\"\n}\n");
+  const at = (line: number) => sm.location({ start: { line, column: 1 }, end: { line, column: 5 } });
+  const base = image("debian:bookworm", { constraints: at(1) });
+  const ctx = local("context", { sharedKeyHint: "context", includePatterns: ["*.hcl"], followPaths: ["probe.hcl"] });
+  const seed = scratch().file(mkdir("/seed", 0o755).mkfile("/seed/a", 0o600, "a", { timestamp: 1700000000123456789n }));
+  const exec = base.addEnv("PROBE", "1").dir("/work").run({
+    args: ["sh", "-c", "ls /src /seed >/dev/null && echo ok > /out/ok && echo x > /tmp/x"],
+    env: [["B", "2"]],
+    mounts: [
+      { kind: "bind", dest: "/src", source: ctx, readonly: true },
+      { kind: "bind", dest: "/seed", source: seed, selector: "/seed", readonly: true },
+      { kind: "bind", dest: "/out", source: scratch() },
+      { kind: "cache", dest: "/root/.cache", id: "probe-cache", sharing: "private" },
+      { kind: "tmpfs", dest: "/tmp", size: 1 << 20 },
+      { kind: "secret", dest: "/run/secrets/none", id: "none", optional: true },
+      { kind: "ssh", id: "default", optional: true },
+    ],
+    validExitCodes: [0, 1],
+    hostname: "probe",
+    network: "none",
+    constraints: mergeConstraints(customName("probe run"), at(2)),
+  });
+  const files = exec.root().file(
+    mkdir("/app", 0o750, { owner: "root:root", makeParents: true })
+      .copy(exec.getMount("/out"), "/ok", "/app/", { mode: 0o644, owner: { user: 1000, group: "daemon" }, createDestPath: true, timestamp: new Date(0) })
+      .copy(ctx, "/", "/app/ctx/", { includePatterns: ["*.hcl"], excludePatterns: ["x*"], copyDirContents: true, allowEmptyWildcard: true })
+      .copy(mkfile("/m", 0o644, "m").withState(scratch()), "/m", "/app/m", { mode: "u+x", alwaysReplaceExistingDestPaths: true })
+      .symlink("/app/ok", "/app/link")
+      .rm("/app/nothing*", { allowNotFound: true, allowWildcard: true }),
+  );
+  return merge([base, diff(base, files), seed]);
 }
