@@ -1,15 +1,16 @@
 // `npm run build`: bundle the CLI and the frontend entrypoint into single CommonJS files with esbuild.
-// Bundling matters for the frontend: every build starts a fresh Node process, and loading chevrotain's and
-X
-// is CommonJS and an ESM bundle would need a require shim.
+// Bundling matters for the frontend: every build starts a fresh Node process, and loading the stack's
+// module graphs unbundled (chevrotain pulls in hundreds of lodash-es files) was measured at 303 ms against
+// 136 ms bundled. CJS because grpc-js is CommonJS and an ESM bundle would need a require shim.
 import { build } from "esbuild";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 
 const entries = [
   { in: "frontend/cli/bin.ts", out: "dist/slipway.cjs", banner: "#!/usr/bin/env node" },
   { in: "frontend/main.ts", out: "dist/frontend.cjs" },
 ];
 
+const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 mkdirSync("dist", { recursive: true });
 for (const e of entries) {
   if (!existsSync(e.in)) {
@@ -26,6 +27,7 @@ for (const e of entries) {
     sourcemap: "linked",
     legalComments: "none",
     logLevel: "warning",
+    define: { __SLIPWAY_VERSION__: JSON.stringify(version) },
     ...(e.banner ? { banner: { js: e.banner } } : {}),
   });
   console.error(`bundle: ${e.out}`);

@@ -47,7 +47,7 @@ export function warningAt(
 }
 
 function withOptional<T extends object>(base: T, optional: Record<string, unknown>): T {
-  const out: Record<string, unknown> = { ...base };
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) out[k] = v;
   return out as T;
 }
