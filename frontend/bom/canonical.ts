@@ -1,6 +1,4 @@
-import { sha1 } from "@noble/hashes/legacy.js";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { createHash } from "node:crypto";
 import { buildBom } from "./build.js";
 import { BomInputError } from "./errors.js";
 import type { BomInputs } from "./inputs.js";
@@ -42,12 +40,12 @@ export function contentUuid(contentId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-export function sha256Hex(text: string | Uint8Array): string {
-  return bytesToHex(sha256(typeof text === "string" ? utf8ToBytes(text) : text));
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
 }
 
-export function sha1Hex(text: string | Uint8Array): string {
-  return bytesToHex(sha1(typeof text === "string" ? utf8ToBytes(text) : text));
+export function sha1Hex(data: string | Uint8Array): string {
+  return createHash("sha1").update(data).digest("hex");
 }
 
 function sortKeys(x: unknown): unknown {
