@@ -40,7 +40,7 @@ export interface SymlinkOptions {
 }
 
 export interface CopyOptions {
-  /** A number sets the mode; a string is chmod syntax (`u+x`, needs file.copy.modestring); absent keeps it. */
+  /** A number sets the mode; a string is chmod syntax (`u+x`, BuildKit ≥ v0.17); absent keeps the source's. */
   readonly mode?: number | string;
   readonly owner?: string | Owner;
   readonly followSymlink?: boolean;
