@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  findLockEntry,
+  formatLock,
+  isFetchError,
+  lockFromResolution,
+  lockRequests,
+  nodeFetcher,
+  parseLock,
+  resolveApt,
+  resolveAptFromLock,
+  type AptResolution,
+} from "../../frontend/debian/index.js";
+import type { Diagnostic } from "../../grammar/source/diagnostic.js";
+import { startDebianRepo, type DebianRepo } from "../support/debian-repo.js";
+import { baseImage } from "./base-image.js";
+import { aptBlock, type PackageSpec } from "./model.js";
+
+const fetcher = nodeFetcher();
+const errors = (d: readonly Diagnostic[]) => d.filter((x) => x.severity === "error");
+
+describe("a signed repository served over http, read with the Node fetcher", () => {
+  let repo: DebianRepo;
+  beforeAll(async () => {
+    repo = await startDebianRepo();
+  });
+  afterAll(() => repo.close());
+
+  const declared = (packages: (PackageSpec | string)[], key = repo.armoredPublicKey) =>
+    aptBlock(packages, [{ name: "test", uri: repo.url, suite: repo.suite, components: ["main"], key }]);
+
+  async function resolve(packages: (PackageSpec | string)[]) {
+    return resolveApt({ apt: [declared(packages)], architecture: "amd64", baseImage: { ref: "debian:bookworm" } }, { fetcher, base: baseImage() });
+  }
+
+  it("resolves, verifies and orders the installation", async () => {
+    const { resolution, diagnostics } = await resolve(["hello-slipway"]);
+    expect(errors(diagnostics)).toEqual([]);
+    const r = resolution!;
+    expect(r.packages.map((p) => `${p.name}=${p.version}`).sort()).toEqual([
+      "cheerful-greeter=0.5-1",
+      "hello-slipway=1.0-1",
+      "libslipway1=1.1-1",
+      "slipway-base-tools=2.0-1",
+    ]);
+    const stageOf = (n: string) => r.stages.findIndex((s) => s.includes(n));
+    expect(stageOf("libslipway1")).toBeGreaterThan(stageOf("slipway-base-tools"));
+    expect(stageOf("hello-slipway")).toBeGreaterThanOrEqual(stageOf("libslipway1"));
+    expect(r.packages.map((p) => p.name)).toEqual(r.stages.flat());
+    expect(r.repositories).toHaveLength(1);
+    expect(r.repositories[0]!.signedBy).toEqual({ fingerprint: repo.fingerprint, userIds: ["slipway test repository <repo@slipway.invalid>"] });
+    expect(r.basePackages.map((p) => p.name)).toEqual(["base-files", "dpkg"]);
+    expect(r.indexFiles.map((f) => f.url.slice(repo.url.length))).toEqual([
+      "/dists/stable/InRelease",
+      expect.stringMatching(/^\/dists\/stable\/main\/binary-amd64\/by-hash\/SHA256\/[0-9a-f]{64}$/),
+      expect.stringMatching(/^\/dists\/stable\/main\/binary-all\/by-hash\/SHA256\/[0-9a-f]{64}$/),
+      expect.stringMatching(/^\/dists\/stable\/main\/source\/by-hash\/SHA256\/[0-9a-f]{64}$/),
+    ]);
+    const lib = r.packages.find((p) => p.name === "libslipway1")!;
+    expect(lib.source).toMatchObject({ kind: "archive", name: "slipway-lib", version: "1.1-1" });
+    expect(lib.source.kind === "archive" && lib.source.files.map((f) => f.name)).toEqual([
+      "slipway-lib_1.1-1.debian.tar.xz",
+      "slipway-lib_1.1-1.dsc",
+      "slipway-lib_1.1.orig.tar.gz",
+    ]);
+    // Every .deb and source file downloads and matches the SHA256 the verified indexes gave.
+    for (const p of r.packages) {
+      expect(p.sha256).toBe(repo.debs.find((d) => d.name === p.name && d.version === p.version)!.sha256);
+      await fetcher.fetch(p.uri, { sha256: p.sha256, size: p.size });
+      if (p.source.kind === "archive") for (const f of p.source.files) await fetcher.fetch(f.uri, { sha256: f.sha256, size: f.size });
+    }
+  });
+
+  it("installs an exact version when one is declared", async () => {
+    const { resolution } = await resolve(["hello-slipway", { name: "libslipway1", version: "1.0-1" }]);
+    expect(resolution!.packages.find((p) => p.name === "libslipway1")!.version).toBe("1.0-1");
+  });
+
+  it("locates an unknown package at its declaration, with a suggestion", async () => {
+    const { resolution, diagnostics } = await resolve(["hello-slipway", "cheerfull-greeter"]);
+    expect(resolution).toBeUndefined();
+    expect(errors(diagnostics)).toMatchObject([{ summary: 'Unknown package "cheerfull-greeter"', hint: 'Did you mean "cheerful-greeter"?', subject: { file: "slipway.hcl", start: { line: 103 } } }]);
+  });
+
+  it("explains an unsatisfiable dependency with its chain, and a missing version with the offered ones", async () => {
+    const broken = await resolve(["broken-thing"]);
+    expect(errors(broken.diagnostics)).toHaveLength(1);
+    expect(broken.diagnostics[0]!.detail).toContain("broken-thing (1.0-1) → libslipway1 (>= 9.0)");
+    expect(broken.diagnostics[0]!.detail).toContain("only versions 1.1-1, 1.0-1 are available");
+    const version = await resolve([{ name: "libslipway1", version: "3.0-1" }]);
+    expect(errors(version.diagnostics)).toMatchObject([{ summary: 'Version 3.0-1 of "libslipway1" is not available', subject: { start: { line: 101 } } }]);
+  });
+
+  it("reports Conflicts between requested packages", async () => {
+    const { diagnostics } = await resolve(["cheerful-greeter", "conflicted"]);
+    expect(errors(diagnostics)[0]!.detail).toBe("conflicted (1.0-1) declares cheerful-greeter, which cheerful-greeter (0.5-1) matches.");
+  });
+
+  it("refuses a repository signed by another key than the declared one", async () => {
+    const { generateKey } = await import("openpgp");
+    const { publicKey } = await generateKey({ userIDs: [{ name: "not the repo" }], format: "armored" });
+    const { resolution, diagnostics } = await resolveApt({ apt: [declared(["hello-slipway"], publicKey)], architecture: "amd64" }, { fetcher, base: baseImage() });
+    expect(resolution).toBeUndefined();
+    expect(errors(diagnostics)).toMatchObject([{ summary: "Repository cannot be used", subject: { start: { line: 2 } } }]);
+    expect(diagnostics[0]!.detail).toMatch(/repository "test": the signature of http:\/\/127\.0\.0\.1:\d+\/debian\/dists\/stable\/InRelease does not verify/);
+  });
+
+  it("uses the base image's own sources and keyrings when no repository is declared", async () => {
+    const sources = `Types: deb deb-src\nURIs: ${repo.url}\nSuites: ${repo.suite}\nComponents: main\nSigned-By: /usr/share/keyrings/slipway-test.asc\n`;
+    const withKey = baseImage({ "/etc/apt/sources.list.d/slipway.sources": sources, "/usr/share/keyrings/slipway-test.asc": repo.armoredPublicKey });
+    const ok = await resolveApt({ apt: [aptBlock(["hello-slipway"])], architecture: "amd64" }, { fetcher, base: withKey });
+    expect(errors(ok.diagnostics)).toEqual([]);
+    expect(ok.resolution!.packages).toHaveLength(4);
+    const oneLine = baseImage({ "/etc/apt/sources.list": `deb ${repo.url} ${repo.suite} main\n`, "/etc/apt/trusted.gpg.d/slipway.asc": repo.armoredPublicKey });
+    expect(errors((await resolveApt({ apt: [aptBlock(["hello-slipway"])], architecture: "amd64" }, { fetcher, base: oneLine })).diagnostics)).toEqual([]);
+    const noKey = baseImage({ "/etc/apt/sources.list": `deb ${repo.url} ${repo.suite} main\n` });
+    const refused = await resolveApt({ apt: [aptBlock(["hello-slipway"])], architecture: "amd64", baseImage: { ref: "debian:bookworm" } }, { fetcher, base: noKey });
+    expect(errors(refused.diagnostics)[0]!.detail).toMatch(/\/etc\/apt\/sources\.list:1: the signature of .* does not verify: no trusted key is configured/);
+  });
+
+  describe("lock", () => {
+    let resolution: AptResolution;
+    beforeAll(async () => {
+      resolution = (await resolve(["hello-slipway"])).resolution!;
+    });
+
+    it("round-trips through slipway.lock.json, stably formatted, without fetching any index", async () => {
+      const apt = declared(["hello-slipway"]);
+      const text = formatLock([lockFromResolution(resolution, "tools", lockRequests([apt]))]);
+      expect(formatLock(parseLock(text).lock!.images)).toBe(text);
+      expect(text.indexOf('"name": "cheerful-greeter"')).toBeLessThan(text.indexOf('"name": "slipway-base-tools"'));
+      const before = repo.requests.length;
+      const { lock } = parseLock(text);
+      const fromLock = await resolveAptFromLock({ image: "tools", apt: [apt], architecture: "amd64" }, findLockEntry(lock!, "tools", "amd64"), { base: baseImage() });
+      expect(fromLock.diagnostics).toEqual([]);
+      expect(fromLock.resolution!.packages).toEqual(resolution.packages.map((p) => expect.objectContaining({ name: p.name, version: p.version, sha256: p.sha256, uri: p.uri })));
+      expect(fromLock.resolution!.stages).toEqual(resolution.stages);
+      expect(fromLock.resolution!.indexFiles).toEqual([]);
+      expect(repo.requests.length).toBe(before);
+    });
+
+    it("says how to refresh when the declaration asks for something the lock lacks", async () => {
+      const entry = lockFromResolution(resolution, "tools", [{ name: "hello-slipway" }]);
+      const apt = declared(["hello-slipway", "conflicted", { name: "cheerful-greeter", version: "0.5-1" }]);
+      const { diagnostics } = await resolveAptFromLock({ image: "tools", apt: [apt], architecture: "amd64" }, entry);
+      expect(diagnostics.map((d) => [d.summary, d.subject?.start.line])).toEqual([
+        ["Package not in the lock", 103],
+        ["Package not in the lock", 106],
+      ]);
+      expect(diagnostics[0]!.hint).toBe('Refresh it with "slipway lock slipway.hcl" or build with --build-arg SLIPWAY_LOCK=update.');
+      const digest = `sha256:${"1".repeat(64)}`;
+      const pinned = { ...entry, base: { ref: "debian:bookworm", digest } };
+      const moved = await resolveAptFromLock({ image: "tools", apt: [declared(["hello-slipway"])], architecture: "amd64", baseImage: { ref: "debian:bookworm", digest: `sha256:${"2".repeat(64)}` } }, pinned);
+      expect(moved.diagnostics.map((d) => d.summary)).toEqual(["Base image changed since the lock"]);
+      const missing = await resolveAptFromLock({ image: "other", apt: [apt], architecture: "amd64" }, undefined);
+      expect(missing.diagnostics[0]!.summary).toBe("Image not in the lock");
+    });
+
+    it("names the field of an invalid lock, and a wrong sha256 in a lock fails the download", async () => {
+      const entry = lockFromResolution(resolution, "tools", [{ name: "hello-slipway" }]);
+      const broken = JSON.parse(formatLock([entry]));
+      broken.images[0].packages[1].sha256 = "XYZ";
+      delete broken.images[0].packages[2].size;
+      const parsed = parseLock(JSON.stringify(broken), "slipway.lock.json");
+      expect(parsed.lock).toBeUndefined();
+      expect(parsed.diagnostics.map((d) => d.detail)).toEqual([
+        "slipway.lock.json: field images[0].packages[1].sha256 must be 64 lowercase hex digits.",
+        "slipway.lock.json: field images[0].packages[2].size must be a whole number of bytes.",
+      ]);
+      expect(parseLock("{ not json").diagnostics[0]!.summary).toBe("Unreadable lock file");
+      const wrong = { ...entry.packages[0]!, sha256: "0".repeat(64) };
+      const failure = await fetcher.fetch(wrong.uri, { sha256: wrong.sha256 }).catch((e: unknown) => e);
+      expect(isFetchError(failure) && failure.kind).toBe("mismatch");
+      expect(String(failure)).toContain(wrong.uri);
+    });
+  });
+});
+
+describe("repositories that must be refused", () => {
+  it("rejects an InRelease altered after signing", async () => {
+    const repo = await startDebianRepo({ badSignature: "tampered" });
+    try {
+      const apt = aptBlock(["hello-slipway"], [{ name: "test", uri: repo.url, suite: repo.suite, components: ["main"], key: repo.armoredPublicKey }]);
+      const { resolution, diagnostics } = await resolveApt({ apt: [apt], architecture: "amd64" }, { fetcher, base: baseImage() });
+      expect(resolution).toBeUndefined();
+      expect(errors(diagnostics)[0]!.detail).toMatch(/InRelease does not verify: no valid signature by a trusted key/);
+      expect(repo.requests.filter((r) => r.includes("Packages"))).toEqual([]);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it("serves a tampered .deb that the fetcher refuses by checksum", async () => {
+    const repo = await startDebianRepo({ tamperDeb: "hello-slipway" });
+    try {
+      const apt = aptBlock(["hello-slipway"], [{ name: "test", uri: repo.url, suite: repo.suite, components: ["main"], key: repo.armoredPublicKey }]);
+      const { resolution } = await resolveApt({ apt: [apt], architecture: "amd64" }, { fetcher, base: baseImage() });
+      const hello = resolution!.packages.find((p) => p.name === "hello-slipway")!;
+      await expect(fetcher.fetch(hello.uri, { sha256: hello.sha256 })).rejects.toThrow(new RegExp(`${hello.uri.replace(/[.+]/g, "\\$&")}: expected \\d+ bytes|sha256 mismatch`));
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it("requires a source for every package unless it declares vcs", async () => {
+    const repo = await startDebianRepo({ withoutSource: ["cheerful-greeter"] });
+    try {
+      const repoSpec = { name: "test", uri: repo.url, suite: repo.suite, components: ["main"], key: repo.armoredPublicKey };
+      const missing = await resolveApt({ apt: [aptBlock(["hello-slipway"], [repoSpec])], architecture: "amd64" }, { fetcher, base: baseImage() });
+      expect(errors(missing.diagnostics)).toMatchObject([{ summary: "Package source not found" }]);
+      expect(missing.diagnostics[0]!.detail).toContain("cheerful-greeter (0.5-1) is built from source package cheerful-greeter (0.5-1)");
+      const vcs = { name: "cheerful-greeter", vcs: { repository: "https://git.example/greeter", ref: "v0.5" } };
+      const ok = await resolveApt({ apt: [aptBlock(["hello-slipway", vcs], [repoSpec])], architecture: "amd64" }, { fetcher, base: baseImage() });
+      expect(errors(ok.diagnostics)).toEqual([]);
+      expect(ok.resolution!.packages.find((p) => p.name === "cheerful-greeter")!.source).toEqual({
+        kind: "vcs",
+        name: "cheerful-greeter",
+        version: "0.5-1",
+        type: "git",
+        repository: "https://git.example/greeter",
+        ref: "v0.5",
+      });
+    } finally {
+      await repo.close();
+    }
+  });
+});
