@@ -52,7 +52,13 @@ export async function findBomInImage(store: ImageStore, platform: string | undef
   const images: PlatformManifest[] = [];
   const attestations = new Map<string, string>();
   await walk(store, root.json, root.digest, images, attestations, 0);
-  const chosen = choosePlatform(store.description, images, platform);
+  let chosen = choosePlatform(store.description, images, platform);
+  const config = await imageConfig(store, chosen.digest);
+  if (chosen.platform === "unknown" && config?.os !== undefined && config.architecture !== undefined) {
+    // A reference naming one manifest has no descriptor to say its platform; its config does.
+    chosen = { digest: chosen.digest, platform: `${config.os}/${config.architecture}${config.variant ? `/${config.variant}` : ""}` };
+    if (platform !== undefined && chosen.platform !== platform) throw new BomReadError(store.description, `is an image for ${chosen.platform}, not ${platform}`);
+  }
 
   const predicates = new Map<string, string>();
   const attestationDigest = attestations.get(chosen.digest);
@@ -64,8 +70,12 @@ export async function findBomInImage(store: ImageStore, platform: string | undef
       predicates.set(type, predicateOf(store.description, await store.blob(layer.digest), type, chosen.digest));
     }
   }
-  const label = await estaleiroLabelOf(store, chosen.digest);
-  return { platform: chosen.platform, predicates, ...(label !== undefined ? { estaleiroLabel: label } : {}) };
+  const label = config?.config?.Labels?.["estaleiro.bom"];
+  return {
+    platform: chosen.platform,
+    predicates,
+    ...(label !== undefined ? { estaleiroLabel: Buffer.from(label, "base64").toString("utf8") } : {}),
+  };
 }
 
 /** Checks bytes against a `sha256:` digest: content is trusted only when it is what it claims to be. */
@@ -140,10 +150,20 @@ function predicateOf(description: string, bytes: Uint8Array, type: string, image
   return `${JSON.stringify(statement.predicate, null, 2)}\n`;
 }
 
-async function estaleiroLabelOf(store: ImageStore, manifestDigest: string): Promise<string | undefined> {
+interface ImageConfig {
+  readonly os?: string;
+  readonly architecture?: string;
+  readonly variant?: string;
+  readonly config?: { readonly Labels?: Readonly<Record<string, string>> };
+}
+
+async function imageConfig(store: ImageStore, manifestDigest: string): Promise<ImageConfig | undefined> {
   const manifest = (await store.manifest(manifestDigest)) as { config?: Descriptor };
   if (typeof manifest?.config?.digest !== "string") return undefined;
-  const config = JSON.parse(new TextDecoder().decode(await store.blob(manifest.config.digest))) as { config?: { Labels?: Record<string, string> } };
-  const value = config.config?.Labels?.["estaleiro.bom"];
-  return value === undefined ? undefined : Buffer.from(value, "base64").toString("utf8");
+  try {
+    return JSON.parse(new TextDecoder().decode(await store.blob(manifest.config.digest))) as ImageConfig;
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new BomReadError(store.description, `the image config ${manifest.config.digest} is not JSON`);
+    throw e;
+  }
 }

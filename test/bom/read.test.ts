@@ -147,9 +147,10 @@ describe("a registry (HTTP API v2 with the bearer-token flow, faked with node:ht
   let port: number;
   const requests: { url: string; authorization?: string }[] = [];
   const { blobs, topIndexDigest } = buildImage([
-    { platform: { os: "linux", architecture: "amd64" }, bom: amd, attest: true },
+    { platform: { os: "linux", architecture: "amd64" }, bom: amd, attest: true, label: true },
     { platform: { os: "linux", architecture: "arm64" }, bom: arm, attest: true },
   ]);
+  const amdManifest = (JSON.parse(blobs.byDigest.get(topIndexDigest)!.bytes.toString()) as { manifests: { digest: string }[] }).manifests[0]!.digest;
 
   beforeAll(async () => {
     server = createServer((req: IncomingMessage, res) => {
@@ -190,6 +191,15 @@ describe("a registry (HTTP API v2 with the bearer-token flow, faked with node:ht
   test("by digest, and an unknown tag is reported with its path", async () => {
     expect((await readBomSource(`127.0.0.1:${port}/team/app@${topIndexDigest}`, { platform: "linux/amd64" })).bom).toEqual(amd);
     expect(await readError(`127.0.0.1:${port}/team/app:nope`)).toBe(`127.0.0.1:${port}/team/app:nope: /v2/team/app/manifests/nope not found on the registry`);
+  });
+
+  test("a reference to one platform's manifest: the platform comes from its config, the BOM from its label", async () => {
+    const source = await readBomSource(`127.0.0.1:${port}/team/app@${amdManifest}`);
+    expect(source.bom).toEqual(amd);
+    expect(source.description).toBe(`127.0.0.1:${port}/team/app@${amdManifest}, linux/amd64 (estaleiro.bom label)`);
+    expect(await readError(`127.0.0.1:${port}/team/app@${amdManifest}`, "linux/arm64")).toBe(
+      `127.0.0.1:${port}/team/app@${amdManifest}: is an image for linux/amd64, not linux/arm64`,
+    );
   });
 
   test("an unreachable registry and a path that is not a reference say so", async () => {
