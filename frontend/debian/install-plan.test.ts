@@ -43,7 +43,7 @@ describe("installScript", () => {
       "dpkg --force-unsafe-io --log=/dev/null --configure --pending",
     ]);
     expect(script).toContain("DEBIAN_FRONTEND=noninteractive");
-    expect(script).toContain("rm -f /var/lib/dpkg/*-old /var/cache/debconf/*-old");
+    expect(script).toContain('for f in /var/lib/dpkg/*-old /var/cache/debconf/*-old; do');
     expect(script).not.toMatch(/apt-get|sources\.list|\/var\/lib\/apt\/lists/);
   });
 

@@ -95,8 +95,8 @@ export function planStages(packages: readonly PlannedPackage[]): PlannedPackage[
 /**
  * The shell script the install exec runs (`/bin/sh -c`). It leaves no trace of the installation beyond
  * the packages themselves: dpkg's log goes to /dev/null, services are kept from starting with a
- * temporary policy-rc.d, the alternatives log is restored, and dpkg's and debconf's `-old` backups are
- * removed. apt's sources and lists are not touched: apt is not used at all.
+ * temporary policy-rc.d, the alternatives log is restored, and the `-old` backups dpkg and debconf
+ * create are removed (the base image's own are left as they were, so no whiteouts are needed). apt's sources and lists are not touched: apt is not used at all.
  */
 export function installScript(stages: readonly (readonly PlannedPackage[])[], options: Partial<InstallPlanOptions> = {}): string {
   const o = { ...defaultInstallPlanOptions, ...options };
@@ -109,6 +109,8 @@ export function installScript(stages: readonly (readonly PlannedPackage[])[], op
     "created_policy=; if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; created_policy=1; fi",
     // update-alternatives appends timestamps to its log; keep the base image's log as it was.
     "alt_log=/var/log/alternatives.log; had_alt_log=; if [ -e $alt_log ]; then cp -p $alt_log /tmp/.slipway-alternatives.log; had_alt_log=1; fi",
+    // dpkg and debconf leave `-old` backups; remove those this run creates, keep the base image's own.
+    `old_before=" $(echo ${oldFiles}) "`,
   ];
   for (const stage of stages) {
     const files = stage.map((p) => shellQuote(`${dir}/${debFileName(p)}`));
@@ -118,11 +120,13 @@ export function installScript(stages: readonly (readonly PlannedPackage[])[], op
     "dpkg --force-unsafe-io --log=/dev/null --configure --pending",
     'if [ -n "$created_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi',
     'if [ -n "$had_alt_log" ]; then mv /tmp/.slipway-alternatives.log $alt_log; else rm -f $alt_log; fi',
-    "rm -f /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/dpkg.log.new",
-    "rm -rf /var/cache/apt/archives/partial /tmp/.slipway-*",
+    `for f in ${oldFiles}; do [ -e "$f" ] || continue; case "$old_before" in *" $f "*) ;; *) rm -f "$f" ;; esac; done`,
+    "rm -f /tmp/.slipway-*",
   );
   return `${lines.join("\n")}\n`;
 }
+
+const oldFiles = "/var/lib/dpkg/*-old /var/cache/debconf/*-old";
 
 function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./%+:=@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
