@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { BOM_FILES, PREDICATE_TYPES, type BomFormat } from "./attest.js";
 import { readBomJson, writeBomJson } from "./canonical.js";
 import { BomReadError, isBomInputError } from "./errors.js";
@@ -25,6 +25,8 @@ export interface BomSource {
 export interface ReadBomOptions extends RegistryOptions {
   /** `os/arch[/variant]`, needed when the source holds several platforms. */
   readonly platform: string;
+  /** Where relative paths start; the process's working directory by default. */
+  readonly cwd: string;
 }
 
 /**
@@ -36,22 +38,23 @@ export interface ReadBomOptions extends RegistryOptions {
  * Images are read from their attestations, falling back to the `estaleiro.bom` label.
  */
 export async function readBomSource(source: string, options: Partial<ReadBomOptions> = {}): Promise<BomSource> {
+  const path = resolve(options.cwd ?? process.cwd(), source);
   let kind: "directory" | "file" | "missing";
   try {
-    kind = (await stat(source)).isDirectory() ? "directory" : "file";
+    kind = (await stat(path)).isDirectory() ? "directory" : "file";
   } catch {
     kind = "missing";
   }
   if (kind === "missing") return fromImage(registryStore(source, options), options.platform);
   if (kind === "directory") {
-    const read = directoryReader(source);
+    const read = directoryReader(path);
     if ((await read("index.json")) !== undefined) return fromImage(layoutStore(`${source} (OCI layout)`, read), options.platform);
-    return fromDocumentDirectory(source, options.platform);
+    return fromDocumentDirectory(source, path, options.platform);
   }
-  if (await looksLikeTar(source)) {
+  if (await looksLikeTar(path)) {
     let tar;
     try {
-      tar = await openTar(source);
+      tar = await openTar(path);
     } catch (e) {
       if (e instanceof TarFormatError) throw new BomReadError(source, `is not a readable tar archive: ${e.message}`);
       throw e;
@@ -64,7 +67,7 @@ export async function readBomSource(source: string, options: Partial<ReadBomOpti
       await tar.close();
     }
   }
-  return fromDocumentFile(source);
+  return fromDocumentFile(source, path);
 }
 
 /** The document in `format`: as stored when it was, else written from the model. */
@@ -132,16 +135,16 @@ async function fromDockerArchive(source: string, read: (path: string) => Promise
 
 const DOCUMENT_FORMATS: readonly BomFormat[] = ["model", "estaleiro", "spdx", "cyclonedx"];
 
-async function fromDocumentDirectory(directory: string, platform: string | undefined): Promise<BomSource> {
-  const documents = await readDocuments(directory);
+async function fromDocumentDirectory(directory: string, path: string, platform: string | undefined): Promise<BomSource> {
+  const documents = await readDocuments(path);
   if (Object.keys(documents).length > 0) return documentsSource(directory, documents);
   // A multi-platform local export puts each platform in its own directory: linux_amd64, linux_arm_v7…
-  const platforms = (await readdir(directory, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const platforms = (await readdir(path, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   const withDocuments: string[] = [];
-  for (const name of platforms) if (Object.keys(await readDocuments(join(directory, name))).length > 0) withDocuments.push(name);
+  for (const name of platforms) if (Object.keys(await readDocuments(join(path, name))).length > 0) withDocuments.push(name);
   const wanted = platform?.replaceAll("/", "_");
   const chosen = wanted !== undefined ? withDocuments.find((p) => p === wanted) : withDocuments.length === 1 ? withDocuments[0] : undefined;
-  if (chosen !== undefined) return documentsSource(join(directory, chosen), await readDocuments(join(directory, chosen)));
+  if (chosen !== undefined) return documentsSource(join(directory, chosen), await readDocuments(join(path, chosen)));
   if (withDocuments.length === 0) {
     throw new BomReadError(directory, `holds no BOM documents (${Object.values(BOM_FILES).join(", ")}); export them with \`--target bom --output type=local,dest=DIR\``);
   }
@@ -165,11 +168,10 @@ function documentsSource(description: string, documents: Partial<Record<BomForma
   throw new BomReadError(description, `has ${Object.keys(documents).map((f) => BOM_FILES[f as BomFormat]).join(", ")} but neither ${BOM_FILES.model} nor ${BOM_FILES.estaleiro}, which slipway reads its facts from`);
 }
 
-async function fromDocumentFile(path: string): Promise<BomSource> {
+async function fromDocumentFile(source: string, path: string): Promise<BomSource> {
   const text = new TextDecoder().decode(await readFile(path));
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith("{")) return { description: path, bom: parseDocument(path, BOM_FILES.model, text), documents: { model: text } };
-  return fromEstaleiroLabel(path, text, {});
+  if (text.trimStart().startsWith("{")) return { description: source, bom: parseDocument(source, BOM_FILES.model, text), documents: { model: text } };
+  return fromEstaleiroLabel(source, text, {});
 }
 
 function parseDocument(description: string, name: string, text: string): Bom {

@@ -1,14 +1,18 @@
 import { parseArgs } from "node:util";
 import { BomReadError, bomDocument, diffBoms, isBomReadError, isEmptyDiff, readBomSource, renderBomDiff, type BomFormat, type ReadBomOptions } from "../../bom/index.js";
 
-/** Where a command writes; the CLI passes the process streams, tests collect the text. */
-export interface CommandIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
+/** What the command needs of the CLI's I/O (a subset of the CLI's `CliIO`). */
+export interface BomCommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Relative paths start here; the process's working directory when absent. */
+  readonly cwd?: string;
 }
 
-export const BOM_USAGE = `usage: slipway bom [--format yaml|spdx|cyclonedx|json] [--platform OS/ARCH] SOURCE
+const help = `Usage: slipway bom [--format yaml|spdx|cyclonedx|json] [--platform OS/ARCH] SOURCE
        slipway bom diff [--json] [--exit-code] [--platform OS/ARCH] A B
+
+Prints the bill of materials of an image, or what changed between two.
 
 SOURCE (and A, B) is one of:
   DIR          documents exported with --target bom --output type=local,dest=DIR
@@ -18,12 +22,26 @@ SOURCE (and A, B) is one of:
   IMAGE        an image reference in a registry (anonymous; plain HTTP for localhost)
 
 The BOM comes from the image's attestations, or its estaleiro.bom label.
-  --format     document to print (default yaml, estaleiro's format)
-  --platform   which platform, when the source holds several
-  diff         added (+), removed (-) and changed (~) packages, sources and files from A to B
-  --json       the diff as JSON
-  --exit-code  exit 1 when the BOMs differ
+
+Options:
+  --format FORMAT      document to print: yaml (default, estaleiro's format), spdx,
+                       cyclonedx or json (slipway's model)
+  --platform OS/ARCH   which platform, when the source holds several
+  --json               diff: print the changes as JSON
+  --exit-code          diff: exit 1 when the BOMs differ
+  -h, --help           show this help
+
+diff lists added (+), removed (-) and changed (~) packages, source packages and
+files from A to B, one per line, and nothing else.
 `;
+
+/** `slipway bom`, in the shape of the CLI's command table. */
+export const bom = {
+  name: "bom",
+  summary: "print an image's bill of materials, or diff two",
+  help,
+  run: (args: readonly string[], io: BomCommandIo): Promise<number> => runBomCommand(args, io),
+};
 
 const FORMATS: Readonly<Record<string, BomFormat>> = { yaml: "estaleiro", spdx: "spdx", cyclonedx: "cyclonedx", cdx: "cyclonedx", json: "model" };
 
@@ -31,7 +49,7 @@ const FORMATS: Readonly<Record<string, BomFormat>> = { yaml: "estaleiro", spdx: 
  * `slipway bom SOURCE` and `slipway bom diff A B`. Returns the exit status: 0 done, 1 the BOM could not be
  * read (or, with --exit-code, the BOMs differ), 2 bad usage.
  */
-export async function runBomCommand(args: readonly string[], io: CommandIo, options: Partial<ReadBomOptions> = {}): Promise<number> {
+export async function runBomCommand(args: readonly string[], io: BomCommandIo, options: Partial<ReadBomOptions> = {}): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -44,16 +62,21 @@ export async function runBomCommand(args: readonly string[], io: CommandIo, opti
         "exit-code": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
+      strict: true,
     });
   } catch (e) {
     return usage(io, (e as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout(BOM_USAGE);
+    io.stdout(help);
     return 0;
   }
-  const readOptions = { ...options, ...(values.platform !== undefined ? { platform: values.platform } : {}) };
+  const readOptions = {
+    ...options,
+    ...(io.cwd !== undefined ? { cwd: io.cwd } : {}),
+    ...(values.platform !== undefined ? { platform: values.platform } : {}),
+  };
   try {
     if (positionals[0] === "diff") {
       if (positionals.length !== 3) return usage(io, "diff needs two sources, A and B");
@@ -79,7 +102,8 @@ export async function runBomCommand(args: readonly string[], io: CommandIo, opti
   }
 }
 
-function usage(io: CommandIo, message: string): number {
-  io.stderr(`slipway bom: ${message}\n\n${BOM_USAGE}`);
+/** As the CLI reports usage mistakes: the problem and where help is. */
+function usage(io: BomCommandIo, message: string): number {
+  io.stderr(`slipway bom: ${message}\nRun "slipway bom --help" for usage.\n`);
   return 2;
 }
