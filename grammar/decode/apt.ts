@@ -126,8 +126,8 @@ function decodeKey(ctx: DecodeContext, block: Block): AptKey | undefined {
 
 /** `sha256:ABC…` and `ABC…` both mean the hex digest; the checks then insist on 64 hex digits. */
 export function normaliseDigest(d: Located<string>): Located<string> {
-  const hex = d.value.startsWith("sha256:") ? d.value.slice("sha256:".length) : d.value;
-  return { value: hex.toLowerCase(), range: d.range };
+  const lower = d.value.toLowerCase();
+  return { value: lower.startsWith("sha256:") ? lower.slice("sha256:".length) : lower, range: d.range };
 }
 
 function decodeRepositoryBlock(ctx: DecodeContext, block: Block): Repository | undefined {

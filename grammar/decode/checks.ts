@@ -33,7 +33,7 @@ export function checkDeclaration(
     if (unique(out, names, step.name, "step")) continue;
     steps.set(step.name.value, step);
     relativePath(out, step.dockerfile, "The Dockerfile path");
-    if (step.context) relativePath(out, step.context, "The step's context");
+    if (step.context) relativePath(out, step.context, "The step's context", { allowRoot: true });
     checkSourceFiles(out, step.sourceFiles);
   }
   names.clear();
@@ -133,7 +133,7 @@ function checkFileSource(out: Diagnostic[], file: FileEntry, declared: Declared)
   const source = file.source;
   switch (source.kind) {
     case "step": {
-      absolutePath(out, source.path, "from_step.path", "the step's result");
+      const pathOk = absolutePath(out, source.path, "from_step.path", "the step's result");
       const step = declared.steps.get(source.step.value);
       const { omissions } = declared;
       if (!step) {
@@ -141,12 +141,12 @@ function checkFileSource(out: Diagnostic[], file: FileEntry, declared: Declared)
         return;
       }
       declared.usedSteps.add(step.name.value);
-      if (omissions.sourceFiles.has(`step ${step.name.value}`)) return;
+      if (!pathOk || omissions.sourceFiles.has(`step ${step.name.value}`)) return;
       requireSourceFile(out, source.path, step.sourceFiles, `step "${step.name.value}"`, step.defRange);
       return;
     }
     case "tarball": {
-      relativePath(out, source.path, "A tarball member's path");
+      const pathOk = relativePath(out, source.path, "A tarball member's path");
       const tarball = declared.tarballs.get(source.tarball.value);
       const { omissions } = declared;
       if (!tarball) {
@@ -154,7 +154,7 @@ function checkFileSource(out: Diagnostic[], file: FileEntry, declared: Declared)
         return;
       }
       declared.usedTarballs.add(tarball.name.value);
-      if (omissions.sourceFiles.has(`tarball ${tarball.name.value}`)) return;
+      if (!pathOk || omissions.sourceFiles.has(`tarball ${tarball.name.value}`)) return;
       requireSourceFile(out, source.path, tarball.sourceFiles, `tarball "${tarball.name.value}"`, tarball.defRange);
       return;
     }
@@ -221,20 +221,25 @@ function unique(out: Diagnostic[], seen: Map<string, Range>, name: Located<strin
   return true;
 }
 
-function relativePath(out: Diagnostic[], path: Located<string>, what: string): void {
+/** Reports a path that is not relative or climbs out of its base; true when it is fine. */
+function relativePath(out: Diagnostic[], path: Located<string>, what: string, options: { allowRoot?: boolean } = {}): boolean {
   if (isAbsolutePath(path.value)) {
     out.push(errorAt(path.range, "Absolute path", `${what} "${path.value}" must be relative (to the build context, or to the archive).`, { hint: `Write "${path.value.replace(/^\/+/, "")}".` }));
   } else if (escapesBase(path.value)) {
     out.push(errorAt(path.range, "Path escapes its base", `${what} "${path.value}" climbs out of its base with "..".`, { hint: "Only paths inside the build context (or the archive) can be used." }));
-  } else if (path.value === ".") {
+  } else if (path.value === "." && !options.allowRoot) {
     out.push(errorAt(path.range, "Empty path", `${what} is empty (or only ".").`));
+  } else {
+    return true;
   }
+  return false;
 }
 
-function absolutePath(out: Diagnostic[], path: Located<string>, what: string, where: string): void {
-  if (!path.value.startsWith("/")) {
-    out.push(errorAt(path.range, "Relative path", `${what} "${path.value}" must be an absolute path in ${where}.`, { hint: `Write "/${path.value.replace(/^\.?\/*/, "")}".` }));
-  }
+/** Reports a path that is not absolute; true when it is. */
+function absolutePath(out: Diagnostic[], path: Located<string>, what: string, where: string): boolean {
+  if (path.value.startsWith("/")) return true;
+  out.push(errorAt(path.range, "Relative path", `${what} "${path.value}" must be an absolute path in ${where}.`, { hint: `Write "/${path.value.replace(/^\.?\/*/, "")}".` }));
+  return false;
 }
 
 function sha256(out: Diagnostic[], digest: Located<string>): void {

@@ -106,6 +106,11 @@ function decodeBase(
   const ref = stringAttr(ctx, c.attributes.get("ref"));
   if (!name) return undefined;
   if (name.value === SCRATCH && !ref) return { kind: "scratch", range: block!.range };
+  // Check the ref alone first, so that a bad tag or digest is reported at the ref rather than the name.
+  if (ref) {
+    const alone = parseImageReference(`x${ref.value.startsWith("sha256:") ? "@" : ":"}${ref.value}`);
+    if (!alone.ok) return reference(ctx, { value: `x${ref.value.startsWith("sha256:") ? "@" : ":"}${ref.value}`, range: ref.range }, "block", block!.range);
+  }
   const joined = ref ? `${name.value}${ref.value.startsWith("sha256:") ? "@" : ":"}${ref.value}` : name.value;
   return reference(ctx, { value: joined, range: ref ? rangeOver(name.range, ref.range) : name.range }, "block", block!.range);
 }

@@ -79,8 +79,9 @@ export function content(body: Body, schema: BodySchema, owner: BodyOwner, diagno
       diagnostics.push(unsupportedBlock(item, attributeNames, blockTypes, owner));
       continue;
     }
-    if (!checkLabels(item, blockSchema, diagnostics)) continue;
     const first = firstBlock.get(item.type);
+    if (!first) firstBlock.set(item.type, item);
+    if (!checkLabels(item, blockSchema, diagnostics)) continue;
     if (blockSchema.unique && first) {
       diagnostics.push(
         errorAt(item.defRange, `Duplicate ${item.type} block`, `Only one ${item.type} block is allowed in ${owner.description}; another is at line ${first.defRange.start.line}.`, {
@@ -89,7 +90,6 @@ export function content(body: Body, schema: BodySchema, owner: BodyOwner, diagno
       );
       continue;
     }
-    if (!first) firstBlock.set(item.type, item);
     blocks.push(item);
   }
 
@@ -105,7 +105,7 @@ export function content(body: Body, schema: BodySchema, owner: BodyOwner, diagno
   for (const b of schema.blocks) {
     if (b.required && !firstBlock.has(b.type)) {
       diagnostics.push(
-        errorAt(owner.defRange, `Missing ${b.type} block`, `${capitalize(owner.description)} needs a ${b.type} block.`, {
+        errorAt(owner.defRange, `Missing ${b.type} block`, `${article(b.type, true)} ${b.type} block is required in ${owner.description}.`, {
           hint: `Add ${b.type}${b.labels.map((l) => ` "${l}"`).join("")} { … } inside it.`,
         }),
       );
@@ -148,14 +148,14 @@ function checkLabels(block: Block, schema: BlockSchema, diagnostics: Diagnostic[
   if (got < want) {
     const missing = schema.labels[got]!;
     diagnostics.push(
-      errorAt(block.defRange, `Missing ${missing} for ${block.type}`, `A ${block.type} block needs ${labelCount(want)}: ${schema.labels.join(", ")}.`, {
+      errorAt(block.defRange, `Missing ${missing} for ${block.type}`, `${article(block.type, true)} ${block.type} block needs ${labelCount(want)}: ${schema.labels.join(", ")}.`, {
         hint: `Write ${example}.`,
       }),
     );
   } else {
     const extra = block.labels[want]!;
     diagnostics.push(
-      errorAt(extra.range, "Extraneous label", `A ${block.type} block takes ${want === 0 ? "no labels" : labelCount(want)}, but this one has ${got}.`, {
+      errorAt(extra.range, "Extraneous label", `${article(block.type, true)} ${block.type} block takes ${want === 0 ? "no labels" : labelCount(want)}, but this one has ${got}.`, {
         hint: `Write ${example}.`,
       }),
     );
@@ -167,6 +167,8 @@ function labelCount(n: number): string {
   return n === 1 ? "one label" : `${n} labels`;
 }
 
-function capitalize(s: string): string {
-  return s[0]!.toUpperCase() + s.slice(1);
+/** "a" or "an" before `word`, by its first letter (good enough for block names). */
+function article(word: string, capital = false): string {
+  const a = /^[aeiou]/i.test(word) ? "an" : "a";
+  return capital ? a[0]!.toUpperCase() + a.slice(1) : a;
 }

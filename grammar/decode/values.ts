@@ -44,9 +44,8 @@ function converted(ctx: DecodeContext, expr: Expr, v: Value, type: Type, what: s
   const c = convert(v, type);
   if (!c.ok || c.value.kind === "unknown") {
     if (!c.ok) {
-      ctx.diagnostics.push(
-        errorAt(expr.range, "Incorrect value type", `The value of ${what} must be a ${typeString(type)}: ${c.message}.`, { context }),
-      );
+      const hint = type.kind === "list" && v.kind === "string" ? { hint: `Write a list: [${JSON.stringify(v.value)}].` } : {};
+      ctx.diagnostics.push(errorAt(expr.range, "Incorrect value type", `Inappropriate value for ${what}: ${c.message}.`, { context, ...hint }));
     }
     return undefined;
   }
@@ -83,19 +82,17 @@ export function locatedItems(ctx: DecodeContext, attr: Attribute | undefined, el
   const expr = unwrap(attr.expr);
   if (expr.kind === "tuple") {
     const out: Located<Value>[] = [];
-    let ok = true;
     expr.items.forEach((item, i) => {
       const v = evaluateExpr(item, ctx.scope, ctx.diagnostics);
       if (v.kind === "null") {
         ctx.diagnostics.push(errorAt(item.range, "Incorrect value type", `Element ${i} of "${attr.name}" is null.`, { context: attr.range }));
-        ok = false;
         return;
       }
       const c = converted(ctx, item, v, element, `element ${i} of "${attr.name}"`, attr.range);
-      if (c === undefined) ok = false;
-      else out.push({ value: c, range: item.range });
+      if (c !== undefined) out.push({ value: c, range: item.range });
     });
-    return ok ? out : undefined;
+    // Elements that failed were reported (or are not known yet); the rest are still checked.
+    return out;
   }
   const v = typedValue(ctx, attr, listOf(element));
   if (v?.kind !== "tuple") return undefined;
@@ -117,14 +114,10 @@ export function stringMapAttr(ctx: DecodeContext, attr: Attribute | undefined): 
   // Evaluate the literal item by item, so that each pair keeps its own range.
   const out: KeyValue[] = [];
   const seen = new Map<string, Range>();
-  let ok = true;
   for (const item of expr.items) {
     const key = keyOf(ctx, item.key);
     const value = evaluateExpr(item.value, ctx.scope, ctx.diagnostics);
-    if (key === undefined) {
-      ok = false;
-      continue;
-    }
+    if (key === undefined) continue;
     const first = seen.get(key);
     if (first) {
       ctx.diagnostics.push(
@@ -132,23 +125,18 @@ export function stringMapAttr(ctx: DecodeContext, attr: Attribute | undefined): 
           hint: "Each key may be set only once; remove one of them.",
         }),
       );
-      ok = false;
       continue;
     }
     seen.set(key, item.key.range);
     if (value.kind === "null") {
       ctx.diagnostics.push(errorAt(item.value.range, "Incorrect value type", `The value of "${key}" in "${attr.name}" is null; it must be a string.`));
-      ok = false;
       continue;
     }
     const c = converted(ctx, item.value, value, STRING, `"${key}" in "${attr.name}"`, item.range);
-    if (c?.kind !== "string") {
-      ok = false;
-      continue;
-    }
-    out.push({ key, value: c.value, range: item.range });
+    if (c?.kind === "string") out.push({ key, value: c.value, range: item.range });
   }
-  return ok ? out : undefined;
+  // Items that failed were reported (or are not known yet); the rest are still checked.
+  return out;
 }
 
 function keyOf(ctx: DecodeContext, key: Expr): string | undefined {

@@ -124,6 +124,7 @@ export class Inputs implements NameResolver {
   resolveAll(): void {
     for (const decl of this.variables.values()) {
       if (this.options.vars.has(decl.name) || decl.default) this.resolveVariable(decl, decl.nameRange, this.diagnostics);
+      else if (decl.type) parseTypeExpr(decl.type, this.diagnostics);
     }
     for (const decl of this.locals.values()) this.resolveLocal(decl, decl.nameRange, this.diagnostics);
   }
