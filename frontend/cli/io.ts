@@ -1,0 +1,55 @@
+/**
+ * Everything the CLI touches outside itself, injected so that tests run commands in-process: the two
+ * output streams, file reading and writing, and the working directory that relative paths start from.
+ */
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** The text of a file (UTF-8). Rejects with an error whose `code` is `ENOENT`, `EISDIR`, … on failure. */
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, text: string): Promise<void>;
+  /** An absolute directory. */
+  readonly cwd: string;
+  /** Colour diagnostics (a terminal that wants it); off when absent. */
+  readonly color?: boolean;
+}
+
+/** A subcommand: `slipway NAME …`. */
+export interface Command {
+  readonly name: string;
+  /** One line for `slipway --help`. */
+  readonly summary: string;
+  /** The whole `slipway NAME --help` text. */
+  readonly help: string;
+  /** Runs with the arguments after the command name; resolves to the exit code. */
+  run(args: readonly string[], io: CliIO): Promise<number>;
+}
+
+/** A mistake in the command line itself (unknown option, missing file): printed with a pointer to --help. */
+export class UsageError extends Error {
+  override readonly name = "UsageError" as const;
+}
+
+export function isUsageError(e: unknown): e is UsageError {
+  return e instanceof Error && e.name === "UsageError";
+}
+
+/** An error's `code` (`ENOENT`, …) when it has one. */
+export function errorCode(e: unknown): string | undefined {
+  return typeof e === "object" && e !== null && typeof (e as { code?: unknown }).code === "string" ? (e as { code: string }).code : undefined;
+}
+
+/** A short, user-facing reason for a failed file operation. */
+export function describeIoError(e: unknown): string {
+  switch (errorCode(e)) {
+    case "ENOENT":
+      return "no such file";
+    case "EISDIR":
+      return "it is a directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
+}
