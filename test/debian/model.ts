@@ -1,4 +1,4 @@
-import type { Apt, Package, Repository } from "../../grammar/model/declaration.js";
+import type { Apt, AptKey, Package, Repository } from "../../grammar/model/declaration.js";
 import type { Range } from "../../grammar/source/pos.js";
 
 /**
@@ -65,12 +65,36 @@ export function repositoryDecl(spec: RepositorySpec, line: number): Repository {
   };
 }
 
-/** An `apt { … }` block: packages declared from line 10 on (three lines each), repositories from line 2. */
-export function aptBlock(packages: readonly (PackageSpec | string)[], repositories: readonly RepositorySpec[] = [], installRecommends = false): Apt {
+export interface KeySpec {
+  readonly name: string;
+  readonly uri: string;
+  readonly sha256?: string;
+}
+
+/** `key "name" { uri = "…", sha256 = "…" }` declared on `line` (uri on the next line, sha256 after). */
+export function keyDecl(spec: KeySpec, line: number): AptKey {
+  return {
+    name: { value: spec.name, range: lineRange(line) },
+    uri: { value: spec.uri, range: lineRange(line + 1) },
+    ...(spec.sha256 ? { sha256: { value: spec.sha256, range: lineRange(line + 2) } } : {}),
+    range: lineRange(line, 3, 80),
+  };
+}
+
+/**
+ * An `apt { … }` block: repositories from line 2 (four lines each), keys from line 50 (three lines
+ * each), packages from line 100 (three lines each).
+ */
+export function aptBlock(
+  packages: readonly (PackageSpec | string)[],
+  repositories: readonly RepositorySpec[] = [],
+  installRecommends = false,
+  keys: readonly KeySpec[] = [],
+): Apt {
   return {
     range: lineRange(1, 3, 200),
     repositories: repositories.map((r, i) => repositoryDecl(r, 2 + i * 4)),
-    keys: [],
+    keys: keys.map((k, i) => keyDecl(k, 50 + i * 3)),
     packages: packages.map((p, i) => packageDecl(p, 100 + i * 3)),
     ...(installRecommends ? { installRecommends: { value: true, range: lineRange(99) } } : {}),
   };

@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   findLockEntry,
@@ -116,6 +119,25 @@ describe("a signed repository served over http, read with the Node fetcher", () 
     const noKey = baseImage({ "/etc/apt/sources.list": `deb ${repo.url} ${repo.suite} main\n` });
     const refused = await resolveApt({ apt: [aptBlock(["hello-slipway"])], architecture: "amd64", baseImage: { ref: "debian:bookworm" } }, { fetcher, base: noKey });
     expect(errors(refused.diagnostics)[0]!.detail).toMatch(/\/etc\/apt\/sources\.list:1: the signature of .* does not verify: no trusted key is configured/);
+  });
+
+  it("trusts estaleiro-style key blocks, checking the key's sha256 or warning with the one to pin", async () => {
+    writeFileSync(join(repo.dir, "debian", "repo-key.asc"), repo.armoredPublicKey);
+    const keyUrl = `${repo.url}/repo-key.asc`;
+    const keySha = createHash("sha256").update(repo.armoredPublicKey).digest("hex");
+    const lineRepo = { name: "repositories[0]", uri: repo.url, suite: repo.suite, components: ["main"], types: ["deb", "deb-src"] as const };
+    const run = (key: { name: string; uri: string; sha256?: string }) =>
+      resolveApt({ apt: [aptBlock(["hello-slipway"], [lineRepo], false, [key])], architecture: "amd64" }, { fetcher, base: baseImage() });
+    const pinned = await run({ name: "repo", uri: keyUrl, sha256: keySha });
+    expect(pinned.diagnostics).toEqual([]);
+    expect(pinned.resolution!.repositories[0]!.signedBy.fingerprint).toBe(repo.fingerprint);
+    const unpinned = await run({ name: "repo", uri: keyUrl });
+    expect(unpinned.resolution).toBeDefined();
+    expect(unpinned.diagnostics).toMatchObject([{ severity: "warning", summary: "Key fetched without a checksum", hint: `Add sha256 = "${keySha}" to pin the key that was fetched.`, subject: { start: { line: 51 } } }]);
+    const wrong = await run({ name: "repo", uri: keyUrl, sha256: "0".repeat(64) });
+    expect(wrong.resolution).toBeUndefined();
+    expect(errors(wrong.diagnostics)[0]).toMatchObject({ summary: "Cannot use key", subject: { start: { line: 52 } } });
+    expect(errors(wrong.diagnostics)[0]!.detail).toContain(`${keyUrl}: sha256 mismatch`);
   });
 
   describe("lock", () => {
