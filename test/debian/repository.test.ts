@@ -12,8 +12,10 @@ import {
   parseLock,
   resolveApt,
   resolveAptFromLock,
+  installPackages,
   type AptResolution,
 } from "../../frontend/debian/index.js";
+import { image, marshal, parsePlatform } from "../../llb/index.js";
 import type { Diagnostic } from "../../grammar/source/diagnostic.js";
 import { startDebianRepo, type DebianRepo } from "../support/debian-repo.js";
 import { baseImage } from "./base-image.js";
@@ -159,6 +161,9 @@ describe("a signed repository served over http, read with the Node fetcher", () 
       expect(fromLock.resolution!.stages).toEqual(resolution.stages);
       expect(fromLock.resolution!.indexFiles).toEqual([]);
       expect(repo.requests.length).toBe(before);
+      // The install step built from the lock is the very same LLB as the one built from the indexes.
+      const llb = (r: AptResolution) => marshal(installPackages(image("debian:bookworm"), r), { platform: parsePlatform("linux/amd64") }).ops.map((o) => Buffer.from(o).toString("hex"));
+      expect(llb(fromLock.resolution!)).toEqual(llb(resolution));
     });
 
     it("says how to refresh when the declaration asks for something the lock lacks", async () => {
