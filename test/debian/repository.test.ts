@@ -121,6 +121,9 @@ describe("a signed repository served over http, read with the Node fetcher", () 
     const noKey = baseImage({ "/etc/apt/sources.list": `deb ${repo.url} ${repo.suite} main\n` });
     const refused = await resolveApt({ apt: [aptBlock(["hello-slipway"])], architecture: "amd64", baseImage: { ref: "debian:bookworm" } }, { fetcher, base: noKey });
     expect(errors(refused.diagnostics)[0]!.detail).toMatch(/\/etc\/apt\/sources\.list:1: the signature of .* does not verify: no trusted key is configured/);
+    const unverified = baseImage({ "/etc/apt/sources.list": `# local\ndeb [trusted=yes] ${repo.url} ${repo.suite} main\n` });
+    const trustedYes = await resolveApt({ apt: [aptBlock(["hello-slipway"])], architecture: "amd64" }, { fetcher, base: unverified });
+    expect(errors(trustedYes.diagnostics)).toMatchObject([{ summary: "Unverified repository", detail: expect.stringContaining("/etc/apt/sources.list:2 marks") }]);
   });
 
   it("trusts estaleiro-style key blocks, checking the key's sha256 or warning with the one to pin", async () => {
