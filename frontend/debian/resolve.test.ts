@@ -89,6 +89,15 @@ describe("resolvePackages", () => {
     expect(names(resolve([], essential, ["a"]))).toEqual(["a=1", "mawk=1"]);
   });
 
+  it("breaks a full tie among providers as apt's package ids do: the name first mentioned later wins", () => {
+    // apt numbers packages as it first meets their names while reading the indexes; among otherwise equal
+    // providers it tries the highest number first.
+    const avail = [p("a 1", { depends: "editor" }), p("nano 1", { provides: "editor" }), p("joe 1", { provides: "editor" })];
+    expect(names(resolve([], avail, ["a"]))).toEqual(["a=1", "joe=1"]);
+    const mentioned = [p("a 1", { depends: "editor", suggests: "joe" }), p("nano 1", { provides: "editor" }), p("joe 1", { provides: "editor" })];
+    expect(names(resolve([], mentioned, ["a"]))).toEqual(["a=1", "nano=1"]);
+  });
+
   it("matches versioned relations only through versioned Provides", () => {
     const avail = [p("a 1", { depends: "libz (>= 2)" }), p("zlib-ng 1", { provides: "libz (= 2.1)" }), p("zlib-old 1", { provides: "libz" })];
     expect(names(resolve([], avail, ["a"]))).toEqual(["a=1", "zlib-ng=1"]);
