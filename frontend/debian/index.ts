@@ -11,6 +11,7 @@ export { installPackages, type InstallPackagesOptions } from "./install-llb.js";
 export { debFileName, defaultInstallPlanOptions, installProgressName, installScript, planStages, type InstallPlanOptions, type PlannedPackage } from "./install-plan.js";
 export { FetchError, imageFilesFromMap, isFetchError, type FetchExpectation, type Fetcher, type ImageFiles } from "./io.js";
 export { nodeFetcher, type NodeFetcherOptions } from "./fetch-node.js";
+export { imageFilesFromDirectory } from "./image-files-node.js";
 export { readImagePackages, readImageSources, readImageTrustedKeys } from "./base-image.js";
 export { compareVersions, satisfiesVersion, type VersionOperator } from "./version.js";
 export type { BinaryPackage } from "./packages.js";
