@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
+import type { Command } from "../io.js";
 import { BomReadError, bomDocument, diffBoms, isBomReadError, isEmptyDiff, readBomSource, renderBomDiff, type BomFormat, type ReadBomOptions } from "../../bom/index.js";
 
-/** What the command needs of the CLI's I/O (a subset of the CLI's `CliIO`). */
+/** What the command needs of the CLI's I/O: a subset of `CliIO`, so tests can pass just the streams. */
 export interface BomCommandIo {
   stdout(text: string): void;
   stderr(text: string): void;
@@ -35,12 +36,12 @@ diff lists added (+), removed (-) and changed (~) packages, source packages and
 files from A to B, one per line, and nothing else.
 `;
 
-/** `slipway bom`, in the shape of the CLI's command table. */
-export const bom = {
+/** `slipway bom`, for the CLI's command table. */
+export const bom: Command = {
   name: "bom",
   summary: "print an image's bill of materials, or diff two",
   help,
-  run: (args: readonly string[], io: BomCommandIo): Promise<number> => runBomCommand(args, io),
+  run: (args, io) => runBomCommand(args, io),
 };
 
 const FORMATS: Readonly<Record<string, BomFormat>> = { yaml: "estaleiro", spdx: "spdx", cyclonedx: "cyclonedx", cdx: "cyclonedx", json: "model" };
