@@ -49,7 +49,7 @@ export function distsUrl(uri: string, suite: string, path: string): string {
  * Sources index by the SHA256 the InRelease lists. `origin` tags every package with the repository's
  * position, so the resolver can tell repositories apart.
  */
-export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher, origin: number): Promise<LoadResult> {
+export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher, origin: number, now: Date = new Date()): Promise<LoadResult> {
   if (target.suite.endsWith("/")) {
     return { ok: false, problem: `flat repositories ("${target.suite}") are not supported; use a dists/ layout with a suite and components` };
   }
@@ -65,6 +65,12 @@ export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher,
   const release = verified.release;
   if (release.suite !== undefined && release.codename !== undefined && target.suite !== release.suite && target.suite !== release.codename) {
     return { ok: false, problem: `${inReleaseUrl} is for suite "${release.suite}" (codename "${release.codename}"), not "${target.suite}"` };
+  }
+  if (release.validUntil !== undefined) {
+    const until = Date.parse(release.validUntil);
+    if (Number.isNaN(until)) return { ok: false, problem: `${inReleaseUrl} has an unreadable Valid-Until date "${release.validUntil}"` };
+    // As apt does: an expired Release could be a stale copy replayed to hide security updates.
+    if (until < now.getTime()) return { ok: false, problem: `${inReleaseUrl} expired on ${release.validUntil} (Valid-Until); the mirror is stale or the clock is wrong` };
   }
   const inRelease = { url: inReleaseUrl, sha256: createHash("sha256").update(inReleaseBytes).digest("hex"), size: inReleaseBytes.length };
   const files: FetchedFile[] = [inRelease];

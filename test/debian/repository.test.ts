@@ -220,6 +220,18 @@ describe("repositories that must be refused", () => {
     }
   });
 
+  it("rejects an expired Release (Valid-Until in the past)", async () => {
+    const repo = await startDebianRepo({ validUntil: "Sat, 01 Jun 2024 00:00:00 UTC" });
+    try {
+      const apt = aptBlock(["hello-slipway"], [{ name: "test", uri: repo.url, suite: repo.suite, components: ["main"], key: repo.armoredPublicKey }]);
+      const { resolution, diagnostics } = await resolveApt({ apt: [apt], architecture: "amd64" }, { fetcher, base: baseImage() });
+      expect(resolution).toBeUndefined();
+      expect(errors(diagnostics)[0]!.detail).toMatch(/InRelease expired on Sat, 01 Jun 2024 00:00:00 UTC \(Valid-Until\)/);
+    } finally {
+      await repo.close();
+    }
+  });
+
   it("serves a tampered .deb that the fetcher refuses by checksum", async () => {
     const repo = await startDebianRepo({ tamperDeb: "hello-slipway" });
     try {

@@ -54,6 +54,8 @@ export interface DebianRepoOptions {
   readonly badSignature?: "tampered" | "wrong-key";
   /** Package names to leave out of the Sources index. */
   readonly withoutSource?: readonly string[];
+  /** A `Valid-Until:` date for the Release file (RFC 2822, e.g. `Sat, 01 Jun 2024 00:00:00 UTC`). */
+  readonly validUntil?: string;
 }
 
 const defaults: Readonly<DebianRepoOptions> = Object.freeze({ suite: "stable", codename: "slipway-test" });
@@ -118,6 +120,7 @@ export async function startDebianRepo(options: Partial<DebianRepoOptions> = {}):
     `Suite: ${o.suite}`,
     `Codename: ${o.codename}`,
     "Date: Sat, 01 Jun 2024 00:00:00 UTC",
+    ...(o.validUntil ? [`Valid-Until: ${o.validUntil}`] : []),
     "Acquire-By-Hash: yes",
     "Architectures: all amd64 arm64",
     "Components: main",
