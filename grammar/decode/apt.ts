@@ -6,7 +6,7 @@ import { componentsProblem, parseRepositoryLine } from "./repository.js";
 import { content, type BodySchema } from "./schema.js";
 import { boolAttr, labelValue, locatedItems, stringAttr, stringListAttr, type DecodeContext } from "./values.js";
 
-const APT_SCHEMA: BodySchema = {
+export const APT_SCHEMA: BodySchema = {
   attributes: [{ name: "repositories" }, { name: "install_recommends" }],
   blocks: [
     { type: "package", labels: ["name"] },
@@ -15,17 +15,17 @@ const APT_SCHEMA: BodySchema = {
   ],
 };
 
-const PACKAGE_SCHEMA: BodySchema = {
+export const PACKAGE_SCHEMA: BodySchema = {
   attributes: [{ name: "version" }],
   blocks: [{ type: "vcs", labels: ["type"], unique: true }],
 };
 
-const KEY_SCHEMA: BodySchema = {
+export const KEY_SCHEMA: BodySchema = {
   attributes: [{ name: "uri", required: true, example: 'uri = "https://example.org/key.asc"' }, { name: "sha256" }],
   blocks: [],
 };
 
-const REPOSITORY_SCHEMA: BodySchema = {
+export const REPOSITORY_SCHEMA: BodySchema = {
   attributes: [
     { name: "uri", required: true, example: 'uri = "http://archive.example.org/debian/"' },
     { name: "suite" },
@@ -37,7 +37,7 @@ const REPOSITORY_SCHEMA: BodySchema = {
   blocks: [],
 };
 
-const VCS_SCHEMA: BodySchema = {
+export const VCS_SCHEMA: BodySchema = {
   attributes: [
     { name: "repository", required: true, example: 'repository = "https://github.com/owner/repo"' },
     { name: "ref", required: true, example: 'ref = "v1.0.0"' },

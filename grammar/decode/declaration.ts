@@ -28,7 +28,7 @@ export interface LoadResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-const FILE_SCHEMA: BodySchema = {
+export const TOP_LEVEL_SCHEMA: BodySchema = {
   attributes: [],
   blocks: [
     { type: "variable", labels: ["name"] },
@@ -47,7 +47,7 @@ const FILE_SCHEMA: BodySchema = {
 export function decodeDeclaration(fileNode: FileNode, source: SourceFile, options: LoadOptions): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const start = source.range(0, 0);
-  const c = content(fileNode.body, FILE_SCHEMA, { description: source.name, defRange: start }, diagnostics);
+  const c = content(fileNode.body, TOP_LEVEL_SCHEMA, { description: source.name, defRange: start }, diagnostics);
   const blocksOf = (type: string) => c.blocks.filter((b) => b.type === type);
 
   const { variables, locals } = decodeInputs(blocksOf("variable"), blocksOf("locals"), diagnostics);

@@ -12,7 +12,7 @@ import { ANY } from "../eval/types.js";
 const req = (name: string, example: string) => ({ name, required: true, example });
 
 /** Each file source kind: its block type, labels and schema. Adding a kind is one entry here. */
-const SOURCES = {
+export const SOURCES = {
   from_step: { labels: ["step"], schema: { attributes: [req("path", 'path = "/out/tool"')], blocks: [] } },
   from_tarball: { labels: ["tarball"], schema: { attributes: [req("path", 'path = "bin/tool"')], blocks: [] } },
   from_context: { labels: [], schema: { attributes: [req("path", 'path = "conf/app.conf"')], blocks: [] } },
@@ -33,7 +33,7 @@ const SOURCES = {
 type SourceBlockType = keyof typeof SOURCES;
 const SOURCE_TYPES = Object.keys(SOURCES) as SourceBlockType[];
 
-const FILE_SCHEMA: BodySchema = {
+export const FILE_SCHEMA: BodySchema = {
   attributes: [{ name: "mode" }, { name: "owner" }],
   blocks: SOURCE_TYPES.map((type) => ({ type, labels: SOURCES[type].labels })),
 };

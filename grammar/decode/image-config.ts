@@ -10,7 +10,7 @@ import { locatedItems, numberAttr, stringAttr, stringListAttr, stringMapAttr, ty
 /** The image attributes that become the OCI image config. */
 export const IMAGE_CONFIG_ATTRIBUTES = ["entrypoint", "cmd", "env", "user", "workdir", "labels", "expose", "volumes", "stopsignal"] as const;
 
-const HEALTHCHECK_SCHEMA: BodySchema = {
+export const HEALTHCHECK_SCHEMA: BodySchema = {
   attributes: [
     { name: "test", required: true, example: 'test = ["CMD", "/bin/healthy"]' },
     { name: "interval" },

@@ -11,7 +11,7 @@ import { parseImageReference } from "./reference.js";
 import { content, type BodySchema } from "./schema.js";
 import { boolAttr, labelValue, locatedItems, stringAttr, type DecodeContext } from "./values.js";
 
-const IMAGE_SCHEMA: BodySchema = {
+export const IMAGE_SCHEMA: BodySchema = {
   attributes: [{ name: "base_image" }, ...IMAGE_CONFIG_ATTRIBUTES.map((name) => ({ name })), { name: "platforms" }],
   blocks: [
     { type: "base_image", labels: [], unique: true },
@@ -22,12 +22,12 @@ const IMAGE_SCHEMA: BodySchema = {
   ],
 };
 
-const BASE_IMAGE_SCHEMA: BodySchema = {
+export const BASE_IMAGE_SCHEMA: BodySchema = {
   attributes: [{ name: "name", required: true, example: 'name = "ubuntu"' }, { name: "ref" }],
   blocks: [],
 };
 
-const BOM_SCHEMA: BodySchema = { attributes: [{ name: "path" }, { name: "estaleiro_label" }], blocks: [] };
+export const BOM_SCHEMA: BodySchema = { attributes: [{ name: "path" }, { name: "estaleiro_label" }], blocks: [] };
 
 /** The name `base_image` gives to "no base at all". */
 export const SCRATCH = "scratch";

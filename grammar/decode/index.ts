@@ -7,3 +7,4 @@ export { selectImage, isDiagnostic } from "./target.js";
 export { RESERVED_TARGETS, checkDeclaration } from "./checks.js";
 export { declarationToJson, type ModelJsonOptions } from "./model-json.js";
 export { content, type BodySchema, type BodyContent } from "./schema.js";
+export { schemaVocabulary } from "./vocabulary.js";

@@ -3,12 +3,12 @@ import { errorAt, type Diagnostic } from "../source/diagnostic.js";
 import type { LocalDecl, ValidationDecl, VariableDecl } from "../eval/variables.js";
 import { content, type BodySchema } from "./schema.js";
 
-const VARIABLE_SCHEMA: BodySchema = {
+export const VARIABLE_SCHEMA: BodySchema = {
   attributes: [{ name: "default" }, { name: "type" }, { name: "description" }],
   blocks: [{ type: "validation", labels: [] }],
 };
 
-const VALIDATION_SCHEMA: BodySchema = {
+export const VALIDATION_SCHEMA: BodySchema = {
   attributes: [
     { name: "condition", required: true, example: 'condition = can(regex("^v[0-9]", version))' },
     { name: "error_message", required: true, example: 'error_message = "The version must start with v."' },

@@ -50,15 +50,14 @@ export interface BodyOwner {
  * "Did you mean" hint; what is valid is returned either way so that decoding goes on.
  */
 export function content(body: Body, schema: BodySchema, owner: BodyOwner, diagnostics: Diagnostic[]): BodyContent {
-  const attributeNames = schema.attributes.map((a) => a.name);
-  const blockTypes = schema.blocks.map((b) => b.type);
+  const { attributeNames, blockTypes, attributeSet, blockByType } = indexOf(schema);
   const attributes = new Map<string, Attribute>();
   const blocks: Block[] = [];
   const firstBlock = new Map<string, Block>();
 
   for (const item of body.items) {
     if (item.kind === "attribute") {
-      if (!attributeNames.includes(item.name)) {
+      if (!attributeSet.has(item.name)) {
         diagnostics.push(unsupportedAttribute(item, attributeNames, blockTypes, owner));
         continue;
       }
@@ -74,7 +73,7 @@ export function content(body: Body, schema: BodySchema, owner: BodyOwner, diagno
       attributes.set(item.name, item);
       continue;
     }
-    const blockSchema = schema.blocks.find((b) => b.type === item.type);
+    const blockSchema = blockByType.get(item.type);
     if (!blockSchema) {
       diagnostics.push(unsupportedBlock(item, attributeNames, blockTypes, owner));
       continue;
@@ -112,6 +111,31 @@ export function content(body: Body, schema: BodySchema, owner: BodyOwner, diagno
     }
   }
   return { attributes, blocks };
+}
+
+interface SchemaIndex {
+  readonly attributeNames: readonly string[];
+  readonly blockTypes: readonly string[];
+  readonly attributeSet: ReadonlySet<string>;
+  readonly blockByType: ReadonlyMap<string, BlockSchema>;
+}
+
+// Schemas are module constants, so their lookup tables are built once (a declaration has thousands of bodies).
+const indexes = new WeakMap<BodySchema, SchemaIndex>();
+
+function indexOf(schema: BodySchema): SchemaIndex {
+  let index = indexes.get(schema);
+  if (!index) {
+    const attributeNames = schema.attributes.map((a) => a.name);
+    index = {
+      attributeNames,
+      blockTypes: schema.blocks.map((b) => b.type),
+      attributeSet: new Set(attributeNames),
+      blockByType: new Map(schema.blocks.map((b) => [b.type, b])),
+    };
+    indexes.set(schema, index);
+  }
+  return index;
 }
 
 function unsupportedAttribute(item: Attribute, attributeNames: readonly string[], blockTypes: readonly string[], owner: BodyOwner): Diagnostic {

@@ -7,7 +7,7 @@ import { labelValue, stringAttr, stringMapAttr, type DecodeContext } from "./val
 
 const SOURCE_FILE_BLOCK = { type: "source_file", labels: ["location"] } as const;
 
-const STEP_SCHEMA: BodySchema = {
+export const STEP_SCHEMA: BodySchema = {
   attributes: [
     { name: "dockerfile", required: true, example: 'dockerfile = "./Dockerfile"' },
     { name: "target" },
@@ -17,9 +17,9 @@ const STEP_SCHEMA: BodySchema = {
   blocks: [SOURCE_FILE_BLOCK],
 };
 
-const TARBALL_SCHEMA: BodySchema = { attributes: [], blocks: [SOURCE_FILE_BLOCK] };
+export const TARBALL_SCHEMA: BodySchema = { attributes: [], blocks: [SOURCE_FILE_BLOCK] };
 
-const SOURCE_FILE_SCHEMA: BodySchema = {
+export const SOURCE_FILE_SCHEMA: BodySchema = {
   attributes: [],
   blocks: [{ type: "vcs", labels: ["type"], unique: true, required: true }],
 };
