@@ -1,0 +1,7 @@
+image "app" {
+  base_image = "scratch"
+
+  apt {
+    package "ca-certificates" {}
+  }
+}

@@ -1,0 +1,6 @@
+image "app" {
+  base_image = "debian:bookworm"
+  env {
+    A = "1"
+  }
+}

@@ -1,0 +1,6 @@
+image "app" {
+  base_image {
+    name = "ubuntu"
+    ref  = "sha256:1234"
+  }
+}

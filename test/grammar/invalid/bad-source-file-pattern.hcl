@@ -1,0 +1,34 @@
+image "app" {
+  base_image = "debian:bookworm"
+
+  file "/app" {
+    from_step "build" {
+      path = "/app"
+    }
+  }
+}
+
+step "build" {
+  dockerfile = "Dockerfile"
+
+  source_file "[" {
+    vcs "git" {
+      repository = "https://github.com/example/app"
+      ref        = "v1"
+    }
+  }
+
+  source_file "/app" {
+    vcs "git" {
+      repository = "https://github.com/example/app"
+      ref        = "v1"
+    }
+  }
+
+  source_file "/app" {
+    vcs "git" {
+      repository = "https://github.com/example/app"
+      ref        = "v2"
+    }
+  }
+}

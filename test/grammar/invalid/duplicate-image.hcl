@@ -1,0 +1,7 @@
+image "app" {
+  base_image = "debian:bookworm"
+}
+
+image "app" {
+  base_image = "debian:trixie"
+}

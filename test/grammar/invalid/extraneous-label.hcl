@@ -1,0 +1,3 @@
+image "app" "extra" {
+  base_image = "debian:bookworm"
+}

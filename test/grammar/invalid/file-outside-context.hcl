@@ -1,0 +1,7 @@
+image "app" {
+  base_image = "debian:bookworm"
+  labels = {
+    passwd = file("/etc/passwd")
+    secret = file("../secret.txt")
+  }
+}

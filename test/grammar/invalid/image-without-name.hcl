@@ -1,0 +1,3 @@
+image {
+  base_image = "debian:bookworm"
+}

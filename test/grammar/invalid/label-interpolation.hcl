@@ -1,0 +1,3 @@
+image "${registry}/app" {
+  base_image = "debian:bookworm"
+}

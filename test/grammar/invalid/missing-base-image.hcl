@@ -1,0 +1,3 @@
+image "app" {
+  entrypoint = ["/app"]
+}

@@ -1,0 +1,8 @@
+locals {
+  user = null
+}
+
+image "app" {
+  base_image = "debian:bookworm"
+  workdir    = "/home/${local.user}"
+}

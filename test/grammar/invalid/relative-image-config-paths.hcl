@@ -1,0 +1,9 @@
+image "app" {
+  base_image = "debian:bookworm"
+  workdir    = "srv/app"
+  volumes    = ["/data", "cache"]
+
+  bom {
+    path = "bom"
+  }
+}

@@ -1,0 +1,7 @@
+image "lock" {
+  base_image = "debian:bookworm"
+}
+
+image "bom" {
+  base_image = "debian:bookworm"
+}

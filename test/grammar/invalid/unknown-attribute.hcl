@@ -1,0 +1,4 @@
+image "app" {
+  base_image = "debian:bookworm"
+  entrypont  = ["/app"]
+}

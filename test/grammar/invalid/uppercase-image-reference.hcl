@@ -1,0 +1,3 @@
+image "app" {
+  base_image = "Ubuntu:18.04"
+}

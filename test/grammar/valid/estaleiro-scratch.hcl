@@ -1,0 +1,3 @@
+image "from-scratch" {
+  base_image = "scratch"
+}
