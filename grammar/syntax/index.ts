@@ -3,4 +3,5 @@
  * canonical formatter. Nothing here evaluates anything; see grammar/eval and grammar/decode.
  */
 export { parse, type ParseResult } from "./parse.js";
+export { format, type FormatResult } from "./format.js";
 export type * from "./ast.js";

@@ -53,9 +53,10 @@ export function parseWithTokens(file: SourceFile): { result: ParseResult; tokens
   }));
   const node: FileNode = { kind: "file", body, comments, range: at.range(0, text.length) };
 
-  const lexical = [...scanned.diagnostics, ...closed.diagnostics];
-  // A lexical error usually derails the parser on the same line; report the cause only, once per line.
-  const linesWithErrors = new Set(lexical.map((d) => d.subject?.start.line));
+  // A lexical error usually derails the parser on its line: report the cause only, and one error per line.
+  // (A missing closer found at the end is reported where it belongs, at the start of the next item's line,
+  // so it does not hide that item's own errors.)
+  const linesWithErrors = new Set(scanned.diagnostics.map((d) => d.subject?.start.line));
   const syntax: Diagnostic[] = [];
   for (const issue of issues) {
     const d = describeIssue(issue, prepared.tokens, at);
@@ -64,6 +65,6 @@ export function parseWithTokens(file: SourceFile): { result: ParseResult; tokens
     linesWithErrors.add(line);
     syntax.push(d);
   }
-  const diagnostics = sortDiagnostics([...lexical, ...syntax, ...builder.diagnostics]);
+  const diagnostics = sortDiagnostics([...scanned.diagnostics, ...closed.diagnostics, ...syntax, ...builder.diagnostics]);
   return { result: { file: node, diagnostics }, tokens: { tokens: closed.tokens, comments: scanned.comments, positions: at } };
 }
