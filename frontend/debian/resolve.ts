@@ -1,6 +1,7 @@
 import { relationsOf, type BinaryPackage, type RelationField } from "./packages.js";
 import { formatRelation, type Relation, type RelationGroup } from "./relations.js";
 import { explainGroup, suggestNames, type ResolveProblem } from "./resolve-explain.js";
+import { dependencyEdges } from "./resolve-edges.js";
 import { satisfiesByProvides, satisfiesDirectly, Universe } from "./universe.js";
 import { compareVersions } from "./version.js";
 
@@ -87,7 +88,7 @@ class Resolver {
     if (problems.length === 0) problems.push(...this.checkConsistency());
     if (problems.length > 0) return { install: [], dependencies: new Map(), problems };
     const install = this.order.map((n) => this.planned.get(n)!).filter((p) => p !== this.universe.installedVersion(p.name));
-    return { install, dependencies: this.dependencyEdges(install), problems };
+    return { install, dependencies: dependencyEdges(install, (n) => this.instVer(n), this.universe), problems };
   }
 
   // -- requests -----------------------------------------------------------------------------------------
@@ -390,29 +391,6 @@ class Resolver {
       }
     }
     return problems;
-  }
-
-  private dependencyEdges(install: readonly BinaryPackage[]): Map<string, { preDepends: string[]; depends: string[] }> {
-    const edges = new Map<string, { preDepends: string[]; depends: string[] }>();
-    const newNames = new Set(install.map((p) => p.name));
-    const satisfiers = (group: RelationGroup): string[] => {
-      const out = new Set<string>();
-      for (const r of group) {
-        const own = this.instVer(r.name);
-        if (own && newNames.has(own.name) && satisfiesDirectly(own, r, this.arch)) out.add(own.name);
-        for (const p of this.universe.providers(r.name)) {
-          const v = this.instVer(p);
-          if (v && newNames.has(p) && satisfiesByProvides(v, r, this.arch)) out.add(p);
-        }
-      }
-      return [...out];
-    };
-    for (const pkg of install) {
-      const pre = relationsOf(pkg, "pre-depends", this.arch).flatMap(satisfiers);
-      const deps = relationsOf(pkg, "depends", this.arch).flatMap(satisfiers);
-      edges.set(pkg.name, { preDepends: [...new Set(pre)].sort(), depends: [...new Set(deps)].sort() });
-    }
-    return edges;
   }
 
   // Used by resolve-explain.ts to say why an alternative fails.
