@@ -10,7 +10,7 @@ export * from "./source/pos.js";
 export { SourceFile } from "./source/file.js";
 export { renderDiagnostic, renderDiagnostics, diagnosticsToJson, type JsonDiagnostic, type JsonPos, type RenderOptions, type SourceLookup } from "./source/render.js";
 export { didYouMean, suggest, editDistance } from "./source/suggest.js";
-export { parse } from "./syntax/index.js";
+export { parse, format } from "./syntax/index.js";
 export type * from "./syntax/ast.js";
 export {
   parseImageReference,
