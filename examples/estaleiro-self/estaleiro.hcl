@@ -27,7 +27,6 @@ image "cirocosta/estaleiro" {
   entrypoint = ["/usr/local/bin/estaleiro", "frontend"]
 }
 
-
 # performs the build of `estaleiro`.
 #
 step "build" {
