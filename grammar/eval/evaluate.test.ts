@@ -180,3 +180,11 @@ describe("evaluate", () => {
     expect(r.diagnostics.map((d) => d.summary)).toEqual(["Unknown variable", "Call to unknown function", "Invalid index"]);
   });
 });
+
+describe("references in the style of other tools", () => {
+  it("var.NAME is explained, not reported as an unknown variable", () => {
+    const e = getAttr(v("var"), "tag");
+    const r = evaluate(e, scope);
+    expect(r.diagnostics.map((d) => [d.summary, d.subject, d.hint])).toEqual([["Invalid reference", e.range, "Write tag."]]);
+  });
+});

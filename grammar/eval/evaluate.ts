@@ -101,6 +101,16 @@ function evaluateGetAttr(e: GetAttrExpr, scope: Scope, diagnostics: Diagnostic[]
     );
     return UNKNOWN;
   }
+  if (e.object.kind === "variable" && e.object.name === "var" && scope.lookup("var") === undefined) {
+    // Terraform writes var.NAME; here (as in bake) a variable is its bare name.
+    const known = [...(scope.env.resolver?.variableNames() ?? [])].includes("var");
+    if (!known) {
+      diagnostics.push(
+        errorAt(e.range, "Invalid reference", `Variables are referred to by their bare name, not as var.${e.name}.`, { hint: `Write ${e.name}.` }),
+      );
+      return UNKNOWN;
+    }
+  }
   const object = evaluateExpr(e.object, scope, diagnostics);
   return getAttr(object, e, diagnostics);
 }
