@@ -1,4 +1,5 @@
 import { suggest } from "../../grammar/index.js";
+import { bom } from "./commands/bom.js";
 import { check } from "./commands/check.js";
 import { fmt } from "./commands/fmt.js";
 import { print } from "./commands/print.js";
@@ -7,7 +8,7 @@ import { isUsageError, type CliIO, type Command } from "./io.js";
 export type { CliIO, Command } from "./io.js";
 
 /** Every subcommand; adding one is adding it here. */
-const COMMANDS: readonly Command[] = [check, fmt, print];
+const COMMANDS: readonly Command[] = [check, fmt, print, bom];
 
 /** The subcommands' names, in the order `slipway --help` lists them. */
 export const COMMAND_NAMES: readonly string[] = COMMANDS.map((c) => c.name);
