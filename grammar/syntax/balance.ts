@@ -172,10 +172,17 @@ export function prepare(raw: readonly IToken[], end: number): { tokens: IToken[]
   return { tokens, pairs: pairs.subarray(0, tokens.length) };
 }
 
+/**
+ * Whether the `{` at `open` starts an object for-expression (`{for k, v in m : …}`), whose line breaks do
+ * not count. A block body whose first item is named `for` (`x {\n for = 1 }`) is not one: a block's `{`
+ * follows its type or a label, where no expression can end.
+ */
 function startsForExpression(raw: readonly IToken[], open: number): boolean {
-  for (let j = open + 1; j < raw.length; j++) {
-    const type = raw[j]!.tokenType;
-    if (type !== T.Newline) return type === T.ForKw;
-  }
-  return false;
+  let j = open + 1;
+  while (j < raw.length && raw[j]!.tokenType === T.Newline) j++;
+  if (j >= raw.length || raw[j]!.tokenType !== T.ForKw) return false;
+  const before = open > 0 ? raw[open - 1]!.tokenType : T.Newline;
+  return !(before === T.CQuote || identTypes.has(before));
 }
+
+const identTypes = new Set<TokenType>([T.Identifier, ...T.keywords.values()]);

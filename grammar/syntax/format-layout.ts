@@ -36,7 +36,8 @@ export function linesOf(tokens: readonly IToken[], comments: readonly CommentSpa
   const pushCommentsBefore = (offset: number): void => {
     for (; c < comments.length && comments[c]!.start < offset; c++) {
       const span = comments[c]!;
-      atoms.push({ text: text.slice(span.start, span.end), start: span.start, end: span.end, type: undefined });
+      const body = text.slice(span.start, span.end);
+      atoms.push({ text: span.style === "block" ? body : body.trimEnd(), start: span.start, end: span.end, type: undefined });
     }
   };
   for (let i = 0; i < tokens.length; i++) {
@@ -92,15 +93,18 @@ export interface Roles {
   readonly tight: ReadonlySet<number>;
   /** Unary operators: no space after them. */
   readonly unary: ReadonlySet<number>;
-  /** Lines that take part in `=` alignment, by the offset of their first atom. */
-  readonly align: ReadonlyMap<number, { readonly container: object; readonly after: number }>;
+  /**
+   * Attributes and `=` object items, by the offset of their first atom: they take part in `=` alignment
+   * when they start a line and end on it (judged on the output lines, where empty brackets have closed up).
+   */
+  readonly align: ReadonlyMap<number, { readonly container: object; readonly after: number; readonly end: number }>;
 }
 
 /** Walks the AST once to find the roles. */
 export function rolesOf(file: FileNode, text: string): Roles {
   const tight = new Set<number>();
   const unary = new Set<number>();
-  const align = new Map<number, { container: object; after: number }>();
+  const align = new Map<number, { container: object; after: number; end: number }>();
   const next = (offset: number): number => {
     let i = offset;
     while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
@@ -131,16 +135,15 @@ export function rolesOf(file: FileNode, text: string): Roles {
         if (text[n.range!.start.offset] === "[") tight.add(n.range!.start.offset);
         break;
       case "attribute":
-        if (n.range!.start.line === n.range!.end.line && parent !== undefined) {
-          align.set(n.range!.start.offset, { container: parent, after: (n.nameRange as { end: { offset: number } }).end.offset });
+        if (parent !== undefined) {
+          const after = (n.nameRange as { end: { offset: number } }).end.offset;
+          align.set(n.range!.start.offset, { container: parent, after, end: (n.range as unknown as { end: { offset: number } }).end.offset });
         }
         break;
       case "object":
-        for (const item of n.items as { key: { range: { start: { offset: number }; end: { offset: number } } }; separator: string; range: { start: { line: number }; end: { line: number } } }[]) {
+        for (const item of n.items as { key: { range: { start: { offset: number }; end: { offset: number } } }; separator: string; range: { end: { offset: number } } }[]) {
           if (item.separator === ":") markIf(item.key.range.end.offset, ":");
-          else if (item.range.start.line === item.range.end.line) {
-            align.set(item.key.range.start.offset, { container: n, after: item.key.range.end.offset });
-          }
+          else align.set(item.key.range.start.offset, { container: n, after: item.key.range.end.offset, end: item.range.end.offset });
         }
         break;
     }

@@ -36,6 +36,7 @@ describe("format", () => {
     ["brackets opened together close together", "a = merge({\nb = 1\n}, {\nc = 2\n})\nd = f([\n1,\n])\n", "a = merge({\n  b = 1\n}, {\n  c = 2\n})\nd = f([\n  1,\n])\n"],
     ["arguments over lines", "a = f(\n1,\n    2\n)\n", "a = f(\n  1,\n  2\n)\n"],
     ["CRLF becomes LF, trailing whitespace goes", "a = 1   \r\nb {  \r\n}\r\n", "a = 1\nb {}\n"],
+    ["line comments lose trailing whitespace", "a = 1 # c  \t\n// d \n", "a = 1 # c\n// d\n"],
     ["a final line break is added", "a = 1", "a = 1\n"],
     ["an empty file stays empty", "", ""],
     ["a file of blank lines becomes empty", "\n\n\n", ""],

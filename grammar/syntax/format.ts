@@ -54,7 +54,9 @@ function render(lines: readonly Atom[][], roles: Roles): string {
     if (blank && !afterOpener && !isCloser(first)) out.push("blank");
     blank = false;
     const gaps = line.map((a, i) => (i === 0 ? "" : spaced(line[i - 1]!, a, line[i + 1], roles) ? " " : ""));
-    const info = roles.align.get(first.start);
+    const found = roles.align.get(first.start);
+    const singleLine = found !== undefined && line[line.length - 1]!.end >= found.end && !line.some((a) => a.text.includes("\n"));
+    const info = singleLine ? found : undefined;
     const eq = info === undefined ? -1 : line.findIndex((a) => a.type === T.Assign && a.start >= info.after);
     out.push({ indent, atoms: line, gaps, ...(info !== undefined && eq > 0 ? { align: { container: info.container, eq } } : {}) });
     for (const a of line) {

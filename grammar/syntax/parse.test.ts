@@ -96,6 +96,8 @@ describe("parse: structure", () => {
       [block("image", [{ kind: "quotedLabel", template: tmpl(interp(v("registry")), "/app"), range: undefined as never }])],
     ],
     ["names with dashes and keywords as names", "a-b = 1\nfor = 2\nif { in = 3 }\n", [attr("a-b", num(1)), attr("for", num(2)), block("if", [], attr("in", num(3)))]],
+    // Found by the property test: a body starting with an item named "for" is not an object for-expression.
+    ["a block whose first item is named for", 'x {\n  for = 1\n  for "l" {}\n}\n', [block("x", [], attr("for", num(1)), block("for", ["l"]))]],
     ["a comment after an attribute", "a = 1 # one\nb = 2 // two\n", [attr("a", num(1)), attr("b", num(2))]],
     ["blank lines everywhere", "\n\na = 1\n\n\nb {\n\n  c = 2\n\n}\n\n", [attr("a", num(1)), block("b", [], attr("c", num(2)))]],
   ];
