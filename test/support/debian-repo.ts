@@ -1,8 +1,6 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -12,7 +10,8 @@ import * as openpgp from "openpgp";
  * A self-contained, signed Debian repository for tests: a throwaway OpenPGP key, a few .debs built with
  * `dpkg-deb --build` (dependencies among them, a Pre-Depends, a virtual package, maintainer scripts that
  * leave a marker file), Packages and Sources indexes (plain and .gz, also by hash), .dsc/.orig/.debian
- * source files, and a Release signed into InRelease, served over http on 127.0.0.1.
+ * source files, and a Release signed into InRelease, served over http on 127.0.0.1 by a child process (so
+ * a test may block on `spawnSync("docker", ["buildx", …])` while BuildKit downloads from it).
  *
  * Every postinst writes `/var/lib/slipway-test/<package>.configured`, so a test can check that
  * maintainer scripts ran; `hello-slipway` installs `/usr/bin/hello-slipway`, which prints
@@ -27,7 +26,7 @@ export interface DebianRepo {
   /** Lowercase hex fingerprint of the signing key. */
   readonly fingerprint: string;
   readonly debs: readonly RepoDeb[];
-  /** Paths requested so far (relative to the server root, e.g. `/debian/dists/…/InRelease`). */
+  /** Paths requested so far (relative to the server root, e.g. `/debian/dists/…/InRelease`), read from the server's log. */
   readonly requests: readonly string[];
   /** The repository's files on disk. */
   readonly dir: string;
@@ -138,26 +137,20 @@ export async function startDebianRepo(options: Partial<DebianRepoOptions> = {}):
   }
   write(join(dist, "InRelease"), Buffer.from(inRelease));
 
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? "/").split("?")[0]!);
-    requests.push(path);
-    if (path.includes("..")) {
-      res.writeHead(400).end();
-      return;
-    }
-    let body: Buffer;
-    try {
-      body = readFileSync(join(dir, path));
-    } catch {
-      res.writeHead(404).end("not found");
-      return;
-    }
-    if (o.tamperDeb && path.endsWith(".deb") && path.includes(`/${o.tamperDeb}_`)) body = Buffer.concat([body, Buffer.from("tampered")]);
-    res.writeHead(200, { "content-length": body.length }).end(body);
+  // The server runs in a child process: tests drive builds with spawnSync (docker buildx), which blocks
+  // this process's event loop, and BuildKit must still be able to download from the repository.
+  const logPath = join(dir, "requests.log");
+  writeFileSync(logPath, "");
+  const child = spawn(process.execPath, ["-e", serverScript, dir, o.tamperDeb ?? "", logPath], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const m = /^listening (\d+)\n/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on("exit", (code) => reject(new Error(`the test repository server exited (${code}) before listening`)));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/debian`,
     suite: o.suite,
@@ -165,18 +158,42 @@ export async function startDebianRepo(options: Partial<DebianRepoOptions> = {}):
     armoredPublicKey: publicKey.armor(),
     fingerprint: publicKey.getFingerprint().toLowerCase(),
     debs: debs.map(({ stanza: _stanza, ...d }) => d),
-    requests,
+    get requests() {
+      return readFileSync(logPath, "utf8").split("\n").filter((l) => l !== "");
+    },
     dir,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
+        const done = () => {
           rmSync(dir, { recursive: true, force: true });
           resolve();
-        });
+        };
+        if (child.exitCode !== null) return done();
+        child.once("exit", done);
+        child.kill("SIGTERM");
       }),
   };
 }
+
+/** The static file server run by the child process: `node -e serverScript ROOT TAMPER_DEB LOG`. */
+const serverScript = `
+const http = require("node:http");
+const fs = require("node:fs");
+const path = require("node:path");
+const [root, tamperDeb, log] = process.argv.slice(1);
+const server = http.createServer((req, res) => {
+  const p = decodeURIComponent((req.url || "/").split("?")[0]);
+  fs.appendFileSync(log, p + "\\n");
+  if (p.includes("..")) return res.writeHead(400).end();
+  let body;
+  try { body = fs.readFileSync(path.join(root, p)); } catch { return res.writeHead(404).end("not found"); }
+  if (tamperDeb && p.endsWith(".deb") && p.includes("/" + tamperDeb + "_")) body = Buffer.concat([body, Buffer.from("tampered")]);
+  res.writeHead(200, { "content-length": body.length });
+  res.end(req.method === "HEAD" ? undefined : body);
+});
+server.listen(0, "127.0.0.1", () => process.stdout.write("listening " + server.address().port + "\\n"));
+process.on("SIGTERM", () => { server.closeAllConnections(); server.close(() => process.exit(0)); });
+`;
 
 function buildDeb(root: string, spec: PackageSpec): RepoDeb & { stanza: string } {
   const source = spec.source ?? spec.name;
