@@ -6,7 +6,7 @@ import { build } from "esbuild";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 
 const entries = [
-  { in: "frontend/cli/bin.ts", out: "dist/slipway.cjs", banner: "#!/usr/bin/env node" },
+  { in: "frontend/cli/bin.ts", out: "dist/slipway.cjs", banner: "#!/usr/bin/env node\n" },
   { in: "frontend/main.ts", out: "dist/frontend.cjs" },
 ];
 
@@ -27,8 +27,10 @@ for (const e of entries) {
     sourcemap: "linked",
     legalComments: "none",
     logLevel: "warning",
-    define: { __SLIPWAY_VERSION__: JSON.stringify(version) },
-    ...(e.banner ? { banner: { js: e.banner } } : {}),
+    // ES modules bundled into CommonJS (openpgp's node build calls createRequire(import.meta.url)) need
+    // import.meta.url, which CommonJS lacks: give them this file's URL.
+    define: { __SLIPWAY_VERSION__: JSON.stringify(version), "import.meta.url": "__slipway_import_meta_url" },
+    banner: { js: `${e.banner ?? ""}const __slipway_import_meta_url = require("node:url").pathToFileURL(__filename).href;` },
   });
   console.error(`bundle: ${e.out}`);
 }

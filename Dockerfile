@@ -1,0 +1,30 @@
+# The slipway frontend image: what `# syntax=<this image>` and `buildctl --frontend gateway.v0
+# --opt source=<this image>` run. Built by scripts/frontend-image.sh (and the e2e tests) from this checkout.
+# No `# syntax=` line here on purpose: the builder's built-in Dockerfile frontend needs no image pull.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# `npm install` with the committed lock, not `npm ci`: the lock cannot list the other-platform optional
+# packages (buf's and rollup's darwin/win32 builds) that the registry mirror here does not serve, and
+# `npm ci` refuses a lock without them. The versions installed are still exactly the lock's.
+RUN --mount=type=cache,id=slipway-npm,target=/root/.npm npm install --no-audit --no-fund --loglevel=error
+COPY tsconfig.base.json tsconfig.json env.d.ts ./
+COPY scripts/bundle.mjs scripts/
+COPY grammar grammar
+COPY llb llb
+COPY frontend frontend
+RUN node scripts/bundle.mjs
+
+FROM node:20-bookworm-slim
+# The frontend needs no network: BuildKit fetches everything (images, http, git, .debs) for it, and a
+# container without a network namespace to set up starts ~60 ms sooner on Docker.
+LABEL moby.buildkit.frontend.network.none="true"
+# Exactly what slipway implements; BuildKit refuses to start a frontend whose label lacks a capability
+# the client asks for (named contexts, subrequests such as --call, forwarded inputs).
+LABEL moby.buildkit.frontend.caps="moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests,moby.buildkit.frontend.contexts"
+LABEL org.opencontainers.image.title="slipway" \
+      org.opencontainers.image.description="BuildKit frontend: HCL image declarations to OCI images with an exact bill of materials"
+COPY --from=build /src/dist/frontend.cjs /slipway/frontend.cjs
+# Never npm: it prints to stdout, and stdout is the gRPC connection to BuildKit.
+ENTRYPOINT ["node", "/slipway/frontend.cjs"]

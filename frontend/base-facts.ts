@@ -1,0 +1,50 @@
+import { readImagePackages, type ImageFiles } from "./debian/index.js";
+
+/** What an image's own files say about it: its OS release and its installed Debian packages. */
+export interface BaseFacts {
+  readonly os?: { readonly id: string; readonly versionId: string; readonly versionCodename: string };
+  readonly packages: readonly {
+    readonly name: string;
+    readonly version: string;
+    readonly architecture: string;
+    readonly source: { readonly name: string; readonly version: string };
+  }[];
+}
+
+/** Reads /etc/os-release (or /usr/lib/os-release) and the dpkg database of a solved image. */
+export async function readBaseFacts(files: ImageFiles): Promise<BaseFacts> {
+  const osRelease = (await files.readFile("/etc/os-release")) ?? (await files.readFile("/usr/lib/os-release"));
+  const packages = (await readImagePackages(files)) ?? [];
+  const os = osRelease ? parseOsRelease(new TextDecoder().decode(osRelease)) : undefined;
+  return {
+    ...(os && { os }),
+    packages: packages.map((p) => ({
+      name: p.name,
+      version: p.version,
+      architecture: p.architecture,
+      source: { name: p.sourceName, version: p.sourceVersion },
+    })),
+  };
+}
+
+/**
+ * os-release(5): `KEY=value` lines, values optionally quoted with shell-style escapes; comments and
+ * blank lines ignored (estaleiro's parser crashed on both).
+ */
+export function parseOsRelease(text: string): { id: string; versionId: string; versionCodename: string } | undefined {
+  const values = new Map<string, string>();
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq <= 0) continue;
+    let value = line.slice(eq + 1);
+    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
+      value = value.slice(1, -1).replace(/\\(["'$`\\])/g, "$1");
+    }
+    values.set(line.slice(0, eq), value);
+  }
+  const id = values.get("ID");
+  if (!id) return undefined;
+  return { id, versionId: values.get("VERSION_ID") ?? "", versionCodename: values.get("VERSION_CODENAME") ?? "" };
+}

@@ -1,0 +1,133 @@
+import { DiagnosticsError, isDiagnosticsError, selectImage, type Image } from "../grammar/index.js";
+import { formatPlatform, parsePlatform, sortedMap, type Platform } from "../llb/index.js";
+import { bomAttestations } from "./bom/index.js";
+import { gw, isGatewayError, type GatewayClient, type Result } from "./gateway/client.js";
+import { diagnosticsToStatus, messageToStatus } from "./gateway/errors.js";
+import { isOptionError, readBuildOptions, type BuildOptions } from "./gateway/options.js";
+import { buildPlatformImage, type PlatformImage } from "./image-build.js";
+import { readDeclaration, type LoadedDeclaration } from "./load.js";
+import { packageResolver, LOCK_TARGET, exportLock } from "./lock-target.js";
+import { BuildSession, Capabilities, isCapabilityError } from "./session.js";
+import { handleSubrequest } from "./subrequests.js";
+
+/** Targets slipway reserves: they export a by-product of the build instead of the image. */
+export const BOM_TARGET = "bom";
+
+type ReturnRequest = InstanceType<typeof gw.ReturnRequest>;
+
+/**
+ * One build request, from options to the `Return` message: every failure a user can cause becomes a
+ * located error (never a stack trace), and nothing is returned for export unless the whole build worked.
+ */
+export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv): Promise<ReturnRequest> {
+  let options: BuildOptions;
+  try {
+    options = readBuildOptions(env);
+  } catch (e) {
+    if (isOptionError(e)) return failure(messageToStatus(`invalid option: ${e.message}`));
+    throw e;
+  }
+  const caps = new Capabilities(await client.ping());
+  const missing = caps.missingGatewayCap();
+  if (missing) {
+    return failure(messageToStatus(`this BuildKit lacks the gateway capability "${missing}" that slipway needs; upgrade BuildKit (v0.8 or later, Docker Engine 20.10 or later)`));
+  }
+  const session = new BuildSession(client, options, caps);
+  try {
+    if (options.requestId) return await handleSubrequest(session, options.requestId);
+    const loaded = await readDeclaration(session, session.defaultPlatform());
+    const target = options.target;
+    const image = pickImage(loaded, target === BOM_TARGET || target === LOCK_TARGET ? undefined : target);
+    const platforms = platformsFor(session, image);
+    if (target === LOCK_TARGET) return success(await exportLock(session, loaded, image, platforms));
+    const resolver = packageResolver(session, loaded, image);
+    const built: PlatformImage[] = [];
+    for (const p of platforms) {
+      built.push(await buildPlatformImage(session, loaded, image, p, target, resolver));
+    }
+    if (target === BOM_TARGET) return success(bomResult(built));
+    return success(imageResult(built, options));
+  } catch (e) {
+    if (isDiagnosticsError(e)) return failure(diagnosticsToStatus(e.diagnostics, session.sourceFiles));
+    if (isGatewayError(e)) return failure(e.status);
+    if (isCapabilityError(e)) return failure(messageToStatus(e.message));
+    throw e;
+  }
+}
+
+/** `--platform` wins, then the image's `platforms`, then the worker's own platform. */
+function platformsFor(session: BuildSession, image: Image): Platform[] {
+  if (session.options.platforms.length > 0) return session.options.platforms.map(parsePlatform);
+  if (image.platforms) return image.platforms.value.map(parsePlatform);
+  return [session.defaultPlatform()];
+}
+
+function pickImage(loaded: LoadedDeclaration, target: string | undefined): Image {
+  const picked = selectImage(loaded.declaration, target);
+  if ("severity" in picked) throw new DiagnosticsError([picked]);
+  return picked;
+}
+
+/** The image (one platform) or an index (several), with its config and the BOM attestations per platform. */
+function imageResult(built: readonly PlatformImage[], options: BuildOptions): Result {
+  const metadata = new Map<string, Uint8Array>();
+  const attestations = new Map<string, InstanceType<typeof gw.Attestations>>();
+  const multi = built.length > 1 || options.raw.get("multi-platform") === "true";
+  const refs = new Map<string, InstanceType<typeof gw.Ref>>();
+  for (const b of built) {
+    const id = formatPlatform(b.platform);
+    const config = utf8(JSON.stringify(b.config));
+    metadata.set(multi ? `containerimage.config/${id}` : "containerimage.config", config);
+    refs.set(id, new gw.Ref({ id: b.ref }));
+    attestations.set(id, attestationsFor(b));
+  }
+  if (multi) {
+    metadata.set(
+      "refs.platforms",
+      utf8(JSON.stringify({ Platforms: built.map((b) => ({ ID: formatPlatform(b.platform), Platform: ociPlatform(b.platform) })) })),
+    );
+    return new gw.Result({ refs: new gw.RefMap({ refs: sortedMap(refs) }), metadata: sortedMap(metadata), attestations: sortedMap(attestations) });
+  }
+  return new gw.Result({ ref: new gw.Ref({ id: built[0]!.ref }), metadata: sortedMap(metadata), attestations: sortedMap(attestations) });
+}
+
+/** `--target bom`: only the side-tree with the documents (one directory per platform when there are several). */
+function bomResult(built: readonly PlatformImage[]): Result {
+  if (built.length === 1) return new gw.Result({ ref: new gw.Ref({ id: built[0]!.bomRef }) });
+  const refs = new Map(built.map((b) => [formatPlatform(b.platform), new gw.Ref({ id: b.bomRef })] as const));
+  const metadata = new Map([
+    ["refs.platforms", utf8(JSON.stringify({ Platforms: built.map((b) => ({ ID: formatPlatform(b.platform), Platform: ociPlatform(b.platform) })) }))],
+  ]);
+  return new gw.Result({ refs: new gw.RefMap({ refs: sortedMap(refs) }), metadata: sortedMap(metadata) });
+}
+
+function attestationsFor(b: PlatformImage): InstanceType<typeof gw.Attestations> {
+  return new gw.Attestations({
+    attestation: bomAttestations("/").map(
+      (a) =>
+        new gw.Attestation({
+          kind: gw.AttestationKind.InToto,
+          ref: new gw.Ref({ id: b.bomRef }),
+          path: a.path,
+          inTotoPredicateType: a.predicateType,
+          metadata: sortedMap(Object.entries(a.metadata).map(([k, v]) => [k, utf8(v)] as const)),
+        }),
+    ),
+  });
+}
+
+function ociPlatform(p: Platform): Record<string, string> {
+  return { architecture: p.architecture, os: p.os, ...(p.variant && { variant: p.variant }) };
+}
+
+function utf8(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}
+
+function success(result: Result): ReturnRequest {
+  return new gw.ReturnRequest({ result });
+}
+
+function failure(error: InstanceType<typeof gw.ReturnRequest>["error"]): ReturnRequest {
+  return new gw.ReturnRequest({ error });
+}

@@ -1,0 +1,84 @@
+import type { FileEntry, Image, SourceFileDecl } from "../../grammar/index.js";
+import { customName, ignoreCache, image, local, mergeConstraints, mkdir, scratch, type Constraints, type State } from "../../llb/index.js";
+import { contextPathsOf, describeFileSource, fileOrigin } from "./files/index.js";
+import { buildImageConfig } from "./image-config.js";
+import { globMatch } from "./glob.js";
+import type { CompiledImage, CompileInput, PlannedFile } from "./types.js";
+
+export { buildImageConfig } from "./image-config.js";
+export * from "./types.js";
+
+/**
+ * Declaration → LLB for one image and platform: the base image (or scratch), its packages, then each
+ * declared file as its own op (one layer and one history entry each, so a changed file invalidates only
+ * what follows it). Pure: everything BuildKit had to resolve first is in `input`.
+ */
+export function compileImage(input: CompileInput): CompiledImage {
+  const { image: decl, sourceMap } = input;
+  const always: Constraints = input.noCache ? ignoreCache() : {};
+  const added: string[] = [];
+
+  let state: State = input.base
+    ? image(input.base.pinned, {
+        platform: input.platform,
+        config: input.base.config,
+        constraints: mergeConstraints(customName(`[slipway] base image ${input.base.pinned}`), locationOfBase(input), always),
+      })
+    : scratch();
+
+  if (input.packages) {
+    state = input.packages.install(state);
+    added.push(input.packages.description);
+  }
+
+  const contextPaths = [...new Set(decl.files.flatMap((f) => contextPathsOf(f.source)))].sort();
+  const context = local(input.context.localName, {
+    sessionId: input.context.sessionId,
+    followPaths: contextPaths,
+    sharedKeyHint: input.context.localName,
+    constraints: mergeConstraints(customName(`[internal] load ${contextPaths.length} path${contextPaths.length === 1 ? "" : "s"} from the build context`), always),
+  });
+
+  const files: PlannedFile[] = [];
+  for (const entry of decl.files) {
+    const at = mergeConstraints(sourceMap.location(entry.range), always);
+    const origin = fileOrigin(entry.source, { input, entry, context, at });
+    const description = `${entry.destination.value} ← ${describeFileSource(entry.source)}`;
+    // Parents are made first, 0755 and root's: a copy that creates them itself gives them the file's mode
+    // and owner (a 0600 file would leave its directory untraversable).
+    const dest = entry.destination.value;
+    const parent = dest.replace(/\/+$/, "").replace(/\/[^/]*$/, "") || "/";
+    state = state.file(
+      mkdir(parent, 0o755, { makeParents: true }).copy(origin.state, origin.path, dest, {
+        ...(entry.mode && { mode: entry.mode.value }),
+        ...(entry.owner && { owner: entry.owner.value }),
+        ...origin.copy,
+      }),
+      // No progress group: buildx's plain progress output drops grouped vertices (seen with buildx 0.29).
+      mergeConstraints(customName(`[slipway] ${description}`), at),
+    );
+    added.push(`file ${description}`);
+    files.push({ entry, description, sourceFile: sourceFileFor(input, entry) });
+  }
+
+  const config = buildImageConfig(input.base?.config, decl, input.platform, input.optionLabels, added);
+  return { state, config, files, contextPaths };
+}
+
+function locationOfBase(input: CompileInput): Constraints {
+  const base = input.image.base;
+  return input.sourceMap.location(base.kind === "image" ? base.ref.range : base.range);
+}
+
+/** The `source_file` block of a step or tarball whose glob matches the file's path (estaleiro's rule). */
+function sourceFileFor(input: CompileInput, entry: FileEntry): SourceFileDecl | undefined {
+  const src = entry.source;
+  let decls: readonly SourceFileDecl[] = [];
+  if (src.kind === "step") decls = input.declaration.steps.find((s) => s.name.value === src.step.value)?.sourceFiles ?? [];
+  else if (src.kind === "tarball") decls = input.declaration.tarballs.find((t) => t.name.value === src.tarball.value)?.sourceFiles ?? [];
+  else return undefined;
+  const path = src.path.value;
+  return decls.find((d) => globMatch(d.location.value, path));
+}
+
+export type { Image };

@@ -1,0 +1,138 @@
+import {
+  DiagnosticsError,
+  errorAt,
+  hasErrors,
+  loadDeclaration,
+  SourceFile,
+  sortDiagnostics,
+  type Declaration,
+  type Diagnostic,
+  type FileRead,
+} from "../grammar/index.js";
+import { customName, local, type Platform } from "../llb/index.js";
+import { isGatewayError } from "./gateway/client.js";
+import { isNotFound, type BuildSession } from "./session.js";
+
+/** The declaration names BuildKit's `filename` option falls back to, in order. */
+export const DEFAULT_FILENAMES = ["slipway.hcl", "estaleiro.hcl"] as const;
+export const LOCK_FILENAME = "slipway.lock.json";
+
+export interface LoadedDeclaration {
+  readonly declaration: Declaration;
+  /** Every file diagnostics may point into (the declaration itself). */
+  readonly files: ReadonlyMap<string, SourceFile>;
+  /** The lock beside the declaration, if there is one (raw text: frontend/debian validates it). */
+  readonly lock: { readonly path: string; readonly text: string } | undefined;
+  /** Warnings to show the user. */
+  readonly warnings: readonly Diagnostic[];
+  /** Files `file()` read from the build context, by path (for the BOM). */
+  readonly contextFiles: ReadonlyMap<string, Uint8Array>;
+}
+
+/**
+ * Reads the declaration (and the lock beside it) from the `dockerfile` local, evaluates it with the
+ * build arguments, and reads the build-context files its `file()` calls name. Throws DiagnosticsError
+ * with every problem found.
+ */
+export async function readDeclaration(session: BuildSession, platform: Platform): Promise<LoadedDeclaration> {
+  const { options } = session;
+  const candidates = options.filename ? [options.filename] : [...DEFAULT_FILENAMES];
+  const lockPaths = candidates.map((c) => joinRelative(dirOf(c), LOCK_FILENAME));
+  const definitionFiles = local(options.dockerfileLocal, {
+    sessionId: options.sessionId,
+    followPaths: [...new Set([...candidates, ...lockPaths])],
+    sharedKeyHint: options.dockerfileLocal,
+    differ: "none",
+    constraints: customName(`[internal] load build definition from ${candidates.join(" or ")}`),
+  });
+  const ref = await session.solve(definitionFiles, platform);
+
+  let filename: string | undefined;
+  for (const c of candidates) {
+    if (await session.stat(ref, c)) {
+      filename = c;
+      break;
+    }
+  }
+  if (!filename) {
+    const what = options.filename ? `"${options.filename}"` : DEFAULT_FILENAMES.map((n) => `"${n}"`).join(" or ");
+    throw new DiagnosticsError([
+      errorAt(undefined, "Declaration not found", `No ${what} in the build definition directory.`, {
+        hint: "pass the declaration with `-f path/slipway.hcl` (docker buildx build) or `--opt filename=…` (buildctl)",
+      }),
+    ]);
+  }
+  const text = new TextDecoder().decode(await session.readFile(ref, filename));
+  const file = new SourceFile(filename, text);
+  session.sourceFiles.set(file.name, file);
+  const lockPath = joinRelative(dirOf(filename), LOCK_FILENAME);
+  const lock = (await session.stat(ref, lockPath))
+    ? { path: lockPath, text: new TextDecoder().decode(await session.readFile(ref, lockPath)) }
+    : undefined;
+
+  const vars = new Map(options.buildArgs);
+  // First pass: learn which build-context files `file()` reads, then fetch them all in one transfer.
+  const wanted = new Set<string>();
+  const first = loadDeclaration(file, {
+    vars,
+    readFile: (path) => {
+      wanted.add(path);
+      return { kind: "deferred" };
+    },
+  });
+  let result = first;
+  const contextFiles = new Map<string, Uint8Array>();
+  if (wanted.size > 0) {
+    const read = await readContextFiles(session, platform, [...wanted].sort());
+    for (const [path, data] of read) if (data) contextFiles.set(path, data);
+    result = loadDeclaration(file, {
+      vars,
+      readFile: (path): FileRead => {
+        const data = read.get(path);
+        if (data === undefined) return { kind: "error", message: `"${path}" was not read from the build context` };
+        if (data === null) return { kind: "missing" };
+        return { kind: "text", text: new TextDecoder().decode(data) };
+      },
+    });
+  }
+  const diagnostics = sortDiagnostics(result.diagnostics);
+  if (hasErrors(diagnostics) || !result.declaration) throw new DiagnosticsError(diagnostics);
+  return {
+    declaration: result.declaration,
+    files: new Map([[file.name, file]]),
+    lock,
+    warnings: diagnostics.filter((d) => d.severity === "warning"),
+    contextFiles,
+  };
+}
+
+/** Reads files from the build context; `null` marks a path that does not exist there. */
+async function readContextFiles(session: BuildSession, platform: Platform, paths: string[]): Promise<Map<string, Uint8Array | null>> {
+  const { options } = session;
+  const state = local(options.contextLocal, {
+    sessionId: options.sessionId,
+    followPaths: paths,
+    sharedKeyHint: options.contextLocal,
+    constraints: customName(`[internal] load ${paths.length === 1 ? paths[0] : `${paths.length} files`} from the build context`),
+  });
+  const ref = await session.solve(state, platform);
+  const out = new Map<string, Uint8Array | null>();
+  for (const p of paths) {
+    try {
+      out.set(p, await session.readFile(ref, p));
+    } catch (e) {
+      if (isGatewayError(e) && isNotFound(e)) out.set(p, null);
+      else throw e;
+    }
+  }
+  return out;
+}
+
+function dirOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "" : path.slice(0, i);
+}
+
+function joinRelative(dir: string, name: string): string {
+  return dir === "" || dir === "." ? name : `${dir}/${name}`;
+}

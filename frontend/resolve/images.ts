@@ -1,0 +1,45 @@
+import type { ImageReference, Located } from "../../grammar/index.js";
+import { errorAt, DiagnosticsError } from "../../grammar/index.js";
+import { formatPlatform, type Platform } from "../../llb/index.js";
+import { platformToPb } from "./platform-pb.js";
+import { gw, isGatewayError } from "../gateway/client.js";
+import type { OciImageConfig, ResolvedImage } from "../compile/types.js";
+import type { BuildSession } from "../session.js";
+
+/**
+ * Resolves an image reference to a digest and its config for `platform` through BuildKit (its registry
+ * auth, mirrors and source policies apply). The result is pinned `name:tag@sha256:…`, so the build and the
+ * BOM name exactly the bytes used.
+ */
+export async function resolveImage(session: BuildSession, ref: Located<ImageReference>, platform: Platform, role: string): Promise<ResolvedImage> {
+  const reference = ref.value;
+  let res;
+  try {
+    res = await session.client.resolveImageConfig(
+      new gw.ResolveImageConfigRequest({
+        Ref: reference.canonical,
+        Platform: platformToPb(platform),
+        ResolveMode: session.options.imageResolveMode,
+        LogName: `[slipway] resolve ${role} ${reference.original} for ${formatPlatform(platform)}`,
+        SessionID: session.options.sessionId,
+      }),
+    );
+  } catch (e) {
+    if (!isGatewayError(e)) throw e;
+    throw new DiagnosticsError([
+      errorAt(ref.range, `Cannot resolve image ${reference.original}`, e.status.message, {
+        hint: "check the name and tag, that the registry is reachable from BuildKit, and that you are logged in to it",
+      }),
+    ]);
+  }
+  let config: OciImageConfig;
+  try {
+    config = JSON.parse(new TextDecoder().decode(res.Config)) as OciImageConfig;
+  } catch {
+    throw new DiagnosticsError([errorAt(ref.range, `Image ${reference.original} has an unreadable config`, "Its config is not JSON.")]);
+  }
+  config.config ??= {};
+  const name = reference.tag ? `${reference.domain}/${reference.path}:${reference.tag}` : `${reference.domain}/${reference.path}`;
+  const digest = reference.digest ?? res.Digest;
+  return { reference, pinned: `${name}@${digest}`, digest, config };
+}

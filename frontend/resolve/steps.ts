@@ -1,0 +1,80 @@
+import { createHash } from "node:crypto";
+import { DiagnosticsError, errorAt, type Step } from "../../grammar/index.js";
+import { copy, customName, Definition, formatPlatform, local, scratch, sortedMap, type Platform, type State } from "../../llb/index.js";
+import { gw, isGatewayError } from "../gateway/client.js";
+import type { ResolvedStep } from "../compile/types.js";
+import type { BuildSession } from "../session.js";
+
+/**
+ * Builds a `step` with BuildKit's own Dockerfile frontend (dockerfile.v0) through the gateway, giving it
+ * the Dockerfile and the build context as frontend inputs. What comes back is the step's result as LLB
+ * (`Ref.def`), which the compiler embeds in the image graph: files are copied from it in the same solve.
+ */
+export async function buildStep(session: BuildSession, step: Step, platform: Platform): Promise<ResolvedStep> {
+  const { options } = session;
+  const dockerfilePath = step.dockerfile.value.replace(/^\.\//, "");
+  const dockerfile = local(options.dockerfileLocal, {
+    sessionId: options.sessionId,
+    followPaths: [dockerfilePath],
+    sharedKeyHint: options.dockerfileLocal,
+    constraints: customName(`[internal] load Dockerfile ${dockerfilePath} of step ${step.name.value}`),
+  });
+  const dockerfileRef = await session.solve(dockerfile, platform);
+  if (!(await session.stat(dockerfileRef, dockerfilePath))) {
+    throw new DiagnosticsError([
+      errorAt(step.dockerfile.range, `Dockerfile "${step.dockerfile.value}" not found`, `Step "${step.name.value}" names a Dockerfile that is not in the declaration's directory.`, {
+        hint: "paths are relative to the directory of the declaration file",
+      }),
+    ]);
+  }
+  const dockerfileBytes = await session.readFile(dockerfileRef, dockerfilePath);
+
+  let context: State = local(options.contextLocal, {
+    sessionId: options.sessionId,
+    sharedKeyHint: options.contextLocal,
+    ...(step.context && { includePatterns: [`${step.context.value.replace(/^\.\//, "").replace(/\/$/, "")}/`] }),
+    constraints: customName(`[internal] load build context of step ${step.name.value}`),
+  });
+  if (step.context) {
+    const sub = step.context.value.replace(/^\.\//, "").replace(/\/$/, "");
+    if (sub !== "" && sub !== ".") {
+      context = scratch().file(copy(context, `/${sub}/`, "/", { copyDirContents: true }), customName(`[internal] context ${sub} of step ${step.name.value}`));
+    }
+  }
+
+  const frontendOpt = new Map<string, string>([["filename", dockerfilePath], ["platform", formatPlatform(platform)]]);
+  if (step.target) frontendOpt.set("target", step.target.value);
+  for (const arg of step.buildArgs) frontendOpt.set(`build-arg:${arg.key}`, arg.value);
+  if (options.noCache) frontendOpt.set("no-cache", "");
+
+  let result;
+  try {
+    result = await session.client.solve(
+      new gw.SolveRequest({
+        Frontend: "dockerfile.v0",
+        FrontendOpt: sortedMap(frontendOpt),
+        FrontendInputs: sortedMap([
+          ["context", session.marshal(context, platform).proto],
+          ["dockerfile", session.marshal(dockerfile, platform).proto],
+        ]),
+        allowResultReturn: true,
+        allowResultArrayRef: true,
+        CacheImports: session.cacheImports(),
+      }),
+    );
+  } catch (e) {
+    if (!isGatewayError(e)) throw e;
+    throw new DiagnosticsError([
+      errorAt(step.defRange, `Step "${step.name.value}" failed`, e.status.message, { hint: `the Dockerfile is ${step.dockerfile.value}` }),
+    ]);
+  }
+  const ref = result.ref;
+  if (!ref || !ref.has_def) {
+    throw new DiagnosticsError([errorAt(step.defRange, `Step "${step.name.value}" produced no result`, "BuildKit's Dockerfile frontend returned no reference.")]);
+  }
+  return {
+    name: step.name.value,
+    definition: new Definition(ref.def),
+    dockerfileSha256: createHash("sha256").update(dockerfileBytes).digest("hex"),
+  };
+}

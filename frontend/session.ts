@@ -1,0 +1,117 @@
+import { checkCaps, formatPlatform, marshal, parsePlatform, type Definition, type Platform, type State } from "../llb/index.js";
+import { gw, type GatewayClient, type PongResponse, type Stat } from "./gateway/client.js";
+import type { BuildOptions } from "./gateway/options.js";
+import type { SourceFile } from "../grammar/index.js";
+
+/** Gateway API caps slipway cannot work without (all present since BuildKit v0.8, Docker 20.10). */
+const REQUIRED_GATEWAY_CAPS = ["solve.base", "readfile", "return", "proto.refarray", "reference.output"] as const;
+
+/** What BuildKit told us in Ping, as sets. */
+export class Capabilities {
+  readonly gateway: ReadonlySet<string>;
+  readonly llb: ReadonlySet<string>;
+
+  constructor(pong: PongResponse) {
+    // Ancient daemons send no caps at all; BuildKit's Go client then assumes a frozen base set.
+    this.gateway = new Set(pong.FrontendAPICaps.filter((c) => c.Enabled).map((c) => c.ID));
+    this.llb = new Set(pong.LLBCaps.filter((c) => c.Enabled).map((c) => c.ID));
+  }
+
+  /** The first required gateway cap the daemon lacks, if any. */
+  missingGatewayCap(): string | undefined {
+    return REQUIRED_GATEWAY_CAPS.find((c) => !this.gateway.has(c));
+  }
+}
+
+export class CapabilityError extends Error {
+  override readonly name = "CapabilityError" as const;
+}
+
+export function isCapabilityError(e: unknown): e is CapabilityError {
+  return e instanceof Error && e.name === "CapabilityError";
+}
+
+/**
+ * One build request: the gateway client with the options and caps of this request, and the few gateway
+ * operations the build uses, typed. Every solve goes through `solve`, which checks the definition's caps
+ * against the daemon's first (old daemons silently ignore fields they do not know).
+ */
+export class BuildSession {
+  /** Every declaration file read so far, so that errors can show their snippets (filled as files are read). */
+  readonly sourceFiles = new Map<string, SourceFile>();
+
+  constructor(
+    readonly client: GatewayClient,
+    readonly options: BuildOptions,
+    readonly caps: Capabilities,
+  ) {}
+
+  /** Marshals `state` for `platform` and checks its caps against the daemon's. */
+  marshal(state: State, platform: Platform): Definition {
+    const definition = marshal(state, { platform, caps: this.caps.llb });
+    try {
+      checkCaps(definition, this.caps.llb);
+    } catch (e) {
+      throw new CapabilityError(`${e instanceof Error ? e.message : String(e)}; this BuildKit is too old for this declaration — upgrade BuildKit (Docker Engine 23 or later)`);
+    }
+    return definition;
+  }
+
+  /** Solves `state` and returns the result's ref id ("" for an empty result). */
+  async solve(state: State, platform: Platform, options: { evaluate?: boolean } = {}): Promise<string> {
+    const definition = this.marshal(state, platform);
+    const result = await this.client.solve(
+      new gw.SolveRequest({
+        Definition: definition.proto,
+        allowResultReturn: true,
+        allowResultArrayRef: true,
+        Evaluate: options.evaluate ?? false,
+        CacheImports: this.cacheImports(),
+      }),
+    );
+    return result.ref?.id ?? "";
+  }
+
+  cacheImports() {
+    return this.options.cacheImports.map(
+      (c) => new gw.CacheOptionsEntry({ Type: c.type, Attrs: new Map(Object.entries(c.attrs).sort(([a], [b]) => (a < b ? -1 : 1))) }),
+    );
+  }
+
+  readFile(ref: string, path: string, size?: number): Promise<Uint8Array> {
+    return this.client.readFile(ref, path, size === undefined ? {} : { size });
+  }
+
+  /** Stat of `path` in `ref`, or undefined when it does not exist. Other errors propagate. */
+  async stat(ref: string, path: string): Promise<Stat | undefined> {
+    try {
+      return await this.client.statFile(ref, path);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** Directory entries of `dir` in `ref`, or undefined when it does not exist. */
+  async readDir(ref: string, dir: string): Promise<Stat[] | undefined> {
+    try {
+      return await this.client.readDir(ref, dir);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** The platform to build for when neither the options nor the declaration name one: the worker's. */
+  defaultPlatform(): Platform {
+    const w = this.options.workerPlatforms[0];
+    return w ? parsePlatform(`${w.os}/${w.architecture}${w.variant ? `/${w.variant}` : ""}`) : parsePlatform("linux/amd64");
+  }
+}
+
+/** BuildKit reports a missing path as a plain error whose message ends in ENOENT's text. */
+export function isNotFound(e: unknown): boolean {
+  return e instanceof Error && /no such file or directory|not found|does not exist/i.test(e.message);
+}
+
+export { formatPlatform };
