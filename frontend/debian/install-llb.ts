@@ -18,7 +18,9 @@ export interface InstallPackagesOptions extends InstallPlanOptions {
 export function installPackages(state: State, resolution: AptResolution, options: Partial<InstallPackagesOptions> = {}): State {
   if (resolution.packages.length === 0) return state;
   const o = { ...defaultInstallPlanOptions, ...options };
-  const group = progressGroup("slipway-apt", `[apt] ${resolution.packages.length} Debian packages`);
+  // The downloads collapse into one progress line; the install exec keeps its own name, which lists
+  // every package and version.
+  const group = progressGroup("slipway-apt-fetch", `[apt] fetch ${resolution.packages.length} .deb files`);
   const extra = o.constraints ?? {};
   const debs = resolution.packages.map((p) =>
     http(p.uri, {
@@ -38,7 +40,7 @@ export function installPackages(state: State, resolution: AptResolution, options
       user: "0:0",
       network: "none",
       mounts: [{ kind: "bind", dest: o.debDirectory, source: directory, readonly: true }],
-      constraints: mergeConstraints(customName(installProgressName(resolution.packages)), group, extra),
+      constraints: mergeConstraints(customName(installProgressName(resolution.packages)), extra),
     })
     .root();
 }
