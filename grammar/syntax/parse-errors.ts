@@ -4,7 +4,7 @@ import { errorAt, type Diagnostic } from "../source/diagnostic.js";
 import type { ParseIssue } from "./parser.js";
 import type { Positions } from "./positions.js";
 import * as T from "./tokens.js";
-import { tokenEnd } from "./token.js";
+import { isSynthetic, tokenEnd } from "./token.js";
 
 /**
  * Syntax errors caught by the parser's guards → diagnostics. The parser reports what it expected and what
@@ -39,12 +39,12 @@ const names = new Map<TokenType, string>([
 export function describeFound(t: IToken): string {
   const type = t.tokenType;
   if (type === EOF || t.startOffset !== t.startOffset) return "the end of the file";
-  if (type === T.Newline) return t.isInsertedInRecovery ? "the end of the file" : "the end of the line";
+  if (type === T.Newline) return isSynthetic(t) ? "the end of the file" : "the end of the line";
   if (type === T.OQuote) return "a string";
   if (type === T.HeredocOpen) return "a heredoc";
   if (type === T.QuotedText || type === T.HeredocText) return `text "${short(t.image)}"`;
   if (type === T.CQuote) return "the closing quote";
-  if (t.isInsertedInRecovery) return "the end of the enclosing brackets";
+  if (isSynthetic(t)) return "the end of the enclosing brackets";
   return `"${short(t.image)}"`;
 }
 
@@ -70,7 +70,7 @@ export function describeIssue(issue: ParseIssue, tokens: readonly IToken[], at: 
   const first = tokens[issue.start];
   const subjectOf = (t: IToken): [number, number] => {
     if (t.tokenType === EOF || t.startOffset !== t.startOffset) return [at.length, at.length];
-    if (t.tokenType === T.Newline || t.isInsertedInRecovery) return [t.startOffset, t.startOffset];
+    if (t.tokenType === T.Newline || isSynthetic(t)) return [t.startOffset, t.startOffset];
     return [t.startOffset, tokenEnd(t)];
   };
   const make = (t: IToken, summary: string, detail: string): Diagnostic => {

@@ -2,6 +2,9 @@ import {
   EMPTY_ALT,
   EmbeddedActionsParser,
   isRecognitionException,
+  tokenMatcher,
+  type IOrAlt,
+  type OrMethodOpts,
   type IParserErrorMessageProvider,
   type IRecognitionException,
   type IToken,
@@ -92,80 +95,100 @@ class HclParser extends EmbeddedActionsParser {
   });
 
   private body = this.RULE("body", (items: Item[]): void => {
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => void this.CONSUME(T.Newline) },
-        {
-          ALT: () =>
-            this.guard("line", () => {
-              const item = this.SUBRULE(this.bodyItem);
-              if (!this.RECORDING_PHASE) items.push(item);
-              this.CONSUME2(T.Newline);
-            }),
-        },
-        { ALT: () => this.SUBRULE(this.strayLine) },
-      ]);
-    });
+    this.itemStack.push(items);
+    try {
+      this.MANY(this.bodyLine);
+    } finally {
+      this.itemStack.pop();
+    }
   });
 
+  /**
+   * Hot rules keep their alternatives and loop bodies in fields, built once, and pass state through small
+   * stacks rather than closures over locals: chevrotain's DSL otherwise allocates every closure and
+   * alternatives array on every call, as much short-lived garbage as the AST itself.
+   */
+  private readonly itemStack: Item[][] = [];
+  private bodyLineAlternatives: IOrAlt<void>[] | undefined;
+  private readonly bodyLine = (): void => {
+    this.OR(
+      (this.bodyLineAlternatives ??= [
+        { ALT: () => void this.CONSUME(T.Newline) },
+        { ALT: () => this.guard("line", this.itemLine) },
+        { ALT: () => this.SUBRULE(this.strayLine) },
+      ]),
+    );
+  };
+  private readonly itemLine = (): void => {
+    const item = this.SUBRULE(this.bodyItem);
+    if (!this.RECORDING_PHASE) this.itemStack[this.itemStack.length - 1]!.push(item);
+    this.CONSUME2(T.Newline);
+  };
+
   private bodyItem = this.RULE("bodyItem", (): Item => {
-    const name = this.CONSUME(T.Ident);
-    return this.OR([
+    this.itemName = this.CONSUME(T.Ident);
+    return this.OR((this.bodyItemAlternatives ??= [{ ALT: this.attributeRest }, { ALT: this.blockRest }]));
+  });
+
+  /** The name just read by `bodyItem`; each alternative takes it before anything else can overwrite it. */
+  private itemName!: IToken;
+  private bodyItemAlternatives: IOrAlt<Item>[] | undefined;
+
+  private readonly attributeRest = (): Item => {
+    const name = this.itemName;
+    this.CONSUME(T.Assign);
+    const expr = this.SUBRULE(this.expression);
+    return this.RECORDING_PHASE ? (undefined as never) : this.b.attribute(name, expr);
+  };
+
+  private readonly blockRest = (): Item => {
+    const name = this.itemName;
+    const labels: Label[] = [];
+    const next = this.LA(1).tokenType;
+    if (this.RECORDING_PHASE || next !== T.LBrace) {
+      this.MANY(() =>
+        this.OR2([
+          {
+            ALT: () => {
+              const t = this.CONSUME2(T.Ident);
+              if (!this.RECORDING_PHASE) labels.push(this.b.identLabel(t));
+            },
+          },
+          {
+            ALT: () => {
+              const t = this.SUBRULE(this.quotedTemplate);
+              if (!this.RECORDING_PHASE) labels.push(this.b.quotedLabel(t));
+            },
+          },
+        ]),
+      );
+    }
+    const open = this.CONSUME(T.LBrace);
+    const items: Item[] = [];
+    this.OR3([
       {
         ALT: () => {
-          this.CONSUME(T.Assign);
-          const expr = this.SUBRULE(this.expression);
-          return this.ACTION(() => this.b.attribute(name, expr));
+          this.CONSUME(T.Newline);
+          this.SUBRULE(this.body, { ARGS: [items] });
         },
       },
       {
-        ALT: () => {
-          const labels: Label[] = [];
-          this.MANY(() =>
-            this.OR2([
-              {
-                ALT: () => {
-                  const t = this.CONSUME2(T.Ident);
-                  if (!this.RECORDING_PHASE) labels.push(this.b.identLabel(t));
-                },
-              },
-              {
-                ALT: () => {
-                  const t = this.SUBRULE(this.quotedTemplate);
-                  if (!this.RECORDING_PHASE) labels.push(this.b.quotedLabel(t));
-                },
-              },
-            ]),
-          );
-          const open = this.CONSUME(T.LBrace);
-          const items: Item[] = [];
-          this.OR3([
-            {
-              ALT: () => {
-                this.CONSUME(T.Newline);
-                this.SUBRULE(this.body, { ARGS: [items] });
-              },
-            },
-            {
-              ALT: () =>
-                this.OPTION(() => {
-                  const a = this.SUBRULE(this.singleAttribute);
-                  if (!this.RECORDING_PHASE) items.push(a);
-                }),
-            },
-          ]);
-          const close = this.CONSUME(T.RBrace);
-          return this.ACTION(() => this.b.block(name, labels, open, items, close));
-        },
+        ALT: () =>
+          this.OPTION(() => {
+            const a = this.SUBRULE(this.singleAttribute);
+            if (!this.RECORDING_PHASE) items.push(a);
+          }),
       },
     ]);
-  });
+    const close = this.CONSUME(T.RBrace);
+    return this.RECORDING_PHASE ? (undefined as never) : this.b.block(name, labels, open, items, close);
+  };
 
   private singleAttribute = this.RULE("singleAttribute", (): Attribute => {
     const name = this.CONSUME(T.Ident);
     this.CONSUME(T.Assign);
     const expr = this.SUBRULE(this.expression);
-    return this.ACTION(() => this.b.attribute(name, expr));
+    return this.RECORDING_PHASE ? (undefined as never) : this.b.attribute(name, expr);
   });
 
   /** A line that cannot start an attribute or block: reported and skipped as a whole. */
@@ -186,65 +209,81 @@ class HclParser extends EmbeddedActionsParser {
     const first = this.SUBRULE(this.operand);
     let operands: Expr[] | undefined;
     let ops: IToken[] | undefined;
-    this.MANY(() => {
-      const op = this.CONSUME(T.BinaryOperator);
-      const right = this.SUBRULE2(this.operand);
-      if (!this.RECORDING_PHASE) {
-        (operands ??= [first]).push(right);
-        (ops ??= []).push(op);
-      }
-    });
-    let expr = ops === undefined ? first : this.ACTION(() => this.b.operation(operands!, ops!));
-    this.OPTION(() => {
-      this.CONSUME(T.Question);
-      const then = this.SUBRULE3(this.expression);
-      this.CONSUME(T.Colon);
-      const otherwise = this.SUBRULE4(this.expression);
-      if (!this.RECORDING_PHASE) expr = this.b.conditional(expr, then, otherwise);
-    });
+    if (this.RECORDING_PHASE || tokenMatcher(this.LA(1), T.BinaryOperator)) {
+      this.MANY(() => {
+        const op = this.CONSUME(T.BinaryOperator);
+        const right = this.SUBRULE2(this.operand);
+        if (!this.RECORDING_PHASE) {
+          (operands ??= [first]).push(right);
+          (ops ??= []).push(op);
+        }
+      });
+    }
+    let expr = ops === undefined || this.RECORDING_PHASE ? first : this.b.operation(operands!, ops);
+    if (this.RECORDING_PHASE || this.LA(1).tokenType === T.Question) {
+      this.OPTION(() => {
+        this.CONSUME(T.Question);
+        const then = this.SUBRULE3(this.expression);
+        this.CONSUME(T.Colon);
+        const otherwise = this.SUBRULE4(this.expression);
+        if (!this.RECORDING_PHASE) expr = this.b.conditional(expr, then, otherwise);
+      });
+    }
     return expr;
   });
 
   /** Unary operators, one term, and its postfix operators (attribute access, index, splat). */
   private operand = this.RULE("operand", (): Expr => {
     let unary: IToken[] | undefined;
-    this.MANY(() => {
-      const t = this.CONSUME(T.UnaryOperator);
-      if (!this.RECORDING_PHASE) (unary ??= []).push(t);
-    });
-    const term: Expr = this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => this.leaf(this.CONSUME(T.NumberLit), "number") },
-        { ALT: () => this.leaf(this.CONSUME(T.TrueKw), true) },
-        { ALT: () => this.leaf(this.CONSUME(T.FalseKw), false) },
-        { ALT: () => this.leaf(this.CONSUME(T.NullKw), null) },
-        { ALT: () => this.SUBRULE(this.functionCall) },
-        { ALT: () => this.leaf(this.CONSUME(T.Ident), "variable") },
-        { ALT: () => this.SUBRULE(this.tupleCons) },
-        { ALT: () => this.SUBRULE(this.objectCons) },
-        { ALT: () => this.SUBRULE(this.quotedTemplate) },
-        { ALT: () => this.SUBRULE(this.heredocTemplate) },
-        {
-          ALT: () => {
-            const open = this.CONSUME(T.LParen);
-            const inner = this.SUBRULE(this.expression);
-            const close = this.CONSUME(T.RParen);
-            return this.ACTION(() => this.b.parens(open, inner, close));
-          },
-        },
-      ],
-    });
+    if (this.RECORDING_PHASE || tokenMatcher(this.LA(1), T.UnaryOperator)) {
+      this.MANY(() => {
+        const t = this.CONSUME(T.UnaryOperator);
+        if (!this.RECORDING_PHASE) (unary ??= []).push(t);
+      });
+    }
+    const term: Expr = this.OR((this.termAlternatives ??= { IGNORE_AMBIGUITIES: true, DEF: this.termAlternativesOf() }));
     let post: Postfix[] | undefined;
-    this.MANY2(() => {
-      const p = this.SUBRULE(this.postfix);
-      if (!this.RECORDING_PHASE) (post ??= []).push(p);
-    });
+    const next = this.LA(1).tokenType;
+    if (this.RECORDING_PHASE || next === T.Dot || next === T.LBracket) {
+      this.MANY2(() => {
+        const p = this.SUBRULE(this.postfix);
+        if (!this.RECORDING_PHASE) (post ??= []).push(p);
+      });
+    }
     if (this.RECORDING_PHASE) return term;
     let expr = post === undefined ? term : this.b.postfixes(term, post);
     if (unary !== undefined) for (let i = unary.length - 1; i >= 0; i--) expr = this.b.unary(unary[i]!, expr);
     return expr;
   });
+
+  /**
+   * The alternatives of a term. Built once and reused: an `OR` given a fresh array on every call allocates
+   * it and its closures for each operand, which showed up as garbage-collection time (chevrotain's
+   * performance guide recommends this caching). The closures only use `this`, never a rule's locals.
+   */
+  private termAlternatives: OrMethodOpts<Expr> | undefined;
+  private termAlternativesOf(): IOrAlt<Expr>[] {
+    return [
+      { ALT: () => this.leaf(this.CONSUME(T.NumberLit), "number") },
+      { ALT: () => this.leaf(this.CONSUME(T.TrueKw), true) },
+      { ALT: () => this.leaf(this.CONSUME(T.FalseKw), false) },
+      { ALT: () => this.leaf(this.CONSUME(T.NullKw), null) },
+      { ALT: () => this.SUBRULE(this.functionCall) },
+      { ALT: () => this.leaf(this.CONSUME(T.Ident), "variable") },
+      { ALT: () => this.SUBRULE(this.tupleCons) },
+      { ALT: () => this.SUBRULE(this.objectCons) },
+      { ALT: () => this.SUBRULE(this.quotedTemplate) },
+      { ALT: () => this.SUBRULE(this.heredocTemplate) },
+      {
+        ALT: () => {
+          const open = this.CONSUME(T.LParen);
+          const inner = this.SUBRULE(this.expression);
+          const close = this.CONSUME(T.RParen);
+          return this.RECORDING_PHASE ? (undefined as never) : this.b.parens(open, inner, close);
+        },
+      },
+    ];
+  }
 
   private leaf(t: IToken, what: "number" | "variable" | boolean | null): Expr {
     if (this.RECORDING_PHASE) return undefined as unknown as Expr;
@@ -308,7 +347,7 @@ class HclParser extends EmbeddedActionsParser {
       }),
     );
     const close = this.CONSUME(T.RParen);
-    return this.ACTION(() => this.b.call(name, args, ellipses, close));
+    return this.RECORDING_PHASE ? (undefined as never) : this.b.call(name, args, ellipses, close);
   });
 
   private tupleCons = this.RULE("tupleCons", (): Expr => {
@@ -333,7 +372,8 @@ class HclParser extends EmbeddedActionsParser {
       },
     ]);
     const close = this.CONSUME(T.RBracket);
-    return this.ACTION(() => (forParts !== undefined ? this.b.forExpr(open, forParts, close) : this.b.tuple(open, items, close)));
+    if (this.RECORDING_PHASE) return undefined as never;
+    return forParts !== undefined ? this.b.forExpr(open, forParts, close) : this.b.tuple(open, items, close);
   });
 
   private objectCons = this.RULE("objectCons", (): Expr => {
@@ -365,14 +405,15 @@ class HclParser extends EmbeddedActionsParser {
       },
     ]);
     const close = this.CONSUME(T.RBrace);
-    return this.ACTION(() => (forParts !== undefined ? this.b.forExpr(open, forParts, close) : this.b.object(open, items, close)));
+    if (this.RECORDING_PHASE) return undefined as never;
+    return forParts !== undefined ? this.b.forExpr(open, forParts, close) : this.b.object(open, items, close);
   });
 
   private objectItem = this.RULE("objectItem", (): ObjectItem => {
     const key = this.SUBRULE(this.expression);
     const separator = this.OR([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Colon) }]);
     const value = this.SUBRULE2(this.expression);
-    return this.ACTION(() => this.b.objectItem(key, separator, value));
+    return this.RECORDING_PHASE ? (undefined as never) : this.b.objectItem(key, separator, value);
   });
 
   /** After `[` or `{`: `for k, v in coll : value if cond` or `… : key => value... if cond`. */
@@ -413,73 +454,85 @@ class HclParser extends EmbeddedActionsParser {
 
   private quotedTemplate = this.RULE("quotedTemplate", (): TemplateExpr => {
     const open = this.CONSUME(T.OQuote);
-    const pieces: RawPiece[] = [];
-    this.MANY(() => this.templatePiece(pieces));
+    const pieces = this.templatePieces();
     const close = this.CONSUME(T.CQuote);
-    return this.ACTION(() => buildTemplate(this.b, open, pieces, close));
+    return this.RECORDING_PHASE ? (undefined as never) : buildTemplate(this.b, open, pieces, close);
   });
 
   private heredocTemplate = this.RULE("heredocTemplate", (): TemplateExpr => {
     const open = this.CONSUME(T.HeredocOpen);
-    const pieces: RawPiece[] = [];
-    this.MANY(() => this.templatePiece(pieces));
+    const pieces = this.templatePieces();
     const close = this.CONSUME(T.HeredocClose);
-    return this.ACTION(() => buildTemplate(this.b, open, pieces, close));
+    return this.RECORDING_PHASE ? (undefined as never) : buildTemplate(this.b, open, pieces, close);
   });
 
-  /** One piece of a template: literal text, `${ … }`, or a `%{ … }` directive. Used by both template rules. */
-  private templatePiece(pieces: RawPiece[]): void {
-    this.guard("templateItem", () => {
-      this.OR([
-        { ALT: () => this.addPiece(pieces, { kind: "text", token: this.CONSUME(T.QuotedText) }) },
-        { ALT: () => this.addPiece(pieces, { kind: "text", token: this.CONSUME(T.HeredocText) }) },
+  /** The pieces of a template: literal text, `${ … }`, `%{ … }` directives. Used by both template rules. */
+  private templatePieces(): RawPiece[] {
+    const pieces: RawPiece[] = [];
+    this.pieceStack.push(pieces);
+    try {
+      this.MANY(this.templatePiece);
+    } finally {
+      this.pieceStack.pop();
+    }
+    return pieces;
+  }
+
+  private readonly pieceStack: RawPiece[][] = [];
+  private readonly templatePiece = (): void => this.guard("templateItem", this.templatePieceBody);
+  private templatePieceAlternatives: IOrAlt<void>[] | undefined;
+  private readonly templatePieceBody = (): void => {
+    this.OR(
+      (this.templatePieceAlternatives ??= [
+        { ALT: () => this.addPiece({ kind: "text", token: this.CONSUME(T.QuotedText) }) },
+        { ALT: () => this.addPiece({ kind: "text", token: this.CONSUME(T.HeredocText) }) },
         {
           ALT: () => {
             const open = this.CONSUME(T.TemplateInterp);
             const expr = this.SUBRULE(this.expression);
             const close = this.OR2([{ ALT: () => this.CONSUME(T.RBrace) }, { ALT: () => this.CONSUME(T.StripRBrace) }]);
-            this.addPiece(pieces, { kind: "interpolation", open, expr, close });
+            this.addPiece({ kind: "interpolation", open, expr, close });
           },
         },
-        {
-          ALT: () => {
-            const open = this.CONSUME(T.TemplateControl);
-            const directive = this.OR3([
-              {
-                ALT: () => {
-                  this.CONSUME(T.IfKw);
-                  return { kind: "if" as const, condition: this.SUBRULE2(this.expression) };
-                },
-              },
-              { ALT: () => ({ kind: "else" as const, token: this.CONSUME(T.ElseKw) }) },
-              { ALT: () => ({ kind: "endif" as const, token: this.CONSUME(T.EndIfKw) }) },
-              {
-                ALT: () => {
-                  this.CONSUME(T.ForKw);
-                  const names = [this.CONSUME(T.Ident)];
-                  this.OPTION(() => {
-                    this.CONSUME(T.Comma);
-                    names.push(this.CONSUME2(T.Ident));
-                  });
-                  this.CONSUME(T.InKw);
-                  return { kind: "for" as const, names, collection: this.SUBRULE3(this.expression) };
-                },
-              },
-              { ALT: () => ({ kind: "endfor" as const, token: this.CONSUME(T.EndForKw) }) },
-            ]);
-            const close = this.OR4([{ ALT: () => this.CONSUME2(T.RBrace) }, { ALT: () => this.CONSUME2(T.StripRBrace) }]);
-            if (this.RECORDING_PHASE) return;
-            if (directive.kind === "if") this.addPiece(pieces, { kind: "if", open, condition: directive.condition, close });
-            else if (directive.kind === "for") this.addPiece(pieces, { kind: "for", open, names: directive.names, collection: directive.collection, close });
-            else this.addPiece(pieces, { kind: directive.kind, open, close });
-          },
+        { ALT: () => this.directive() },
+      ]),
+    );
+  };
+
+  private directive(): void {
+    const open = this.CONSUME(T.TemplateControl);
+    const directive = this.OR3([
+      {
+        ALT: () => {
+          this.CONSUME(T.IfKw);
+          return { kind: "if" as const, condition: this.SUBRULE2(this.expression) };
         },
-      ]);
-    });
+      },
+      { ALT: () => ({ kind: "else" as const, token: this.CONSUME(T.ElseKw) }) },
+      { ALT: () => ({ kind: "endif" as const, token: this.CONSUME(T.EndIfKw) }) },
+      {
+        ALT: () => {
+          this.CONSUME(T.ForKw);
+          const names = [this.CONSUME(T.Ident)];
+          this.OPTION(() => {
+            this.CONSUME(T.Comma);
+            names.push(this.CONSUME2(T.Ident));
+          });
+          this.CONSUME(T.InKw);
+          return { kind: "for" as const, names, collection: this.SUBRULE3(this.expression) };
+        },
+      },
+      { ALT: () => ({ kind: "endfor" as const, token: this.CONSUME(T.EndForKw) }) },
+    ]);
+    const close = this.OR4([{ ALT: () => this.CONSUME2(T.RBrace) }, { ALT: () => this.CONSUME2(T.StripRBrace) }]);
+    if (this.RECORDING_PHASE) return;
+    if (directive.kind === "if") this.addPiece({ kind: "if", open, condition: directive.condition, close });
+    else if (directive.kind === "for") this.addPiece({ kind: "for", open, names: directive.names, collection: directive.collection, close });
+    else this.addPiece({ kind: directive.kind, open, close });
   }
 
-  private addPiece(pieces: RawPiece[], piece: RawPiece): void {
-    if (!this.RECORDING_PHASE) pieces.push(piece);
+  private addPiece(piece: RawPiece): void {
+    if (!this.RECORDING_PHASE) this.pieceStack[this.pieceStack.length - 1]!.push(piece);
   }
 
   // -------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import { errorAt, type Diagnostic } from "../source/diagnostic.js";
 import type { Positions } from "./positions.js";
 import { describeChar } from "./scan-chars.js";
 import * as T from "./tokens.js";
-import { makeToken, syntheticToken, type CommentSpan, type HeredocInfo } from "./token.js";
+import { makeToken, syntheticToken, type CommentSpan } from "./token.js";
 
 /**
  * The scanner: text → tokens, comments and lexical diagnostics. It is written by hand rather than with
@@ -114,7 +114,7 @@ class Scanner {
   }
 
   private emit(type: TokenType, start: number, end: number, image = this.text.slice(start, end)): IToken {
-    const t = makeToken(type, image, start, end);
+    const t = makeToken(type, image, start);
     this.tokens.push(t);
     this.pos = end;
     return t;
@@ -268,7 +268,10 @@ class Scanner {
       break;
     }
     const image = text.slice(start, q);
-    this.emit(T.keywords.get(image) ?? T.Identifier, start, q, image);
+    // Keywords are 2 to 6 letters starting with e, f, i, n or t: most names skip the map.
+    const c = text.charCodeAt(start);
+    const maybeKeyword = q - start <= 6 && q - start >= 2 && (c === 101 || c === 102 || c === 105 || c === 110 || c === 116);
+    this.emit((maybeKeyword && T.keywords.get(image)) || T.Identifier, start, q, image);
   }
 
   private number(start: number): void {
@@ -322,13 +325,12 @@ class Scanner {
     if (!isAsciiIdentStart(text.charCodeAt(q))) return false;
     while (isAsciiIdentContinue(text.charCodeAt(q))) q++;
     const marker = text.slice(markerStart, q);
-    const info: HeredocInfo = { marker, indent };
     let bodyStart: number;
     if (text.charCodeAt(q) === 10) bodyStart = q + 1;
     else if (text.charCodeAt(q) === 13 && text.charCodeAt(q + 1) === 10) bodyStart = q + 2;
     else {
       this.error(start, q, "Invalid heredoc", `A heredoc marker ("${text.slice(start, q)}") must be followed by a line break; the heredoc's text starts on the next line.`);
-      this.tokens.push(makeToken(T.HeredocOpen, text.slice(start, q), start, q, info));
+      this.tokens.push(makeToken(T.HeredocOpen, text.slice(start, q), start));
       this.tokens.push(syntheticToken(T.HeredocClose, q));
       this.pos = q;
       return true;
@@ -363,7 +365,7 @@ class Scanner {
         `No line holding only "${marker}" closes the heredoc opened at ${this.at.where(start)}, so it runs to the end of the ${this.heredocs.length > 0 ? "enclosing heredoc" : "file"}.`,
       );
     }
-    this.tokens.push(makeToken(T.HeredocOpen, text.slice(start, bodyStart), start, bodyStart, info));
+    this.tokens.push(makeToken(T.HeredocOpen, text.slice(start, bodyStart), start));
     const entry: Open = { kind: HEREDOC, index: this.tokens.length - 1, start, bodyEnd, closeEnd, terminated };
     this.stack.push(entry);
     this.heredocs.push(entry);

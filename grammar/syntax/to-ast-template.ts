@@ -1,8 +1,8 @@
 import type { IToken } from "chevrotain";
 import type { Expr, TemplateExpr, TemplatePart, TemplateText } from "./ast.js";
 import type { Builder } from "./to-ast.js";
-import type { HeredocInfo } from "./token.js";
-import { tokenEnd } from "./token.js";
+import * as T from "./tokens.js";
+import { heredocInfo, tokenEnd } from "./token.js";
 
 /**
  * Quoted strings and heredocs → TemplateExpr, following hclsyntax's template parser step by step:
@@ -30,7 +30,7 @@ type Piece =
 
 /** `open` is the opening quote or heredoc opener, `close` the closing quote or end marker. */
 export function buildTemplate(c: Builder, open: IToken, raw: readonly RawPiece[], close: IToken): TemplateExpr {
-  const heredoc = open.payload as HeredocInfo | undefined;
+  const heredoc = open.tokenType === T.HeredocOpen ? heredocInfo(open) : undefined;
   const quoted = heredoc === undefined;
   const start = open.startOffset;
   const end = tokenEnd(close);

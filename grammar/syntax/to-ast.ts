@@ -40,8 +40,22 @@ export class Builder {
     return { file: this.at.name, start: this.pos(start), end: this.pos(end) };
   }
 
+  /** A token's range. Tokens other than line breaks and heredoc parts sit on one line, so the end
+   *  position follows from the start without another line lookup. */
   tokenRange(t: IToken): Range {
-    return this.range(t.startOffset, tokenEnd(t));
+    const start = this.pos(t.startOffset);
+    const length = t.image.length;
+    const endOffset = t.startOffset + length;
+    const slot = endOffset & (CACHE_SIZE - 1);
+    let end = this.cache[slot];
+    if (end === undefined || end.offset !== endOffset) {
+      end =
+        t.image.indexOf("\n") === -1
+          ? { line: start.line, column: start.column + length, offset: endOffset }
+          : this.at.pos(endOffset);
+      this.cache[slot] = end;
+    }
+    return { file: this.at.name, start, end };
   }
 
   error(start: number, end: number, summary: string, detail: string): void {
