@@ -6,7 +6,7 @@ import addFormatsModule from "ajv-formats";
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
 
-const SPDX_SCHEMA = "/work/shared/data/schemas/spdx-2.3.schema.json";
+const SPDX_SCHEMA = new URL("../fixtures/schemas/spdx-2.3.schema.json", import.meta.url).pathname;
 
 let spdxValidator: ReturnType<InstanceType<typeof Ajv>["compile"]> | undefined;
 
