@@ -46,8 +46,14 @@ function valueJson(e: Expr): unknown {
     case "literal":
       return e.value;
     case "template": {
-      const s = constantString(e.parts);
-      return s === undefined ? DYNAMIC : s.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+      // Go HCL folds interpolations of constant strings ("a${"b"}" is "ab"), so we do too.
+      let s = "";
+      for (const part of e.parts) {
+        if (part.kind === "text") s += part.value.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+        else if (part.kind === "interpolation" && typeof valueJson(part.expr) === "string") s += valueJson(part.expr) as string;
+        else return DYNAMIC;
+      }
+      return s;
     }
     case "unary": {
       const v = valueJson(e.operand);
@@ -115,6 +121,22 @@ describe("differential: Go HCL (hcl2json) agrees on structure and values", () =>
     const theirs = await oracleParse(name, text);
     const problems: string[] = [];
     agree(bodyJson(ours.file.body), theirs, "$", problems);
+    expect(problems).toEqual([]);
+  });
+
+  const snippets: [string, string][] = [
+    ["CRLF line endings and heredocs", 'a = <<EOT\r\nline one\r\n  two\r\nEOT\r\nb = <<-EOT\r\n    x\r\n      y\r\n    EOT\r\nc { d = "q" }\r\n'],
+    ["unicode names and text", 'é-ñ = "ü ${"\\u00e9"} 😀"\nblock "ラベル" { 名前 = "値" }\n'],
+    ["escapes and template escapes", 'a = "\\t\\"\\\\ $${x} %%{y} $ %"\nb = "\\U0001F600\\u00e9"\n'],
+    ["numbers", "a = [0, 007, 1.50, 1e3, 1E-2, 6.02e+23]\n"],
+    ["heredoc indentation with tabs and blank lines", "a = <<-EOT\n\t\tone\n\n\t\t  two\n\tEOT\n"],
+    ["strip markers", 'a = "x  ${~ "y" ~}  z"\nb = <<EOT\n  %{~ if true ~}\n  yes\n  %{~ endif ~}\nEOT\n'],
+  ];
+  it.each(snippets)("%s", async (_name, text) => {
+    const ours = parseText(text);
+    expect(ours.diagnostics).toEqual([]);
+    const problems: string[] = [];
+    agree(bodyJson(ours.file.body), await oracleParse("snippet.hcl", text), "$", problems);
     expect(problems).toEqual([]);
   });
 
