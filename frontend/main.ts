@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   let request: InstanceType<typeof gw.ReturnRequest>;
   try {
     request = await handleBuild(client, process.env);
+    stampTiming(request);
   } catch (e) {
     // handleBuild turns every expected failure into a located error; this is a slipway bug.
     console.error("slipway: internal error:", e);
@@ -29,6 +30,22 @@ async function main(): Promise<void> {
   client.close();
   // BuildKit waits for the process to exit after Return; exit 0 even for a returned error (it takes precedence).
   exitAfterFlush(0);
+}
+
+/**
+ * `frontend.slipway.time_to_return_ms`: milliseconds from process start to Return, as a result metadata
+ * key (BuildKit passes `frontend.*` keys to the client: `docker buildx build --metadata-file`). The
+ * benchmarks read it to separate the frontend's own time from the daemon's.
+ */
+function stampTiming(request: InstanceType<typeof gw.ReturnRequest>): void {
+  if (!request.has_result) return;
+  // performance.now() counts from the process's start (its timeOrigin)
+  const ms = performance.now().toFixed(1);
+  request.result.metadata.set("frontend.slipway.time_to_return_ms", new TextEncoder().encode(ms));
+  // keep the map sorted: BuildKit does not care, but the bytes we send stay deterministic
+  const sorted = [...request.result.metadata].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  request.result.metadata.clear();
+  for (const [k, v] of sorted) request.result.metadata.set(k, v);
 }
 
 function exitAfterFlush(code: number): void {
