@@ -33,7 +33,8 @@ export interface LoadedRepository {
   readonly release: ReleaseFile;
   readonly signer: TrustedKey;
   readonly packages: BinaryPackage[];
-  readonly sources: Map<string, SourcePackage> | undefined;
+  /** The source packages of the given names (parsed on demand); undefined when no Sources index was read. */
+  readonly sources: ((names: ReadonlySet<string>) => Map<string, SourcePackage>) | undefined;
   readonly files: readonly FetchedFile[];
 }
 
@@ -75,7 +76,7 @@ export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher,
   const inRelease = { url: inReleaseUrl, sha256: createHash("sha256").update(inReleaseBytes).digest("hex"), size: inReleaseBytes.length };
   const files: FetchedFile[] = [inRelease];
   const packages: BinaryPackage[] = [];
-  let sources: Map<string, SourcePackage> | undefined;
+  const sourceTexts: string[] = [];
   const archs = new Set([...target.architectures, "all"]);
   const wanted: { path: string; kind: "packages" | "sources" }[] = [];
   for (const component of target.components) {
@@ -105,8 +106,16 @@ export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher,
     if ("problem" in l) return { ok: false, problem: l.problem! };
     files.push({ url: indexUrl(target, l.file), sha256: l.file.sha256, size: l.file.size });
     if (l.w.kind === "packages") packages.push(...parsePackagesIndex(l.text, { architectures: archs, origin }));
-    else for (const [k, v] of parseSourcesIndex(l.text, target.uri)) if (!(sources ??= new Map()).has(k)) sources.set(k, v);
+    else sourceTexts.push(l.text);
   }
+  const sources =
+    sourceTexts.length === 0
+      ? undefined
+      : (names: ReadonlySet<string>) => {
+          const out = new Map<string, SourcePackage>();
+          for (const text of sourceTexts) for (const [k, v] of parseSourcesIndex(text, target.uri, names)) if (!out.has(k)) out.set(k, v);
+          return out;
+        };
   return { ok: true, repository: { target, inRelease, release, signer: verified.signer, packages, sources, files } };
 }
 

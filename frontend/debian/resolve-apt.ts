@@ -72,7 +72,8 @@ export async function resolveApt(request: AptRequest, io: AptIo): Promise<AptRes
   const vcs: VcsDeclaration[] = packages.flatMap((p) =>
     p.vcs ? [{ package: p.name.value, ...(p.version ? { version: p.version.value } : {}), type: p.vcs.type.value, repository: p.vcs.repository.value, ref: p.vcs.ref.value }] : [],
   );
-  const sources = findSources(result.install, repositories.map((r) => r.sources), vcs);
+  const sourceNames = new Set(result.install.map((p) => p.sourceName));
+  const sources = findSources(result.install, repositories.map((r) => r.sources?.(sourceNames)), vcs);
   for (const pkg of sources.missing) {
     const decl = requested.find((p) => p.name.value === pkg.name);
     diagnostics.push(

@@ -65,3 +65,24 @@ describe("Sources index", () => {
     expect(findSources([docker], [index], [{ ...vcs, version: "5:20.10.0-1" }]).missing).toHaveLength(1);
   });
 });
+
+describe("Sources index, only the wanted names", () => {
+  const text = `${sourcesText}
+Package: zlib
+Version: 1:1.2.13.dfsg-1
+Directory: pool/main/z/zlib
+Checksums-Sha256:
+ ${sha("e")} 1 zlib_1.2.13.dfsg-1.dsc`;
+  it("parses the same stanzas as a full read, for the names asked", () => {
+    const full = parseSourcesIndex(text, "http://m/debian");
+    const some = parseSourcesIndex(text, "http://m/debian", new Set(["gcc-12", "zlib", "absent"]));
+    expect([...some.keys()]).toEqual(["gcc-12 12.2.0-14", "zlib 1:1.2.13.dfsg-1"]);
+    expect(some.get("zlib 1:1.2.13.dfsg-1")).toEqual(full.get("zlib 1:1.2.13.dfsg-1"));
+    expect(some.get("gcc-12 12.2.0-14")).toEqual(full.get("gcc-12 12.2.0-14"));
+    expect(parseSourcesIndex(text, "http://m/debian", new Set(["jq"])).size).toBe(1);
+  });
+  it("falls back to a full read when no stanza starts with the usual Package: spelling", () => {
+    const odd = text.replace(/^Package:/gm, "PACKAGE:");
+    expect(parseSourcesIndex(odd, "http://m/debian", new Set(["jq"])).size).toBe(3);
+  });
+});
