@@ -6,7 +6,7 @@ import { diagnosticsToStatus, messageToStatus } from "./gateway/errors.js";
 import { isOptionError, readBuildOptions, type BuildOptions } from "./gateway/options.js";
 import { buildPlatformImage, type PlatformImage } from "./image-build.js";
 import { readDeclaration, type LoadedDeclaration } from "./load.js";
-import { packageResolver, LOCK_TARGET, exportLock } from "./lock-target.js";
+import { exportLock, loadLock, lockEntryFor, LOCK_TARGET, packageResolver } from "./lock-target.js";
 import { BuildSession, Capabilities, isCapabilityError } from "./session.js";
 import { handleSubrequest } from "./subrequests.js";
 
@@ -37,13 +37,14 @@ export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv)
     if (options.requestId) return await handleSubrequest(session, options.requestId);
     const loaded = await readDeclaration(session, session.defaultPlatform());
     const target = options.target;
-    const image = pickImage(loaded, target === BOM_TARGET || target === LOCK_TARGET ? undefined : target);
-    const platforms = platformsFor(session, image);
-    if (target === LOCK_TARGET) return success(await exportLock(session, loaded, image, platforms));
-    const resolver = packageResolver(session, loaded, image);
+    if (target === LOCK_TARGET) return success(await exportLock(session, loaded, (image) => platformsFor(session, image)));
+    const image = pickImage(loaded, target === BOM_TARGET ? undefined : target);
+    const lock = loadLock(session, loaded);
+    const resolver = packageResolver(session, loaded, image, lock);
     const built: PlatformImage[] = [];
-    for (const p of platforms) {
-      built.push(await buildPlatformImage(session, loaded, image, p, target, resolver));
+    for (const p of platformsFor(session, image)) {
+      const locked = lockEntryFor(session, lock, image, p);
+      built.push(await buildPlatformImage(session, loaded, image, p, target, resolver, locked?.base?.digest));
     }
     if (target === BOM_TARGET) return success(bomResult(built));
     return success(imageResult(built, options));

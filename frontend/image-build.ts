@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Declaration, Image } from "../grammar/index.js";
+import type { Declaration, Image, ImageReference, Located } from "../grammar/index.js";
 import { DiagnosticsError, errorAt } from "../grammar/index.js";
 import { copy, customName, local, mkfile, scratch, SourceMap, type FileAction, type Platform, type State } from "../llb/index.js";
 import { readBaseFacts, type BaseFacts } from "./base-facts.js";
@@ -42,12 +42,14 @@ export async function buildPlatformImage(
   platform: Platform,
   target: string | undefined,
   resolvePackages: PackageResolver,
+  /** The base image digest a lock recorded: the build uses exactly that image, whatever the tag now names. */
+  lockedBaseDigest?: string,
 ): Promise<PlatformImage> {
   const declaration = loaded.declaration;
   const sourceMap = new SourceMap(declaration.file.name, declaration.file.text);
 
   const [base, images, git, steps] = await Promise.all([
-    image.base.kind === "image" ? resolveImage(session, image.base.ref, platform, "base image") : Promise.resolve(undefined),
+    image.base.kind === "image" ? resolveImage(session, pinnedByLock(image.base.ref, lockedBaseDigest), platform, "base image") : Promise.resolve(undefined),
     resolveFileImages(session, image, platform),
     resolveFileGit(session, image, platform),
     buildSteps(session, declaration, image, platform),
@@ -110,6 +112,13 @@ export async function buildPlatformImage(
     config = { ...config, config: { ...config.config, Labels: labels } };
   }
   return { platform, ref, config, bom, bomRef, resolution };
+}
+
+/** The base reference, pinned to the lock's digest unless the declaration pins one itself. */
+function pinnedByLock(ref: Located<ImageReference>, digest: string | undefined): Located<ImageReference> {
+  if (!digest || ref.value.digest) return ref;
+  const name = ref.value.tag ? `${ref.value.domain}/${ref.value.path}:${ref.value.tag}` : `${ref.value.domain}/${ref.value.path}`;
+  return { ...ref, value: { ...ref.value, digest, canonical: `${name}@${digest}` } };
 }
 
 async function resolveFileImages(session: BuildSession, image: Image, platform: Platform): Promise<Map<string, ResolvedImage>> {

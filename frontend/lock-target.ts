@@ -1,21 +1,91 @@
 import type { Image } from "../grammar/index.js";
-import type { Platform } from "../llb/index.js";
-import type { Result } from "./gateway/client.js";
+import { DiagnosticsError, SourceFile } from "../grammar/index.js";
+import { customName, formatPlatform, mkfile, scratch, type Platform } from "../llb/index.js";
+import {
+  findLockEntry,
+  formatLock,
+  lockFileName,
+  lockFromResolution,
+  lockRequests,
+  parseLock,
+  resolveAptFromLock,
+  type AptLock,
+  type LockFile,
+} from "./debian/index.js";
+import { gw, type Result } from "./gateway/client.js";
+import { gatewayImageFiles } from "./gateway-io.js";
 import type { PackageResolver } from "./image-build.js";
 import type { LoadedDeclaration } from "./load.js";
-import { resolvePackages } from "./packages.js";
+import { debianArchitecture, hasPackages, resolvePackages, solveBase } from "./packages.js";
+import { resolveImage } from "./resolve/images.js";
 import type { BuildSession } from "./session.js";
 
+/** The reserved target that exports `slipway.lock.json` instead of an image. */
 export const LOCK_TARGET = "lock";
 
-/** How this build resolves packages: from the lock beside the declaration, or from the indexes. */
-export function packageResolver(session: BuildSession, loaded: LoadedDeclaration, image: Image): PackageResolver {
-  return (base, baseRef, platform) => {
+/**
+ * The build argument that controls the lock: `update` re-resolves from the repositories' indexes even
+ * when a lock exists (the lock target always does). Anything else leaves a present lock in charge.
+ */
+export const LOCK_MODE_ARG = "SLIPWAY_LOCK";
+
+/** The lock beside the declaration, parsed; problems are located in the lock file. */
+export function loadLock(session: BuildSession, loaded: LoadedDeclaration): LockFile | undefined {
+  if (!loaded.lock || session.options.buildArgs.get(LOCK_MODE_ARG) === "update") return undefined;
+  session.sourceFiles.set(loaded.lock.path, new SourceFile(loaded.lock.path, loaded.lock.text));
+  const parsed = parseLock(loaded.lock.text, loaded.lock.path);
+  if (!parsed.lock) throw new DiagnosticsError(parsed.diagnostics);
+  return parsed.lock;
+}
+
+/** The lock's entry for this image and platform, when the build uses a lock. */
+export function lockEntryFor(session: BuildSession, lock: LockFile | undefined, image: Image, platform: Platform): AptLock | undefined {
+  if (!lock || !hasPackages(image) || image.base.kind !== "image") return undefined;
+  return findLockEntry(lock, image.name.value, debianArchitecture(platform, image.base.ref.range));
+}
+
+/**
+ * How this build resolves packages: from the lock beside the declaration (no index is fetched; every
+ * .deb is checked against the lock's sha256), or from the repositories' verified indexes.
+ */
+export function packageResolver(session: BuildSession, loaded: LoadedDeclaration, image: Image, lock: LockFile | undefined): PackageResolver {
+  return async (base, baseRef, platform) => {
     if (image.base.kind !== "image") throw new Error("bug: packages on scratch");
-    return resolvePackages(session, image, base, baseRef, image.base.ref.range, platform);
+    if (!lock) return resolvePackages(session, image, base, baseRef, image.base.ref.range, platform);
+    const result = await resolveAptFromLock(
+      {
+        apt: image.apt,
+        image: image.name.value,
+        architecture: debianArchitecture(platform, image.base.ref.range),
+        baseImage: { ref: base.pinned, digest: base.digest, range: image.base.ref.range },
+      },
+      lockEntryFor(session, lock, image, platform),
+      { base: gatewayImageFiles(session, baseRef) },
+    );
+    if (!result.resolution || result.diagnostics.some((d) => d.severity === "error")) throw new DiagnosticsError(result.diagnostics);
+    return result.resolution;
   };
 }
 
-export async function exportLock(_session: BuildSession, _loaded: LoadedDeclaration, _image: Image, _platforms: Platform[]): Promise<Result> {
-  throw new Error("the lock target is not wired yet");
+/**
+ * `--target lock`: resolve every image's packages afresh, for every platform, and return only
+ * `slipway.lock.json` (export it with `--output type=local,dest=<the declaration's directory>`).
+ */
+export async function exportLock(session: BuildSession, loaded: LoadedDeclaration, platformsOf: (image: Image) => Platform[]): Promise<Result> {
+  const entries: AptLock[] = [];
+  for (const image of loaded.declaration.images) {
+    if (!hasPackages(image) || image.base.kind !== "image") continue;
+    for (const platform of platformsOf(image)) {
+      const base = await resolveImage(session, image.base.ref, platform, "base image");
+      const baseRef = await solveBase(session, base, platform);
+      const resolution = await resolvePackages(session, image, base, baseRef, image.base.ref.range, platform);
+      entries.push(lockFromResolution(resolution, image.name.value, lockRequests(image.apt)));
+    }
+  }
+  const text = formatLock(entries);
+  const state = scratch().file(mkfile(`/${lockFileName}`, 0o644, text), customName(`[slipway] ${lockFileName}: ${entries.length} image${entries.length === 1 ? "" : "s"}`));
+  const ref = await session.solve(state, platformsOf(loaded.declaration.images[0]!)[0]!);
+  return new gw.Result({ ref: new gw.Ref({ id: ref }) });
 }
+
+export { formatPlatform };
