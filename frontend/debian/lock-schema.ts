@@ -193,3 +193,14 @@ export function formatLock(images: readonly AptLock[]): string {
   const file: LockFile = { lockVersion, images: sorted };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
+
+/**
+ * The lock after re-resolving some images: their entries (by image and architecture) replace the old
+ * ones; entries of other images and architectures are kept, so locking one image of a file with several
+ * does not drop the others.
+ */
+export function mergeLock(existing: LockFile | undefined, entries: readonly AptLock[]): string {
+  const key = (e: AptLock) => `${e.image}\0${e.architecture}`;
+  const replaced = new Set(entries.map(key));
+  return formatLock([...(existing?.images ?? []).filter((e) => !replaced.has(key(e))), ...entries]);
+}

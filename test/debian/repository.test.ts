@@ -8,6 +8,7 @@ import {
   isFetchError,
   lockFromResolution,
   lockRequests,
+  mergeLock,
   nodeFetcher,
   parseLock,
   resolveApt,
@@ -167,6 +168,16 @@ describe("a signed repository served over http, read with the Node fetcher", () 
       // The install step built from the lock is the very same LLB as the one built from the indexes.
       const llb = (r: AptResolution) => marshal(installPackages(image("debian:bookworm"), r), { platform: parsePlatform("linux/amd64") }).ops.map((o) => Buffer.from(o).toString("hex"));
       expect(llb(fromLock.resolution!)).toEqual(llb(resolution));
+    });
+
+    it("replaces only the re-locked image and architecture when merging into an existing lock", () => {
+      const tools = lockFromResolution(resolution, "tools", [{ name: "hello-slipway" }]);
+      const other = { ...tools, image: "other" };
+      const arm = { ...tools, architecture: "arm64" };
+      const existing = parseLock(formatLock([other, arm, { ...tools, requests: [] }])).lock!;
+      const merged = parseLock(mergeLock(existing, [tools])).lock!;
+      expect(merged.images.map((e) => `${e.image}/${e.architecture}/${e.requests.length}`)).toEqual(["other/amd64/1", "tools/amd64/1", "tools/arm64/1"]);
+      expect(parseLock(mergeLock(undefined, [tools])).lock!.images).toHaveLength(1);
     });
 
     it("says how to refresh when the declaration asks for something the lock lacks", async () => {
