@@ -1,7 +1,7 @@
 import type { IToken, TokenType } from "chevrotain";
 import type { Diagnostic } from "../source/diagnostic.js";
 import type { Positions } from "./positions.js";
-import { BRACE, BRACKET, PAREN, closeType, missingCloser, type Open } from "./scan.js";
+import { BRACE, BRACKET, closeType, missingCloser, PAREN, type Open } from "./brackets.js";
 import * as T from "./tokens.js";
 import { syntheticToken } from "./token.js";
 

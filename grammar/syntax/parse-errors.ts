@@ -53,19 +53,6 @@ function short(s: string): string {
   return line.length > 30 ? `${line.slice(0, 27)}...` : line;
 }
 
-/** Tokens that can start an expression (to tell "missing =" from other mistakes). */
-const expressionStarts = new Set<TokenType>([
-  T.NumberLit,
-  T.LBracket,
-  T.LParen,
-  T.Minus,
-  T.Bang,
-  T.HeredocOpen,
-  T.TrueKw,
-  T.FalseKw,
-  T.NullKw,
-]);
-
 export function describeIssue(issue: ParseIssue, tokens: readonly IToken[], at: Positions): Diagnostic {
   const first = tokens[issue.start];
   const subjectOf = (t: IToken): [number, number] => {
