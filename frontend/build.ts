@@ -19,7 +19,8 @@ type ReturnRequest = InstanceType<typeof gw.ReturnRequest>;
  * One build request, from options to the `Return` message: every failure a user can cause becomes a
  * located error (never a stack trace), and nothing is returned for export unless the whole build worked.
  */
-export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv): Promise<ReturnRequest> {
+export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv, timings: Map<string, number> = new Map()): Promise<ReturnRequest> {
+  timings.set("at start", performance.now());
   let options: BuildOptions;
   try {
     options = readBuildOptions(env);
@@ -28,14 +29,15 @@ export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv)
     throw e;
   }
   const caps = new Capabilities(await client.ping());
+  timings.set("at ping", performance.now());
   const missing = caps.missingGatewayCap();
   if (missing) {
     return failure(messageToStatus(`this BuildKit lacks the gateway capability "${missing}" that slipway needs; upgrade BuildKit (v0.8 or later, Docker Engine 20.10 or later)`));
   }
-  const session = new BuildSession(client, options, caps);
+  const session = new BuildSession(client, options, caps, timings);
   try {
     if (options.requestId) return await handleSubrequest(session, options.requestId);
-    const loaded = await readDeclaration(session, session.defaultPlatform());
+    const loaded = await session.time("load", () => readDeclaration(session, session.defaultPlatform()));
     const target = options.target;
     if (target === LOCK_TARGET) return success(await exportLock(session, loaded, (image) => platformsFor(session, image)));
     const image = pickImage(loaded, target === BOM_TARGET ? undefined : target);

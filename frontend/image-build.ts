@@ -48,14 +48,14 @@ export async function buildPlatformImage(
   const declaration = loaded.declaration;
   const sourceMap = new SourceMap(declaration.file.name, declaration.file.text);
 
-  const [base, images, git, steps] = await Promise.all([
+  const [base, images, git, steps] = await session.time("resolve", () => Promise.all([
     image.base.kind === "image" ? resolveImage(session, pinnedByLock(image.base.ref, lockedBaseDigest), platform, "base image") : Promise.resolve(undefined),
     resolveFileImages(session, image, platform),
     resolveFileGit(session, image, platform),
     buildSteps(session, declaration, image, platform),
-  ]);
-  const baseRef = base ? await solveBase(session, base, platform) : undefined;
-  const resolution = hasPackages(image) && base && baseRef ? await resolvePackages(base, baseRef, platform) : undefined;
+  ]));
+  const baseRef = base ? await session.time("solve base", () => solveBase(session, base, platform)) : undefined;
+  const resolution = hasPackages(image) && base && baseRef ? await session.time("packages", () => resolvePackages(base, baseRef, platform)) : undefined;
 
   const input: CompileInput = {
     declaration,
@@ -77,23 +77,29 @@ export async function buildPlatformImage(
     noCache: session.options.noCache,
   };
   const compiled = compileImage(input);
-  let ref = await session.solve(compiled.state, platform);
+  let ref = await session.time("solve image", () => session.solve(compiled.state, platform));
 
   // Measure what was built: nothing in the BOM is taken from the declaration on trust.
-  const tarballs = await hashTarballs(session, image, platform);
-  const files = await measureFiles(session, ref, compiled.files, { git, images, tarballs });
-  const baseFacts: BaseFacts | undefined = baseRef ? await readBaseFacts(gatewayImageFiles(session, baseRef)) : undefined;
-  const installed = resolution ? await readBaseFacts(gatewayImageFiles(session, ref)) : undefined;
+  const [tarballs, baseFacts, installed] = await session.time("measure", () =>
+    Promise.all([
+      hashTarballs(session, image, platform),
+      baseRef ? readBaseFacts(gatewayImageFiles(session, baseRef)) : Promise.resolve(undefined),
+      resolution ? readBaseFacts(gatewayImageFiles(session, ref)) : Promise.resolve(undefined),
+    ]),
+  );
+  const files = await session.time("measure", () => measureFiles(session, ref, compiled.files, { git, images, tarballs }));
   if (resolution && installed) checkInstalled(installed, resolution, image);
 
+  const bomStart = performance.now();
   const bom = buildBom(
     bomInputsOf({ declaration, image, target, platform, base, baseFacts, resolution, files, steps, sourceDateEpoch: sourceDateEpoch(session) }),
   );
   const documents = writeBomDocuments(bom);
+  session.timings.set("write bom", (session.timings.get("write bom") ?? 0) + performance.now() - bomStart);
   let documentsAction: FileAction = mkfile(`/${documents[0]!.name}`, 0o644, documents[0]!.content);
   for (const d of documents.slice(1)) documentsAction = documentsAction.mkfile(`/${d.name}`, 0o644, d.content);
   const bomState = scratch().file(documentsAction, customName(`[slipway] bill of materials: ${documents.map((d) => d.name).join(", ")}`));
-  const bomRef = await session.solve(bomState, platform);
+  const bomRef = await session.time("solve bom", () => session.solve(bomState, platform));
 
   let config = compiled.config;
   if (image.bom?.path) {

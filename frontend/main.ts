@@ -12,8 +12,9 @@ async function main(): Promise<void> {
   const client = await GatewayClient.overStdio();
   let request: InstanceType<typeof gw.ReturnRequest>;
   try {
-    request = await handleBuild(client, process.env);
-    stampTiming(request);
+    const timings = new Map<string, number>();
+    request = await handleBuild(client, process.env, timings);
+    stampTiming(request, timings);
   } catch (e) {
     // handleBuild turns every expected failure into a located error; this is a slipway bug.
     console.error("slipway: internal error:", e);
@@ -37,11 +38,13 @@ async function main(): Promise<void> {
  * key (BuildKit passes `frontend.*` keys to the client: `docker buildx build --metadata-file`). The
  * benchmarks read it to separate the frontend's own time from the daemon's.
  */
-function stampTiming(request: InstanceType<typeof gw.ReturnRequest>): void {
+function stampTiming(request: InstanceType<typeof gw.ReturnRequest>, timings: ReadonlyMap<string, number>): void {
   if (!request.has_result) return;
   // performance.now() counts from the process's start (its timeOrigin)
   const ms = performance.now().toFixed(1);
   request.result.metadata.set("frontend.slipway.time_to_return_ms", new TextEncoder().encode(ms));
+  const phases = Object.fromEntries([...timings].map(([k, v]) => [k, Math.round(v * 10) / 10]));
+  request.result.metadata.set("frontend.slipway.timings", new TextEncoder().encode(JSON.stringify(phases)));
   // keep the map sorted: BuildKit does not care, but the bytes we send stay deterministic
   const sorted = [...request.result.metadata].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   request.result.metadata.clear();

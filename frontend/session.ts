@@ -40,10 +40,22 @@ export class BuildSession {
   /** Every declaration file read so far, so that errors can show their snippets (filled as files are read). */
   readonly sourceFiles = new Map<string, SourceFile>();
 
+  /** Runs `work`, adding its duration to phase `name` (phases may repeat and overlap). */
+  async time<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.timings.set(name, (this.timings.get(name) ?? 0) + performance.now() - start);
+    }
+  }
+
   constructor(
     readonly client: GatewayClient,
     readonly options: BuildOptions,
     readonly caps: Capabilities,
+    /** Where the time went: phase name → milliseconds, reported as `frontend.slipway.timings`. */
+    readonly timings: Map<string, number> = new Map(),
   ) {}
 
   /** Marshals `state` for `platform` and checks its caps against the daemon's. */
