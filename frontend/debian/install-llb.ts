@@ -1,4 +1,4 @@
-import { customName, http, merge, mergeConstraints, progressGroup, type Constraints, type State } from "../../llb/index.js";
+import { customName, http, merge, mergeConstraints, type Constraints, type State } from "../../llb/index.js";
 import { debFileName, defaultInstallPlanOptions, installProgressName, installScript, type InstallPlanOptions } from "./install-plan.js";
 import type { AptResolution } from "./resolution.js";
 
@@ -20,17 +20,18 @@ export function installPackages(state: State, resolution: AptResolution, options
   const o = { ...defaultInstallPlanOptions, ...options };
   // The downloads collapse into one progress line; the install exec keeps its own name, which lists
   // every package and version.
-  const group = progressGroup("slipway-apt-fetch", `[apt] fetch ${resolution.packages.length} .deb files`);
+  // No progress group: buildx's plain output shows a group as one vertex named after the group, so a
+  // failed download (a checksum mismatch) would not say which package it was.
   const extra = o.constraints ?? {};
   const debs = resolution.packages.map((p) =>
     http(p.uri, {
       checksum: `sha256:${p.sha256}`,
       filename: debFileName(p),
       perm: 0o644,
-      constraints: mergeConstraints(customName(`[apt] fetch ${p.name} ${p.version}`), group, extra),
+      constraints: mergeConstraints(customName(`[apt] fetch ${p.name} ${p.version}`), extra),
     }),
   );
-  const directory = merge(debs, mergeConstraints(customName(`[apt] gather ${debs.length} .deb files`), group, extra));
+  const directory = merge(debs, mergeConstraints(customName(`[apt] gather ${debs.length} .deb files`), extra));
   const byName = new Map(resolution.packages.map((p) => [p.name, p]));
   const stages = resolution.stages.map((s) => s.map((n) => byName.get(n)!));
   return state

@@ -49,6 +49,12 @@ export interface DebianRepoOptions {
   readonly codename: string;
   /** Serve this package's .deb with bytes that differ from the index. */
   readonly tamperDeb?: string;
+  /**
+   * Text written into every package, so its .debs (and their sha256) differ from other repositories'.
+   * BuildKit keeps downloads by checksum: without a salt, a .deb fetched earlier with the same sha256 is
+   * reused, and a test of what a download does would not download.
+   */
+  readonly salt?: string;
   /** `tampered`: InRelease altered after signing; `wrong-key`: signed by another, untrusted key. */
   readonly badSignature?: "tampered" | "wrong-key";
   /** Package names to leave out of the Sources index. */
@@ -90,7 +96,7 @@ export async function startDebianRepo(options: Partial<DebianRepoOptions> = {}):
   const dir = mkdtempSync(join(tmpdir(), "slipway-repo-"));
   const root = join(dir, "debian");
   const { privateKey, publicKey } = await openpgp.generateKey({ userIDs: [{ name: "slipway test repository", email: "repo@slipway.invalid" }], format: "object" });
-  const debs = repoPackages.map((spec) => buildDeb(root, spec));
+  const debs = repoPackages.map((spec) => buildDeb(root, o.salt ? { ...spec, files: { ...spec.files, [`usr/share/doc/${spec.name}/salt`]: `${o.salt}\n` } } : spec));
   const packagesText = debs.map((d) => d.stanza).join("\n");
   const sourcesText = sourcesIndex(root, o.withoutSource ?? []);
   const dist = join(root, "dists", o.suite);
