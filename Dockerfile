@@ -25,6 +25,6 @@ LABEL moby.buildkit.frontend.network.none="true"
 LABEL moby.buildkit.frontend.caps="moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests,moby.buildkit.frontend.contexts"
 LABEL org.opencontainers.image.title="slipway" \
       org.opencontainers.image.description="BuildKit frontend: HCL image declarations to OCI images with an exact bill of materials"
-COPY --from=build /src/dist/frontend.cjs /slipway/frontend.cjs
+COPY --from=build /src/dist/frontend/ /slipway/
 # Never npm: it prints to stdout, and stdout is the gRPC connection to BuildKit.
 ENTRYPOINT ["node", "/slipway/frontend.cjs"]

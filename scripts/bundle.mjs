@@ -1,36 +1,176 @@
-// `npm run build`: bundle the CLI and the frontend entrypoint into single CommonJS files with esbuild.
-// Bundling matters for the frontend: every build starts a fresh Node process, and loading the stack's
-// module graphs unbundled (chevrotain pulls in hundreds of lodash-es files) was measured at 303 ms against
-// 136 ms bundled. CJS because grpc-js is CommonJS and an ESM bundle would need a require shim.
+// `npm run build`: bundle the CLI (dist/slipway.cjs) and the frontend (dist/frontend/) with esbuild.
+//
+// The frontend is started afresh for every build, so its start-up is paid on every cached rebuild
+// (bench/spine-cached.mjs, bench/frontend-start.mjs; figures in bench/RESULTS.md). What it does about it:
+//
+// - One CommonJS bundle (`app.cjs`). Loading the stack's module graphs unbundled (chevrotain pulls in
+//   hundreds of lodash-es files) was measured at 303 ms against 136 ms bundled. CommonJS because
+//   grpc-js is CommonJS, and because Node 20 can give a code cache to a script but not to an ES module.
+// - A V8 code cache for it, made here by the node that will run it (the Dockerfile runs this script in
+//   the same node image as the frontend's): `frontend.cjs` compiles `app.cjs` with that cache instead of
+//   parsing 2.3 MB of JavaScript. Node 20 has no `module.enableCompileCache` (22+), so it is vm.Script's
+//   `cachedData`. The cache file is named after the bundle's hash, because V8 only checks the source's
+//   length: a stale cache is never picked up, and a rejected one (another node) only costs the parse.
+// - openpgp (0.8 MB, with cipher tables built when it loads) only verifies Debian archives, which most
+//   builds never touch: it is its own file, loaded on first use through a module that forwards each
+//   export (`LAZY_PACKAGES`).
+// - @grpc/proto-loader (and protobufjs under it, 0.3 MB) is a stub: grpc-js only requires it for
+//   channelz and ORCA, which slipway does not use.
 import { build } from "esbuild";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 
-const entries = [
-  { in: "frontend/cli/bin.ts", out: "dist/slipway.cjs", banner: "#!/usr/bin/env node\n" },
-  { in: "frontend/main.ts", out: "dist/frontend.cjs" },
-];
+const FRONTEND_DIR = "dist/frontend";
+const MAPS_DIR = "dist/maps";
+/** Packages the frontend loads on first use, each from its own file beside the app. */
+const LAZY_PACKAGES = ["openpgp"];
+/**
+ * The app's script name, for both the code cache and the loader: V8 keeps the name a cache was made
+ * under, so a build-time path would show up in every stack trace. Lines map through dist/maps/app.cjs.map.
+ */
+const APP_SCRIPT_NAME = "slipway-frontend/app.cjs";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  legalComments: "none",
+  logLevel: "warning",
+  // ES modules bundled into CommonJS (openpgp's node build calls createRequire(import.meta.url)) need
+  // import.meta.url, which CommonJS lacks: give them this file's URL.
+  define: { __SLIPWAY_VERSION__: JSON.stringify(version), "import.meta.url": "__slipway_import_meta_url" },
+  banner: { js: `const __slipway_import_meta_url = require("node:url").pathToFileURL(__filename).href;` },
+  plugins: [protoLoaderStub()],
+};
+
 mkdirSync("dist", { recursive: true });
-for (const e of entries) {
-  if (!existsSync(e.in)) {
-    console.error(`bundle: skipping ${e.in} (not written yet)`);
-    continue;
-  }
+if (existsSync("frontend/cli/bin.ts")) {
   await build({
-    entryPoints: [e.in],
-    outfile: e.out,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
+    ...common,
+    entryPoints: ["frontend/cli/bin.ts"],
+    outfile: "dist/slipway.cjs",
     sourcemap: "linked",
-    legalComments: "none",
-    logLevel: "warning",
-    // ES modules bundled into CommonJS (openpgp's node build calls createRequire(import.meta.url)) need
-    // import.meta.url, which CommonJS lacks: give them this file's URL.
-    define: { __SLIPWAY_VERSION__: JSON.stringify(version), "import.meta.url": "__slipway_import_meta_url" },
-    banner: { js: `${e.banner ?? ""}const __slipway_import_meta_url = require("node:url").pathToFileURL(__filename).href;` },
+    banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
   });
-  console.error(`bundle: ${e.out}`);
+  console.error("bundle: dist/slipway.cjs");
+}
+if (existsSync("frontend/main.ts")) await bundleFrontend();
+
+async function bundleFrontend() {
+  // the single-file frontend of earlier builds, so that nothing runs it by mistake
+  for (const old of ["dist/frontend.cjs", "dist/frontend.cjs.map"]) rmSync(old, { force: true });
+  rmSync(FRONTEND_DIR, { recursive: true, force: true });
+  mkdirSync(FRONTEND_DIR, { recursive: true });
+  mkdirSync(MAPS_DIR, { recursive: true });
+  for (const pkg of LAZY_PACKAGES) {
+    await writeBundle(`${pkg}.cjs`, { stdin: { contents: `export * from ${JSON.stringify(pkg)};`, resolveDir: ".", loader: "js" } });
+  }
+  const app = await writeBundle("app.cjs", {
+    entryPoints: ["frontend/main.ts"],
+    plugins: [...common.plugins, lazyPackages(await exportNames(LAZY_PACKAGES))],
+  });
+  const hash = createHash("sha256").update(app).digest("hex").slice(0, 16);
+  const cacheName = `app-${hash}.v8cache`;
+  writeCodeCache(join(FRONTEND_DIR, "app.cjs"), join(FRONTEND_DIR, cacheName));
+  writeFileSync(join(FRONTEND_DIR, "frontend.cjs"), loaderSource(cacheName));
+  console.error(`bundle: ${FRONTEND_DIR}/ (frontend.cjs, app.cjs, ${cacheName}${LAZY_PACKAGES.map((p) => `, ${p}.cjs`).join("")})`);
+}
+
+/** Bundles into FRONTEND_DIR (the map into MAPS_DIR, out of the image); returns the code. */
+async function writeBundle(name, options) {
+  const result = await build({ ...common, ...options, outfile: join(FRONTEND_DIR, name), sourcemap: "external", write: false });
+  let code = "";
+  for (const f of result.outputFiles) {
+    if (f.path.endsWith(".map")) writeFileSync(join(MAPS_DIR, basename(f.path)), f.contents);
+    else writeFileSync(f.path, (code = f.text));
+  }
+  return code;
+}
+
+/**
+ * Runs the app's module evaluation once and saves V8's code cache, which then holds the bytecode of
+ * everything evaluation compiled. NODE_OPTIONS is cleared: V8 rejects a cache made under other flags.
+ */
+function writeCodeCache(appFile, cacheFile) {
+  const producer = `
+    const { readFileSync, writeFileSync } = require("node:fs");
+    const Module = require("node:module");
+    const vm = require("node:vm");
+    const [appFile, cacheFile] = process.argv.slice(1).map((p) => require("node:path").resolve(p));
+    const script = new vm.Script(Module.wrap(readFileSync(appFile, "latin1")), { filename: ${JSON.stringify(APP_SCRIPT_NAME)} });
+    const app = { exports: {} };
+    script.runInThisContext()(app.exports, Module.createRequire(appFile), app, appFile, require("node:path").dirname(appFile));
+    writeFileSync(cacheFile, script.createCachedData());
+  `;
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, ["-e", producer, appFile, cacheFile], { env, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`bundle: making the code cache failed:\n${r.stderr}`);
+}
+
+/**
+ * dist/frontend/frontend.cjs, the process entry: compiles app.cjs with its code cache and runs its
+ * `main`. esbuild emits ASCII only, so the bundle is read as latin1 (no UTF-8 decoding of 3 MB).
+ */
+function loaderSource(cacheName) {
+  return `"use strict";
+// The slipway frontend's entry, written by scripts/bundle.mjs: app.cjs compiled with V8's code cache.
+const { readFileSync } = require("node:fs");
+const Module = require("node:module");
+const { join } = require("node:path");
+const vm = require("node:vm");
+
+const appFile = join(__dirname, "app.cjs");
+let cachedData;
+try {
+  cachedData = readFileSync(join(__dirname, ${JSON.stringify(cacheName)}));
+} catch {
+  // no cache: V8 parses the bundle instead
+}
+const script = new vm.Script(Module.wrap(readFileSync(appFile, "latin1")), { filename: ${JSON.stringify(APP_SCRIPT_NAME)}, cachedData });
+if (cachedData && script.cachedDataRejected) console.error("slipway: the code cache was made by another node; starting without it");
+const app = { exports: {} };
+script.runInThisContext()(app.exports, Module.createRequire(appFile), app, appFile, __dirname);
+app.exports.main();
+`;
+}
+
+/** grpc-js requires @grpc/proto-loader only for channelz and ORCA, which slipway never turns on. */
+function protoLoaderStub() {
+  return {
+    name: "proto-loader-stub",
+    setup(b) {
+      b.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({ path: "proto-loader", namespace: "slipway-stub" }));
+      b.onLoad({ filter: /.*/, namespace: "slipway-stub" }, () => ({
+        contents: `exports.loadSync = () => { throw new Error("slipway's bundle leaves out @grpc/proto-loader: channelz and ORCA are not available"); };`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/** Each lazy package becomes a module whose exports load `<package>.cjs` on first access. */
+function lazyPackages(names) {
+  const filter = new RegExp(`^(${[...names.keys()].map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})$`);
+  return {
+    name: "lazy-packages",
+    setup(b) {
+      b.onResolve({ filter }, (args) => ({ path: args.path, namespace: "slipway-lazy" }));
+      b.onLoad({ filter: /.*/, namespace: "slipway-lazy" }, (args) => ({
+        contents: `let loaded;
+const load = () => (loaded ??= require(require("node:path").join(__dirname, ${JSON.stringify(`${args.path}.cjs`)})));
+for (const name of ${JSON.stringify(names.get(args.path))}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+async function exportNames(packages) {
+  return new Map(await Promise.all(packages.map(async (p) => [p, Object.keys(await import(p)).filter((n) => n !== "default")])));
 }
