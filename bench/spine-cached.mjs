@@ -1,0 +1,111 @@
+// Fully cached rebuilds of the spine's example (b) with slipway against the same image as a Dockerfile
+// built by the daemon's built-in Dockerfile frontend, on the same daemon, interleaved. Issue 3's bench.
+//
+//   node bench/spine-cached.mjs [--runs 15] [--outputs cacheonly,load] [--frontend REF[,REF…]] [--json FILE]
+//
+// --frontend   the frontend image for the `# syntax=` line; default: this checkout's, built and pushed by
+//              scripts/frontend-image.sh. Several (comma-separated) are measured interleaved, for A/B runs.
+// --outputs    `cacheonly` (--output type=cacheonly) and/or `load` (--load -t TAG: export into the
+//              daemon's image store).
+// --json       also write every sample to FILE.
+//
+// Plain Node, no build step. Needs the lab (scripts/lab-up.sh): Docker with BuildKit, and the registry on
+// 127.0.0.1:5000 holding debian:bookworm. Each side is built twice first (the first does the work, the
+// second must already be cached), then every measured rebuild is checked to have run nothing.
+// The frontend's own time comes from the build's metadata: `frontend.slipway.time_to_return_ms` (process
+// start to Return) and `frontend.slipway.timings` (phases).
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { assertCached, buildx, checkoutFrontend, fail, machine, openExample, stats } from "./spine-example.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: "string", default: "15" },
+    outputs: { type: "string", default: "cacheonly,load" },
+    frontend: { type: "string" },
+    json: { type: "string" },
+  },
+});
+const runs = Number(args.runs);
+if (!Number.isInteger(runs) || runs < 5) fail(`--runs must be an integer ≥ 5, not ${args.runs}`);
+const outputs = args.outputs.split(",").filter(Boolean);
+for (const o of outputs) if (o !== "cacheonly" && o !== "load") fail(`--outputs takes cacheonly and/or load, not ${o}`);
+const frontends = args.frontend ? args.frontend.split(",") : [checkoutFrontend()];
+
+const before = machine();
+const example = await openExample();
+try {
+  const sides = [
+    ...frontends.map((f, i) => ({ name: frontends.length > 1 ? `slipway[${i}]` : "slipway", file: example.declaration(f), args: [] })),
+    { name: "dockerfile", file: "Dockerfile", args: example.dockerfileArgs },
+  ];
+  for (const side of sides) for (const output of outputs) for (let w = 0; w < 2; w++) await buildx(example.dir, side.file, { output, args: side.args });
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    // alternate the order each round so that neither side always runs right after the other
+    const order = i % 2 === 0 ? sides : [...sides].reverse();
+    for (const output of outputs) {
+      for (const side of order) {
+        const r = await buildx(example.dir, side.file, { output, args: side.args });
+        assertCached(r, `${side.name} (${output})`);
+        const timeToReturn = r.metadata["frontend.slipway.time_to_return_ms"];
+        const phases = r.metadata["frontend.slipway.timings"];
+        samples.push({
+          side: side.name,
+          output,
+          wallMs: r.wallMs,
+          frontendMs: timeToReturn === undefined ? undefined : Number(timeToReturn),
+          phases: phases === undefined ? undefined : JSON.parse(phases),
+        });
+      }
+    }
+  }
+  report(sides, samples);
+  if (args.json) writeFileSync(args.json, JSON.stringify({ machine: before, frontends, samples }, null, 2));
+} finally {
+  example.close();
+}
+
+function report(sides, samples) {
+  const m = before;
+  console.log(`Machine: ${m.cores} cores, Node ${m.node}, Docker Engine ${m.docker}, buildx ${m.buildx}, BuildKit ${m.buildkit}`);
+  console.log(`Load average before / after: ${m.load} / ${machine().load}`);
+  console.log(`Frontends: ${frontends.join(", ")}`);
+  console.log(`${runs} fully cached rebuilds per side and output, interleaved, after 2 warm-up builds each\n`);
+  console.log("| output | side | wall min | wall median | wall max | frontend start → Return (min / median / max) |");
+  console.log("|---|---|---|---|---|---|");
+  const medians = new Map();
+  for (const output of outputs) {
+    for (const side of sides) {
+      const mine = samples.filter((s) => s.side === side.name && s.output === output);
+      const wall = stats(mine.map((s) => s.wallMs));
+      medians.set(`${output}/${side.name}`, wall.median);
+      const fe = mine.every((s) => s.frontendMs !== undefined) ? stats(mine.map((s) => s.frontendMs)) : undefined;
+      const feText = fe ? `${ms(fe.min)} / ${ms(fe.median)} / ${ms(fe.max)}` : "—";
+      console.log(`| ${output} | ${side.name} | ${ms(wall.min)} | ${ms(wall.median)} | ${ms(wall.max)} | ${feText} |`);
+    }
+  }
+  console.log("");
+  for (const output of outputs) {
+    const base = medians.get(`${output}/dockerfile`);
+    for (const side of sides.filter((s) => s.name !== "dockerfile")) {
+      const mine = medians.get(`${output}/${side.name}`);
+      console.log(`${output}: ${side.name} / dockerfile = ${(mine / base).toFixed(2)}× (medians ${ms(mine)} vs ${ms(base)}, +${ms(mine - base)})`);
+    }
+  }
+  for (const side of sides.filter((s) => s.name !== "dockerfile")) {
+    const withPhases = samples.filter((s) => s.side === side.name && s.phases);
+    if (withPhases.length === 0) continue;
+    const names = [...new Set(withPhases.flatMap((s) => Object.keys(s.phases)))];
+    console.log(`\n${side.name}: frontend.slipway.timings, median over every output (ms; "at X" is time since process start)`);
+    for (const n of names) {
+      const xs = withPhases.flatMap((s) => (n in s.phases ? [s.phases[n]] : []));
+      const st = stats(xs);
+      console.log(`  ${n.padEnd(22)} ${st.median.toFixed(1).padStart(7)}   (min ${st.min.toFixed(1)}, max ${st.max.toFixed(1)})`);
+    }
+  }
+}
+
+function ms(x) {
+  return `${Math.round(x)} ms`;
+}
