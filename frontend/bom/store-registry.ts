@@ -11,9 +11,12 @@ import { verifyDigest, type ImageStore } from "./oci.js";
 export function registryStore(reference: string, options: Partial<RegistryOptions> = {}): ImageStore {
   const ref = parseImageRef(reference);
   if (ref === undefined) throw new BomReadError(reference, "is neither an existing file or directory nor an image reference");
-  const { fetch: fetchImpl } = { ...DEFAULT_OPTIONS, ...options };
+  const { fetch: fetchImpl, mirror, credentialsAdvice } = { ...DEFAULT_OPTIONS, ...options };
   const description = formatImageRef(ref);
-  const base = `${registryScheme(ref.domain)}://${registryHost(ref.domain)}/v2/${ref.path}`;
+  const base =
+    ref.domain === "docker.io" && mirror !== undefined
+      ? `${mirror.replace(/\/+$/, "")}/v2/${ref.path}`
+      : `${registryScheme(ref.domain)}://${registryHost(ref.domain)}/v2/${ref.path}`;
   const tokens = new Map<string, string>();
 
   const get = async (url: string, accept: string): Promise<Response> => {
@@ -39,7 +42,7 @@ export function registryStore(reference: string, options: Partial<RegistryOption
   const fetchToken = async (challenge: string | null): Promise<string> => {
     const params = parseChallenge(challenge ?? "");
     if (params === undefined || params.realm === undefined) {
-      throw new BomReadError(description, "the registry wants credentials; `slipway bom` reads registries anonymously, so export the image (`--output type=oci,dest=image.tar`) and read that file");
+      throw new BomReadError(description, `the registry wants credentials; ${credentialsAdvice}`);
     }
     const url = new URL(params.realm);
     if (params.service !== undefined) url.searchParams.set("service", params.service);
@@ -82,9 +85,19 @@ export function registryStore(reference: string, options: Partial<RegistryOption
 
 export interface RegistryOptions {
   readonly fetch: typeof globalThis.fetch;
+  /**
+   * A registry mirror that answers for docker.io (`http://127.0.0.1:5000`), as the Docker daemon's
+   * `registry-mirrors`: docker.io images are then read from it alone.
+   */
+  readonly mirror?: string;
+  /** What to tell the user when the registry asks for credentials, which this client never sends. */
+  readonly credentialsAdvice: string;
 }
 
-const DEFAULT_OPTIONS: Readonly<RegistryOptions> = Object.freeze({ fetch: (...args: Parameters<typeof fetch>) => globalThis.fetch(...args) });
+const DEFAULT_OPTIONS: Readonly<RegistryOptions> = Object.freeze({
+  fetch: (...args: Parameters<typeof fetch>) => globalThis.fetch(...args),
+  credentialsAdvice: "`slipway bom` reads registries anonymously, so export the image (`--output type=oci,dest=image.tar`) and read that file",
+});
 
 const MANIFEST_TYPES = [
   "application/vnd.oci.image.index.v1+json",

@@ -134,3 +134,151 @@ function checksumOk(header: Uint8Array): boolean {
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i]!;
   return sum === octal(header, 148, 8);
 }
+
+/** One entry of a tar archive, as an image layer holds it. */
+export interface TarEntry {
+  /** The path inside the archive: no leading `./` or `/`, no trailing `/`. */
+  readonly name: string;
+  readonly type: "file" | "directory" | "symlink" | "hardlink" | "other";
+  /** The target of a symbolic or hard link; empty otherwise. */
+  readonly linkName: string;
+  /** A regular file's size in bytes. */
+  readonly size: number;
+  /** A regular file's bytes, when `wantData` asked for them. */
+  readonly data?: Uint8Array;
+}
+
+/**
+ * Every entry of a tar stream, in archive order, with the links, directories and whiteout files that
+ * `openTar`'s index of regular files leaves out (reading an image layer needs them). Only the files
+ * `wantData` names have their bytes read into memory; the rest are skipped as they stream past, so a
+ * layer of any size costs little more than its headers.
+ */
+export async function* readTarStream(chunks: AsyncIterable<Uint8Array>, wantData: (name: string) => boolean = () => false): AsyncGenerator<TarEntry> {
+  const input = new ChunkReader(chunks);
+  let pax = new Map<string, string>();
+  let longName: string | undefined;
+  let longLink: string | undefined;
+  for (;;) {
+    const offset = input.position;
+    const header = await input.read(BLOCK);
+    if (header.length === 0) return;
+    if (header.length < BLOCK) throw new TarFormatError(`truncated tar header at byte ${offset}`);
+    if (header.every((b) => b === 0)) return;
+    if (!checksumOk(header)) throw new TarFormatError(`bad tar header checksum at byte ${offset}`);
+    const size = octal(header, 124, 12);
+    const type = String.fromCharCode(header[156]!);
+    const padding = Math.ceil(size / BLOCK) * BLOCK - size;
+    const readData = async () => {
+      const data = await input.read(size);
+      if (data.length < size) throw new TarFormatError(`truncated tar entry at byte ${offset}`);
+      await input.skip(padding);
+      return data;
+    };
+    if (type === "x" || type === "g" || type === "L" || type === "K") {
+      const data = await readData();
+      if (type === "x") pax = paxRecords(data);
+      else if (type !== "g") {
+        const text = new TextDecoder().decode(data).replace(/\0.*$/s, "");
+        if (type === "L") longName = text;
+        else longLink = text;
+      }
+      continue;
+    }
+    const name = normalise(pax.get("path") ?? longName ?? joinName(ascii(header, 345, 155), ascii(header, 0, 100))).replace(/\/+$/, "");
+    const linkName = pax.get("linkpath") ?? longLink ?? ascii(header, 157, 100);
+    pax = new Map();
+    longName = longLink = undefined;
+    const kind = type === "0" || type === "\0" || type === "7" ? "file" : type === "5" ? "directory" : type === "2" ? "symlink" : type === "1" ? "hardlink" : "other";
+    let data: Uint8Array | undefined;
+    if (kind === "file" && wantData(name)) data = await readData();
+    else if ((await input.skip(size + padding)) < size) throw new TarFormatError(`truncated tar entry at byte ${offset}`);
+    yield {
+      name,
+      type: kind,
+      linkName: kind === "hardlink" ? normalise(linkName) : kind === "symlink" ? linkName : "",
+      size: kind === "file" ? size : 0,
+      ...(data && { data }),
+    };
+  }
+}
+
+/** Exact-length reads over a stream of chunks of any size. */
+class ChunkReader {
+  private readonly iterator: AsyncIterator<Uint8Array>;
+  private pending: Uint8Array = new Uint8Array(0);
+  private done = false;
+  position = 0;
+
+  constructor(chunks: AsyncIterable<Uint8Array>) {
+    this.iterator = chunks[Symbol.asyncIterator]();
+  }
+
+  /** The next `length` bytes; fewer only at the end of the stream. */
+  async read(length: number): Promise<Uint8Array> {
+    if (this.pending.length >= length) return this.take(length);
+    const parts = [this.pending];
+    let have = this.pending.length;
+    while (have < length && !this.done) {
+      const next = await this.iterator.next();
+      if (next.done) this.done = true;
+      else {
+        parts.push(next.value);
+        have += next.value.length;
+      }
+    }
+    const all = new Uint8Array(have);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    this.pending = all;
+    return this.take(Math.min(length, have));
+  }
+
+  /** Skips `length` bytes without keeping them; returns how many there were. */
+  async skip(length: number): Promise<number> {
+    let left = length;
+    while (left > 0) {
+      if (this.pending.length === 0) {
+        if (this.done) break;
+        const next = await this.iterator.next();
+        if (next.done) {
+          this.done = true;
+          break;
+        }
+        this.pending = next.value;
+      }
+      const n = Math.min(left, this.pending.length);
+      this.pending = this.pending.subarray(n);
+      this.position += n;
+      left -= n;
+    }
+    return length - left;
+  }
+
+  private take(length: number): Uint8Array {
+    const out = this.pending.slice(0, length);
+    this.pending = this.pending.subarray(length);
+    this.position += length;
+    return out;
+  }
+}
+
+/** pax extended header records (`LEN key=value\n`, LEN counting bytes), by key. */
+function paxRecords(bytes: Uint8Array): Map<string, string> {
+  const records = new Map<string, string>();
+  const decoder = new TextDecoder();
+  let at = 0;
+  while (at < bytes.length) {
+    const space = bytes.indexOf(0x20, at);
+    const length = Number(decoder.decode(bytes.subarray(at, space)));
+    if (space < 0 || !Number.isInteger(length) || length <= 0) break;
+    const record = decoder.decode(bytes.subarray(space + 1, at + length - 1));
+    const eq = record.indexOf("=");
+    if (eq > 0) records.set(record.slice(0, eq), record.slice(eq + 1));
+    at += length;
+  }
+  return records;
+}
