@@ -2,8 +2,9 @@
 // loading the bundle, Ping, every gRPC call, the frontend's work between calls, its CPU time, and with
 // --profile a CPU profile by bundle module and function.
 //
-//   node bench/frontend-trace.mjs [--runs 5] [--frontend REF] [--profile] [--daemon-log FILE]
+//   node bench/frontend-trace.mjs [--runs 5] [--frontend REF[,REF…]] [--profile] [--daemon-log FILE]
 //
+// Several frontends (comma-separated) are traced interleaved and reported side by side (median, and min–max).
 // It builds a derived image, FROM the frontend image, that preloads bench/frontend-trace-preload.cjs
 // (through NODE_OPTIONS; the frontend itself is unchanged) and pushes it to the lab registry, then reads
 // what the preload writes to stderr back from the daemon's log (default: the lab's dockerd.log). The
@@ -28,23 +29,29 @@ if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer
 const daemonLog = args["daemon-log"] ?? ["/var/lib/slipway-lab/dockerd.log", "/var/lib/buildkit-lab/dockerd.log"].find(existsSync);
 if (!daemonLog) fail("no daemon log found; pass --daemon-log FILE (where dockerd's stderr goes)");
 
-const frontend = args.frontend ?? checkoutFrontend();
-const traced = await tracedImage(frontend, args.profile);
+const frontends = args.frontend ? args.frontend.split(",") : [checkoutFrontend()];
+const traced = [];
+for (const f of frontends) traced.push(await tracedImage(f, args.profile));
 const example = await openExample();
-const traces = [];
+/** Traces per frontend, in the order of `frontends`. */
+const traces = frontends.map(() => []);
 try {
-  const file = example.declaration(traced);
-  for (let w = 0; w < 2; w++) await buildx(example.dir, file);
+  const files = traced.map((t) => example.declaration(t));
+  for (const file of files) for (let w = 0; w < 2; w++) await buildx(example.dir, file);
   for (let i = 0; i < runs; i++) {
-    const offset = statSync(daemonLog).size;
-    const r = await buildx(example.dir, file);
-    assertCached(r, "slipway");
-    const lines = readFrom(daemonLog, offset).split("\n").filter((l) => l.startsWith("slipway-trace "));
-    if (lines.length !== 1) fail(`expected one trace line in ${daemonLog}, found ${lines.length}: is it the daemon's log?`);
-    const trace = JSON.parse(lines[0].slice("slipway-trace ".length));
-    trace.wallMs = r.wallMs;
-    trace.phases = JSON.parse(r.metadata["frontend.slipway.timings"] ?? "{}");
-    traces.push(trace);
+    const order = files.map((_, k) => k);
+    if (i % 2) order.reverse();
+    for (const k of order) {
+      const offset = statSync(daemonLog).size;
+      const r = await buildx(example.dir, files[k]);
+      assertCached(r, frontends[k]);
+      const lines = readFrom(daemonLog, offset).split("\n").filter((l) => l.startsWith("slipway-trace "));
+      if (lines.length !== 1) fail(`expected one trace line in ${daemonLog}, found ${lines.length}: is it the daemon's log?`);
+      const trace = JSON.parse(lines[0].slice("slipway-trace ".length));
+      trace.wallMs = r.wallMs;
+      trace.phases = JSON.parse(r.metadata["frontend.slipway.timings"] ?? "{}");
+      traces[k].push(trace);
+    }
   }
 } finally {
   example.close();
@@ -92,62 +99,68 @@ function union(intervals) {
 
 function report() {
   const m = machine();
-  console.log(`Frontend: ${frontend} (traced as ${traced}${args.profile ? ", profiled" : ""})`);
-  console.log(`Machine: ${m.cores} cores, Docker Engine ${m.docker}, load average ${m.load}; ${runs} fully cached rebuilds, --output type=cacheonly\n`);
-  const rows = traces.map((t) => {
-    const ping = t.calls.find((c) => c.method === "Ping");
-    const ret = t.calls.find((c) => c.method === "Return");
-    const inFlight = union(t.calls.filter((c) => c.end !== undefined).map((c) => [c.start, c.end]));
-    return {
-      "build wall time": t.wallMs,
-      "node start → preload runs (node's own start)": t.preload,
-      "→ bundle loaded, main() runs": (t.phases["at main"] ?? NaN) - t.preload,
-      "→ HTTP/2 connect": t.connect - (t.phases["at main"] ?? t.preload),
-      "→ Ping sent": ping.start - t.connect,
-      "Ping round trip": ping.end - ping.start,
-      "Ping → Return ends": ret.end - ping.start,
-      "  of which calls in flight": inFlight - (ping.end - ping.start),
-      "  of which the frontend's own work": ret.end - ping.start - (inFlight - (ping.end - ping.start)),
-      "process start → exit": t.exit,
-      "CPU user": t.cpu.userMs,
-      "CPU system": t.cpu.systemMs,
-      "gRPC calls": t.calls.length,
-    };
-  });
-  console.log("| step (ms) | median | min | max |\n|---|---|---|---|");
-  for (const key of Object.keys(rows[0])) {
-    const s = stats(rows.map((r) => r[key]));
-    console.log(`| ${key} | ${fmt(s.median)} | ${fmt(s.min)} | ${fmt(s.max)} |`);
+  frontends.forEach((f, k) => console.log(`[${k}] ${f} (traced as ${traced[k]}${args.profile ? ", profiled" : ""})`));
+  console.log(`Machine: ${m.cores} cores, Docker Engine ${m.docker}, load average ${m.load}; ${runs} fully cached rebuilds each, interleaved, --output type=cacheonly`);
+  console.log("Cells: median (min–max), ms.\n");
+  const header = (first) => `| ${first} | ${frontends.map((_, k) => `[${k}]`).join(" | ")} |\n|---|${frontends.map(() => "---|").join("")}`;
+  const row = (name, perFrontend) => `| ${name} | ${perFrontend.map((xs) => cell(xs)).join(" | ")} |`;
+
+  const steps = traces.map((ts) => ts.map(stepsOf));
+  console.log(header("step"));
+  for (const key of Object.keys(steps[0][0])) console.log(row(key, steps.map((rows) => rows.map((r) => r[key]))));
+
+  const methods = [...new Set(traces.flat().flatMap((t) => t.calls.map((c) => c.method)))];
+  console.log(`\n${header("gRPC method: calls × median ms per call")}`);
+  for (const method of methods) {
+    const cells = traces.map((ts) => {
+      const ms = ts.flatMap((t) => t.calls.filter((c) => c.method === method).map((c) => c.end - c.start));
+      return `${fmt(ms.length / ts.length)} × ${fmt(stats(ms).median)}`;
+    });
+    console.log(`| ${method} | ${cells.join(" | ")} |`);
   }
-  const byMethod = new Map();
-  for (const t of traces) {
-    for (const c of t.calls) {
-      const e = byMethod.get(c.method) ?? { count: 0, ms: [] };
-      e.count++;
-      e.ms.push(c.end - c.start);
-      byMethod.set(c.method, e);
-    }
-  }
-  console.log("\n| gRPC method | calls per build | median ms per call | total ms per build (mean) |\n|---|---|---|---|");
-  for (const [method, e] of [...byMethod].sort((a, b) => b[1].ms.reduce((x, y) => x + y, 0) - a[1].ms.reduce((x, y) => x + y, 0))) {
-    console.log(`| ${method} | ${fmt(e.count / traces.length)} | ${fmt(stats(e.ms).median)} | ${fmt(e.ms.reduce((x, y) => x + y, 0) / traces.length)} |`);
-  }
-  const phaseNames = [...new Set(traces.flatMap((t) => Object.keys(t.phases)))];
+
+  const phaseNames = [...new Set(traces.flat().flatMap((t) => Object.keys(t.phases)))];
   if (phaseNames.length > 0) {
-    console.log("\n| frontend.slipway.timings (ms) | median | min | max |\n|---|---|---|---|");
-    for (const n of phaseNames) {
-      const s = stats(traces.flatMap((t) => (n in t.phases ? [t.phases[n]] : [])));
-      console.log(`| ${n} | ${fmt(s.median)} | ${fmt(s.min)} | ${fmt(s.max)} |`);
-    }
+    console.log(`\n${header("frontend.slipway.timings")}`);
+    for (const n of phaseNames) console.log(row(n, traces.map((ts) => ts.flatMap((t) => (n in t.phases ? [t.phases[n]] : [])))));
   }
   if (args.profile) {
-    for (const kind of ["modules", "functions"]) {
-      const total = new Map();
-      for (const t of traces) for (const [k, v] of Object.entries(t.profile?.[kind] ?? {})) total.set(k, (total.get(k) ?? 0) + v);
-      console.log(`\nCPU profile, self time by ${kind.slice(0, -1)} (mean ms per build, top 25):`);
-      for (const [k, v] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${fmt(v / traces.length).padStart(8)}  ${k}`);
-    }
+    traces.forEach((ts, k) => {
+      for (const kind of ["modules", "functions"]) {
+        const total = new Map();
+        for (const t of ts) for (const [name, v] of Object.entries(t.profile?.[kind] ?? {})) total.set(name, (total.get(name) ?? 0) + v);
+        console.log(`\n[${k}] CPU profile, self time by ${kind.slice(0, -1)} (mean ms per build, top 25):`);
+        for (const [name, v] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${fmt(v / ts.length).padStart(8)}  ${name}`);
+      }
+    });
   }
+}
+
+function stepsOf(t) {
+  const ping = t.calls.find((c) => c.method === "Ping");
+  const ret = t.calls.find((c) => c.method === "Return");
+  const atMain = t.phases["at main"];
+  const inFlight = union(t.calls.filter((c) => c.end !== undefined && c !== ping).map((c) => [c.start, c.end]));
+  return {
+    "build wall time": t.wallMs,
+    "node start → preload runs (node's own start)": t.preload,
+    "→ bundle loaded, main() runs": atMain === undefined ? NaN : atMain - t.preload,
+    "→ HTTP/2 connect": t.connect - (atMain ?? t.preload),
+    "→ Ping sent": ping.start - t.connect,
+    "Ping round trip": ping.end - ping.start,
+    "Ping → Return ends": ret.end - ping.end,
+    "  of which calls in flight": inFlight,
+    "  of which the frontend's own work": ret.end - ping.end - inFlight,
+    "process start → exit": t.exit,
+    "CPU user + system": t.cpu.userMs + t.cpu.systemMs,
+    "gRPC calls": t.calls.length,
+  };
+}
+
+function cell(xs) {
+  if (xs.length === 0) return "—";
+  const s = stats(xs);
+  return `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
 }
 
 function fmt(x) {

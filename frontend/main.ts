@@ -3,8 +3,8 @@
 // sends to its own log, not to the user: users hear from us through progress names, warnings and errors).
 //
 // The bundle of this module (dist/frontend/app.cjs) is loaded with its V8 code cache by the process entry,
-// dist/frontend/frontend.cjs, which then calls `main` (scripts/bundle.mjs writes both): evaluating this
-// module must start nothing, so that the cache can be made by evaluating it at build time.
+// dist/frontend/frontend.cjs, which then calls `main` (scripts/bundle.mjs writes both); evaluating this
+// module starts nothing by itself.
 console.log = console.info = console.debug = console.warn = console.error;
 
 import { handleBuild } from "./build.js";

@@ -93,29 +93,46 @@ async function writeBundle(name, options) {
 }
 
 /**
- * Runs the app's module evaluation once and saves V8's code cache, which then holds the bytecode of
- * everything evaluation compiled. NODE_OPTIONS is cleared: V8 rejects a cache made under other flags.
+ * Makes V8's code cache for the app with every function compiled, not only the top level: V8 compiles a
+ * function when it is first called, and those compilations, spread over every build, cost more than
+ * reading a bigger cache (bench/RESULTS.md). V8 checks a cache against the flags it is made under, so
+ * `--no-lazy` is on only while the script compiles and off again before the cache is taken: the cache
+ * matches a plain `node`. NODE_OPTIONS is cleared for the same reason.
  */
 function writeCodeCache(appFile, cacheFile) {
   const producer = `
     const { readFileSync, writeFileSync } = require("node:fs");
     const Module = require("node:module");
+    const v8 = require("node:v8");
     const vm = require("node:vm");
-    const [appFile, cacheFile] = process.argv.slice(1).map((p) => require("node:path").resolve(p));
+    const [appFile, cacheFile] = process.argv.slice(1);
+    v8.setFlagsFromString("--no-lazy");
     const script = new vm.Script(Module.wrap(readFileSync(appFile, "latin1")), { filename: ${JSON.stringify(APP_SCRIPT_NAME)} });
-    const app = { exports: {} };
-    script.runInThisContext()(app.exports, Module.createRequire(appFile), app, appFile, require("node:path").dirname(appFile));
+    v8.setFlagsFromString("--lazy");
     writeFileSync(cacheFile, script.createCachedData());
   `;
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   const r = spawnSync(process.execPath, ["-e", producer, appFile, cacheFile], { env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`bundle: making the code cache failed:\n${r.stderr}`);
+  // the check the entry makes, here once: should a node reject such a cache, say so and ship none
+  const check = `
+    const { readFileSync } = require("node:fs");
+    const Module = require("node:module");
+    const vm = require("node:vm");
+    const [appFile, cacheFile] = process.argv.slice(1);
+    const script = new vm.Script(Module.wrap(readFileSync(appFile, "latin1")), { filename: ${JSON.stringify(APP_SCRIPT_NAME)}, cachedData: readFileSync(cacheFile) });
+    process.exit(script.cachedDataRejected ? 1 : 0);
+  `;
+  if (spawnSync(process.execPath, ["-e", check, appFile, cacheFile], { env }).status !== 0) {
+    rmSync(cacheFile);
+    console.error("bundle: warning: this node rejects the code cache it made, so the frontend starts without one (slower); see writeCodeCache in scripts/bundle.mjs");
+  }
 }
 
 /**
  * dist/frontend/frontend.cjs, the process entry: compiles app.cjs with its code cache and runs its
- * `main`. esbuild emits ASCII only, so the bundle is read as latin1 (no UTF-8 decoding of 3 MB).
+ * `main`. esbuild emits ASCII only, so the bundle is read as latin1 (no UTF-8 decoding of 2.3 MB).
  */
 function loaderSource(cacheName) {
   return `"use strict";
