@@ -5,6 +5,11 @@ import { runCli } from "./main.js";
 const io = {
   stdout: (text: string) => void process.stdout.write(text),
   stderr: (text: string) => void process.stderr.write(text),
+  writeStdoutBytes: (bytes: Uint8Array) => {
+    if (process.stdout.isTTY) return false;
+    process.stdout.write(bytes);
+    return true;
+  },
   readFile: (path: string) => readFile(path, "utf8"),
   writeFile: (path: string, text: string) => writeFile(path, text, "utf8"),
   cwd: process.cwd(),

@@ -5,6 +5,11 @@
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * Writes bytes to stdout unchanged (LLB, archives). Returns false, writing nothing, when stdout is a
+   * terminal, which binary output would garble. Absent where stdout takes text only.
+   */
+  writeStdoutBytes?(bytes: Uint8Array): boolean;
   /** The text of a file (UTF-8). Rejects with an error whose `code` is `ENOENT`, `EISDIR`, … on failure. */
   readFile(path: string): Promise<string>;
   writeFile(path: string, text: string): Promise<void>;

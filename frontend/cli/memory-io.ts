@@ -7,9 +7,12 @@ import type { CliIO } from "./io.js";
 export function memoryIO(files: Record<string, string>, extra: Partial<CliIO> = {}) {
   const fs = new Map(Object.entries(files).map(([k, v]) => [`/w/${k}`, v]));
   const out = { stdout: "", stderr: "" };
+  /** What `writeStdoutBytes` wrote, in order (stdout is not a terminal here). */
+  const stdoutBytes: Uint8Array[] = [];
   const io: CliIO = {
     stdout: (t) => void (out.stdout += t),
     stderr: (t) => void (out.stderr += t),
+    writeStdoutBytes: (bytes) => stdoutBytes.push(bytes.slice()) > 0,
     readFile: async (path) => {
       const text = fs.get(path);
       if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });
@@ -19,5 +22,5 @@ export function memoryIO(files: Record<string, string>, extra: Partial<CliIO> = 
     cwd: "/w",
     ...extra,
   };
-  return { io, out, fs };
+  return { io, out, fs, stdoutBytes };
 }

@@ -1,0 +1,252 @@
+import {
+  errorAt,
+  hasErrors,
+  isDiagnosticsError,
+  renderDiagnostics,
+  selectImage,
+  sortDiagnostics,
+  type Declaration,
+  type Diagnostic,
+  type Image,
+  type ImageReference,
+  type SourceFile,
+} from "../../../grammar/index.js";
+import { digestOf, marshal, pb, SourceMap, type Definition, type Platform, type State } from "../../../llb/index.js";
+import { compileImage, gitKey, type OciImageConfig, type ResolvedGit, type ResolvedImage } from "../../compile/index.js";
+import { findLockEntry, installPackages, lockFileName, resolveAptFromLock, type LockFile } from "../../debian/index.js";
+import { debianArchitecture, hasPackages } from "../../packages.js";
+import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
+import { UsageError, type CliIO, type Command } from "../io.js";
+import { contextReader, loadWithContext, readDeclaration } from "../load.js";
+import { platformFlag, platformsFor, readLockBeside } from "./lock.js";
+
+const help = `Usage: slipway llb [--var NAME=VALUE]... [--target NAME] [--platform OS/ARCH] [--json] FILE
+
+Compiles one image of FILE to BuildKit's LLB without BuildKit, and writes the
+serialized Definition to stdout: what \`buildctl build\` reads on stdin
+(\`slipway llb FILE | buildctl build --local context=DIR --output …\`) and
+\`buildctl debug dump-llb\` shows. --json prints it for people instead.
+
+Nothing is asked of BuildKit or a registry, so the LLB differs from a build's:
+  - the base image and from_image images are not resolved: referenced as declared
+    (pinned when the declaration gives a digest, or the base to the digest in
+    ${lockFileName} beside FILE);
+  - no image config is inherited from the base image (its Env, WorkingDir, User);
+  - from_git is checked out at the declared ref, not the commit it resolves to;
+  - packages come only from ${lockFileName} beside FILE (run \`slipway lock FILE\`);
+  - an image that uses a step cannot be shown: BuildKit's Dockerfile frontend
+    turns a step into LLB only during the build.
+
+Options:
+  --var NAME=VALUE     give a variable a value (repeatable)
+  --target NAME        the image to compile (default: the last one)
+  --platform OS/ARCH   the platform (default: the image's first \`platforms\`
+                       entry, else this machine's)
+  --json               one JSON object per op, in order: digest, op, metadata and
+                       the declaration lines it comes from
+  -h, --help           show this help
+`;
+
+export const llb: Command = {
+  name: "llb",
+  summary: "write an image's LLB Definition (for buildctl), or show it as JSON",
+  help,
+  async run(args: readonly string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseCommandLine(args, {
+      ...VAR_OPTION,
+      ...HELP_OPTION,
+      target: { type: "string" },
+      platform: { type: "string" },
+      json: { type: "boolean" },
+    });
+    if (values.help) {
+      io.stdout(help);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "no declaration file given" : "llb takes one file");
+    const platformFlags = values.platform === undefined ? [] : [platformFlag(values.platform)];
+    if (!values.json && !io.writeStdoutBytes) throw new UsageError("this output takes text only; use --json");
+    const arg = positionals[0]!;
+    const file = await readDeclaration(arg, io);
+    if (typeof file === "string") {
+      io.stderr(`slipway llb: ${file}\n`);
+      return 1;
+    }
+    const color = io.color ?? false;
+    const loaded = await loadWithContext(file, parseVars(values.var), contextReader(arg, io));
+    const files: SourceFile[] = [file];
+    const report = (diagnostics: readonly Diagnostic[]) => io.stderr(renderDiagnostics(sortDiagnostics(diagnostics), files, { color }));
+    if (!loaded.declaration) {
+      report(loaded.diagnostics);
+      return 1;
+    }
+    const image = selectImage(loaded.declaration, values.target);
+    if ("severity" in image) {
+      report([...loaded.diagnostics, image]);
+      return 1;
+    }
+    let lock: LockFile | undefined;
+    const diagnostics = [...loaded.diagnostics];
+    if (hasPackages(image)) {
+      const beside = await readLockBeside(arg, io);
+      if (beside.kind === "found") {
+        files.push(beside.file);
+        diagnostics.push(...beside.diagnostics);
+        lock = beside.lock;
+      } else {
+        diagnostics.push(
+          errorAt(image.apt[0]!.range, "No lock for the packages", `slipway llb takes packages from ${beside.path}, since resolving them needs the repositories' indexes; ${beside.kind === "error" ? beside.message : "there is none"}.`, {
+            hint: `Run "slipway lock ${arg}" first.`,
+          }),
+        );
+      }
+    }
+    const platform = platformsFor(image, platformFlags)[0]!;
+    const compiled = await compileWithoutBuildKit(loaded.declaration, image, platform, lock, hasErrors(diagnostics));
+    diagnostics.push(...compiled.diagnostics);
+    report(diagnostics);
+    if (!compiled.definition || hasErrors(diagnostics)) return 1;
+    if (values.json) {
+      io.stdout(`${JSON.stringify(definitionToJson(compiled.definition), null, 2)}\n`);
+      return 0;
+    }
+    if (!io.writeStdoutBytes!(compiled.definition.toBytes())) {
+      throw new UsageError("refusing to write binary LLB to a terminal; redirect it (slipway llb FILE > llb.pb, or | buildctl build …) or use --json");
+    }
+    return 0;
+  },
+};
+
+/**
+ * Compiles `image` with `compileImage`, standing in plain data for everything a build asks BuildKit:
+ * references as declared, no inherited config, git refs as commits, packages from the lock. A step is a
+ * located error, since only BuildKit's Dockerfile frontend can turn it into LLB. With `checkOnly`, the
+ * problems are collected but nothing is compiled.
+ */
+export async function compileWithoutBuildKit(
+  declaration: Declaration,
+  image: Image,
+  platform: Platform,
+  lock: LockFile | undefined,
+  checkOnly = false,
+): Promise<{ definition?: Definition; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  for (const f of image.files) {
+    if (f.source.kind !== "step") continue;
+    diagnostics.push(
+      errorAt(f.source.step.range, "A step cannot be shown as LLB", `"${f.source.step.value}" is a Dockerfile step: BuildKit's Dockerfile frontend turns it into LLB during the build, so slipway llb, which runs without BuildKit, cannot include it.`, {
+        hint: `Build the image to run the step (slipway build ${declaration.file.name}); slipway llb shows images without steps.`,
+      }),
+    );
+  }
+  const sourceMap = new SourceMap(declaration.file.name, declaration.file.text);
+  const base = image.base;
+  let digest: string | undefined;
+  let packages: { install: (state: State) => State; description: string } | undefined;
+  try {
+    if (base.kind === "image" && hasPackages(image) && lock) {
+      const entry = findLockEntry(lock, image.name.value, debianArchitecture(platform, base.ref.range));
+      digest = base.ref.value.digest ?? entry?.base?.digest;
+      const result = await resolveAptFromLock(
+        { apt: image.apt, image: image.name.value, architecture: debianArchitecture(platform, base.ref.range), baseImage: { ref: pinned(base.ref.value, digest), ...(digest && { digest }), range: base.ref.range } },
+        entry,
+      );
+      diagnostics.push(...result.diagnostics);
+      const resolution = result.resolution;
+      if (resolution) {
+        packages = {
+          install: (state) => installPackages(state, resolution, { constraints: sourceMap.location(image.apt[0]!.range) }),
+          description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
+        };
+      }
+    }
+  } catch (e) {
+    if (!isDiagnosticsError(e)) throw e;
+    diagnostics.push(...e.diagnostics);
+  }
+  if (checkOnly || hasErrors(diagnostics)) return { diagnostics };
+
+  const images = new Map<string, ResolvedImage>();
+  const git = new Map<string, ResolvedGit>();
+  for (const f of image.files) {
+    if (f.source.kind === "image") images.set(f.source.image.value.canonical, unresolved(f.source.image.value, f.source.image.value.digest, platform));
+    if (f.source.kind === "git") {
+      const { repository, ref } = { repository: f.source.repository.value, ref: f.source.ref.value };
+      git.set(gitKey(repository, ref), { repository, ref, commit: ref });
+    }
+  }
+  const compiled = compileImage({
+    declaration,
+    image,
+    platform,
+    sourceMap,
+    context: { localName: "context", sessionId: "" },
+    base: base.kind === "image" ? unresolved(base.ref.value, digest ?? base.ref.value.digest, platform) : undefined,
+    images,
+    git,
+    steps: new Map(),
+    ...(packages && { packages }),
+    optionLabels: new Map(),
+    noCache: false,
+  });
+  return { definition: marshal(compiled.state, { platform }), diagnostics };
+}
+
+/** An image as declared, standing in for one BuildKit resolved: pinned only to a digest already known. */
+function unresolved(reference: ImageReference, digest: string | undefined, platform: Platform): ResolvedImage {
+  const config: OciImageConfig = { architecture: platform.architecture, os: platform.os, ...(platform.variant && { variant: platform.variant }), config: {} };
+  return { reference, pinned: pinned(reference, digest), digest: digest ?? "", config };
+}
+
+function pinned(reference: ImageReference, digest: string | undefined): string {
+  if (!digest) return reference.canonical;
+  const name = reference.tag ? `${reference.domain}/${reference.path}:${reference.tag}` : `${reference.domain}/${reference.path}`;
+  return `${name}@${digest}`;
+}
+
+/** One entry per op of a Definition, for people: what `buildctl debug dump-llb` shows, plus source lines. */
+export interface OpJson {
+  readonly digest: string;
+  /** The decoded `pb.Op`, fields at their defaults left out. */
+  readonly op: unknown;
+  /** Its `pb.OpMetadata` (progress name, caps), likewise. */
+  readonly metadata?: unknown;
+  /** `FILE:LINE:COLUMN-LINE:COLUMN` of each declaration range the op comes from. */
+  readonly locations?: readonly string[];
+}
+
+/** The ops of `definition` in order (inputs first, the terminal op last), decoded. */
+export function definitionToJson(definition: Definition): OpJson[] {
+  const { metadata, Source: source } = definition.proto;
+  return definition.ops.map((bytes) => {
+    const digest = digestOf(bytes);
+    const meta = metadata.get(digest);
+    const locations = source?.locations.get(digest)?.locations.flatMap((l) =>
+      l.ranges.map((r) => `${source.infos[l.sourceIndex]?.filename}:${r.start.line}:${r.start.character + 1}-${r.end.line}:${r.end.character + 1}`),
+    );
+    const metaJson = meta && withoutDefaults(meta.toObject());
+    return {
+      digest,
+      op: withoutDefaults(pb.Op.deserialize(bytes).toObject()) ?? {},
+      ...(metaJson !== undefined && { metadata: metaJson }),
+      ...(locations && locations.length > 0 && { locations }),
+    };
+  });
+}
+
+/**
+ * As protobuf's JSON mapping writes a message: fields at their default ("", 0, false, empty lists, maps
+ * and messages) left out, bytes (file contents) as base64. Undefined when nothing is left.
+ */
+function withoutDefaults(value: unknown): unknown {
+  if (value instanceof Uint8Array) return value.length === 0 ? undefined : Buffer.from(value).toString("base64");
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((v) => withoutDefaults(v) ?? {});
+  if (typeof value === "object" && value !== null) {
+    const kept = Object.entries(value).flatMap(([k, v]) => {
+      const w = withoutDefaults(v);
+      return w === undefined ? [] : [[k, w] as const];
+    });
+    return kept.length === 0 ? undefined : Object.fromEntries(kept);
+  }
+  return value === "" || value === 0 || value === false || value === undefined || value === null ? undefined : value;
+}
