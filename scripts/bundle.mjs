@@ -1,21 +1,25 @@
 // `npm run build`: bundle the CLI (dist/slipway.cjs) and the frontend (dist/frontend/) with esbuild.
 //
 // The frontend is started afresh for every build, so its start-up is paid on every cached rebuild
-// (bench/spine-cached.mjs, bench/frontend-start.mjs; figures in bench/RESULTS.md). What it does about it:
+// (bench/spine-cached.mjs, bench/frontend-trace.mjs, bench/frontend-start.mjs; each change below was
+// measured on its own, figures in bench/RESULTS.md). What it does about it:
 //
 // - One CommonJS bundle (`app.cjs`). Loading the stack's module graphs unbundled (chevrotain pulls in
 //   hundreds of lodash-es files) was measured at 303 ms against 136 ms bundled. CommonJS because
 //   grpc-js is CommonJS, and because Node 20 can give a code cache to a script but not to an ES module.
 // - A V8 code cache for it, made here by the node that will run it (the Dockerfile runs this script in
 //   the same node image as the frontend's): `frontend.cjs` compiles `app.cjs` with that cache instead of
-//   parsing 2.3 MB of JavaScript. Node 20 has no `module.enableCompileCache` (22+), so it is vm.Script's
-//   `cachedData`. The cache file is named after the bundle's hash, because V8 only checks the source's
-//   length: a stale cache is never picked up, and a rejected one (another node) only costs the parse.
+//   parsing 2.3 MB of JavaScript (start-up CPU −60 ms), with every function compiled, not only those
+//   module evaluation reaches (the build's own work −25 ms). Node 20 has no `module.enableCompileCache`
+//   (22+), so it is vm.Script's `cachedData`. The cache file is named after the bundle's hash, because
+//   V8 only checks the source's length: a stale cache is never picked up; a rejected one costs the parse.
 // - openpgp (0.8 MB, with cipher tables built when it loads) only verifies Debian archives, which most
 //   builds never touch: it is its own file, loaded on first use through a module that forwards each
-//   export (`LAZY_PACKAGES`).
+//   export (`LAZY_PACKAGES`; start-up CPU −40 ms).
 // - @grpc/proto-loader (and protobufjs under it, 0.3 MB) is a stub: grpc-js only requires it for
-//   channelz and ORCA, which slipway does not use.
+//   channelz and ORCA, which slipway does not use (−5 ms).
+// - Not done: `--minify` (no difference once cached, unreadable stack traces); a V8 startup snapshot
+//   (Node 20 cannot snapshot http2/tls, which grpc-js loads).
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
