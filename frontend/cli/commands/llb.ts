@@ -11,14 +11,20 @@ import {
   type ImageReference,
   type SourceFile,
 } from "../../../grammar/index.js";
-import { digestOf, marshal, pb, SourceMap, type Definition, type Platform, type State } from "../../../llb/index.js";
-import { compileImage, gitKey, type OciImageConfig, type ResolvedGit, type ResolvedImage } from "../../compile/index.js";
-import { findLockEntry, installPackages, lockFileName, resolveAptFromLock, type LockFile } from "../../debian/index.js";
-import { debianArchitecture, hasPackages } from "../../packages.js";
+import type { Definition, Platform, State } from "../../../llb/index.js";
+import type { OciImageConfig, ResolvedGit, ResolvedImage } from "../../compile/index.js";
+import type { LockFile } from "../../debian/index.js";
+import { lockFileName } from "../../debian/lock-schema.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { contextReader, loadWithContext, readDeclaration } from "../load.js";
-import { platformFlag, platformsFor, readLockBeside } from "./lock.js";
+import { packageTools, platformFlag, platformsFor, readLockBeside } from "./lock.js";
+
+/** The compiler and the LLB layer, loaded when llb runs (see `packageTools`). */
+async function compileTools() {
+  const [llb, compile, tools] = await Promise.all([import("../../../llb/index.js"), import("../../compile/index.js"), packageTools()]);
+  return { ...tools, ...llb, compileImage: compile.compileImage, gitKey: compile.gitKey };
+}
 
 const help = `Usage: slipway llb [--var NAME=VALUE]... [--target NAME] [--platform OS/ARCH] [--json] FILE
 
@@ -85,6 +91,7 @@ export const llb: Command = {
       report([...loaded.diagnostics, image]);
       return 1;
     }
+    const { hasPackages, parsePlatform } = await packageTools();
     let lock: LockFile | undefined;
     const diagnostics = [...loaded.diagnostics];
     if (hasPackages(image)) {
@@ -101,13 +108,13 @@ export const llb: Command = {
         );
       }
     }
-    const platform = platformsFor(image, platformFlags)[0]!;
+    const platform = parsePlatform(platformsFor(image, platformFlags)[0]!);
     const compiled = await compileWithoutBuildKit(loaded.declaration, image, platform, lock, hasErrors(diagnostics));
     diagnostics.push(...compiled.diagnostics);
     report(diagnostics);
     if (!compiled.definition || hasErrors(diagnostics)) return 1;
     if (values.json) {
-      io.stdout(`${JSON.stringify(definitionToJson(compiled.definition), null, 2)}\n`);
+      io.stdout(`${JSON.stringify(await definitionToJson(compiled.definition), null, 2)}\n`);
       return 0;
     }
     if (!io.writeStdoutBytes!(compiled.definition.toBytes())) {
@@ -130,6 +137,7 @@ export async function compileWithoutBuildKit(
   lock: LockFile | undefined,
   checkOnly = false,
 ): Promise<{ definition?: Definition; diagnostics: Diagnostic[] }> {
+  const { compileImage, debianArchitecture, findLockEntry, gitKey, hasPackages, installPackages, marshal, resolveAptFromLock, SourceMap } = await compileTools();
   const diagnostics: Diagnostic[] = [];
   for (const f of image.files) {
     if (f.source.kind !== "step") continue;
@@ -216,7 +224,8 @@ export interface OpJson {
 }
 
 /** The ops of `definition` in order (inputs first, the terminal op last), decoded. */
-export function definitionToJson(definition: Definition): OpJson[] {
+export async function definitionToJson(definition: Definition): Promise<OpJson[]> {
+  const { digestOf, pb } = await import("../../../llb/index.js");
   const { metadata, Source: source } = definition.proto;
   return definition.ops.map((bytes) => {
     const digest = digestOf(bytes);

@@ -11,21 +11,9 @@ import {
   type Diagnostic,
   type Image,
 } from "../../../grammar/index.js";
-import { formatPlatform, parsePlatform, type Platform } from "../../../llb/index.js";
-import {
-  lockFileName,
-  lockFromResolution,
-  lockRequests,
-  mergeLock,
-  nodeFetcher,
-  parseLock,
-  resolveApt,
-  type AptLock,
-  type Fetcher,
-  type LockFile,
-} from "../../debian/index.js";
+import type { AptLock, Fetcher, LockFile } from "../../debian/index.js";
+import { lockFileName } from "../../debian/lock-schema.js";
 import { dockerHubMirror, isImageFilesError, readRegistryImage, type RegistryImage } from "../../image-files/index.js";
-import { debianArchitecture, hasPackages } from "../../packages.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { describeIoError, errorCode, UsageError, type CliIO, type Command } from "../io.js";
 import { contextReader, loadWithContext, readDeclaration } from "../load.js";
@@ -48,7 +36,7 @@ for other images and architectures already in the lock are kept.
 Options:
   --var NAME=VALUE         give a variable a value (repeatable)
   --platform OS/ARCH       lock for this platform (repeatable); default: each
-                           image's \`platforms\`, else this machine's (${hostPlatformText()})
+                           image's \`platforms\`, else this machine's (${hostPlatform()})
   --registry-mirror URL    read docker.io images through this mirror; default:
                            $SLIPWAY_REGISTRY_MIRROR (empty for none), else the first
                            of "registry-mirrors" in /etc/docker/daemon.json
@@ -67,6 +55,15 @@ export interface LockCommandOptions {
   readonly fetch: typeof globalThis.fetch;
 }
 
+/**
+ * The Debian machinery (OpenPGP included) and the LLB layer, loaded when a command needs them, so that
+ * the commands that do not (check, fmt, print) start as fast as before.
+ */
+export async function packageTools() {
+  const [debian, packages, llb] = await Promise.all([import("../../debian/index.js"), import("../../packages.js"), import("../../../llb/index.js")]);
+  return { ...debian, debianArchitecture: packages.debianArchitecture, hasPackages: packages.hasPackages, parsePlatform: llb.parsePlatform };
+}
+
 const defaultOptions: Readonly<Omit<LockCommandOptions, "fetcher">> = Object.freeze({
   env: process.env,
   daemonConfigPath: "/etc/docker/daemon.json",
@@ -82,7 +79,6 @@ export const lock: Command = {
 
 /** `slipway lock`: 0 written (or already current), 1 a problem with the input, 2 bad usage. */
 export async function runLockCommand(args: readonly string[], io: CliIO, options: Partial<LockCommandOptions> = {}): Promise<number> {
-  const o = { ...defaultOptions, fetcher: options.fetcher ?? nodeFetcher(), ...options };
   const { values, positionals } = parseCommandLine(args, {
     ...VAR_OPTION,
     ...HELP_OPTION,
@@ -101,6 +97,8 @@ export async function runLockCommand(args: readonly string[], io: CliIO, options
     io.stderr(`slipway lock: ${file}\n`);
     return 1;
   }
+  const { debianArchitecture, hasPackages, lockFromResolution, lockRequests, mergeLock, nodeFetcher, parsePlatform, resolveApt } = await packageTools();
+  const o = { ...defaultOptions, fetcher: options.fetcher ?? nodeFetcher(), ...options };
   const color = io.color ?? false;
   const { declaration, diagnostics } = await loadWithContext(file, parseVars(values.var), contextReader(arg, io));
   io.stderr(renderDiagnostics(diagnostics, [file], { color }));
@@ -121,10 +119,9 @@ export async function runLockCommand(args: readonly string[], io: CliIO, options
   for (const image of images) {
     if (image.base.kind !== "image") continue;
     const ref = image.base.ref;
-    for (const platform of platformsFor(image, platformFlags)) {
-      const id = formatPlatform(platform);
+    for (const id of platformsFor(image, platformFlags)) {
       try {
-        const architecture = debianArchitecture(platform, ref.range);
+        const architecture = debianArchitecture(parsePlatform(id), ref.range);
         const key = `${ref.value.canonical} ${id}`;
         if (!fetched.has(key)) fetched.set(key, readRegistryImage(ref.value.canonical, { platform: id, mirror, fetch: o.fetch }));
         const base = await fetched.get(key)!;
@@ -177,14 +174,15 @@ export async function readLockBeside(arg: string, io: CliIO): Promise<LockBeside
   } catch (e) {
     return errorCode(e) === "ENOENT" ? { kind: "missing", path } : { kind: "error", path, message: `cannot read it: ${describeIoError(e)}` };
   }
+  const { parseLock } = await packageTools();
   const parsed = parseLock(text, path);
   return { kind: "found", path, file: new SourceFile(path, text), ...(parsed.lock && { lock: parsed.lock }), diagnostics: parsed.diagnostics };
 }
 
-/** `--platform` values, else the image's `platforms`, else this machine's platform. */
-export function platformsFor(image: Image, flags: readonly string[]): Platform[] {
-  if (flags.length > 0) return flags.map(parsePlatform);
-  if (image.platforms) return image.platforms.value.map(parsePlatform);
+/** `--platform` values, else the image's `platforms`, else this machine's platform (`os/arch[/variant]`, normalised). */
+export function platformsFor(image: Image, flags: readonly string[]): string[] {
+  if (flags.length > 0) return [...flags];
+  if (image.platforms) return [...image.platforms.value];
   return [hostPlatform()];
 }
 
@@ -196,11 +194,7 @@ export function platformFlag(text: string): string {
 }
 
 /** The platform a Docker Engine on this machine builds for by default: Linux, this CPU. */
-export function hostPlatform(): Platform {
-  return parsePlatform(hostPlatformText());
-}
-
-function hostPlatformText(): string {
+export function hostPlatform(): string {
   return `linux/${NODE_ARCH[arch] ?? arch}`;
 }
 
