@@ -162,5 +162,10 @@ describe("slipway lock", () => {
     const mirror = await lock(["app/slipway.hcl"], { "app/slipway.hcl": declaration("base:1") }, { env: { SLIPWAY_REGISTRY_MIRROR: "127.0.0.1:5000" } });
     expect(mirror.code).toBe(2);
     expect(mirror.out.stderr).toBe('usage: $SLIPWAY_REGISTRY_MIRROR: "127.0.0.1:5000" is not a URL; write it as http://HOST:PORT or https://HOST\n');
+
+    // checked even when no image comes from docker.io
+    const flag = await lock(["--registry-mirror", "ftp://mirror.example", "app/slipway.hcl"], { "app/slipway.hcl": declaration(`${host}/test/base:1`) });
+    expect(flag.code).toBe(2);
+    expect(flag.out.stderr).toBe('usage: --registry-mirror: "ftp://mirror.example" is not an http or https URL\n');
   });
 });

@@ -112,7 +112,8 @@ export async function runLockCommand(args: readonly string[], io: CliIO, options
   }
 
   const images = declaration.images.filter((i) => hasPackages(i) && i.base.kind === "image");
-  const mirror = images.some((i) => i.base.kind === "image" && i.base.ref.value.domain === "docker.io") ? await mirrorFor(values["registry-mirror"], o) : undefined;
+  const fromDockerHub = images.some((i) => i.base.kind === "image" && i.base.ref.value.domain === "docker.io");
+  const mirror = fromDockerHub || values["registry-mirror"] !== undefined ? await mirrorFor(values["registry-mirror"], o) : undefined;
   const fetched = new Map<string, Promise<RegistryImage>>();
   const entries: AptLock[] = [];
   const problems: Diagnostic[] = [];
