@@ -157,7 +157,9 @@ export function buildx(dir: string, options: BuildOptions = {}): Promise<Run> {
   if (options.output) args.push("--output", options.output);
   else args.push("--load", "-t", options.tag ?? `slipway-e2e/${basenameOf(dir)}:latest`);
   args.push(...(options.extra ?? []), dir);
-  return runAsync("docker", args, { cwd: dir });
+  // A build that hangs (seen once: a local export stalled while another client was exporting the same
+  // snapshot) fails this test after five minutes rather than holding the suite for the test timeout.
+  return runAsync("docker", args, { cwd: dir, timeoutMs: 300_000 });
 }
 
 /** The `# syntax=` line for this checkout's frontend image. */
