@@ -20,27 +20,26 @@ export interface OriginFacts {
  * so the BOM states what is in the image, not what the declaration claims.
  */
 export async function measureFiles(session: BuildSession, ref: string, planned: readonly PlannedFile[], facts: OriginFacts): Promise<BomFile[]> {
-  const out: BomFile[] = [];
-  for (const file of planned) {
-    const dest = file.entry.destination.value;
-    const stat = await session.stat(ref, dest);
-    if (!stat) throw new Error(`${dest} is not in the built image`);
-    const entries = isDirectory(stat.mode) ? await walk(session, ref, dest) : [{ path: dest, stat }];
-    for (const e of entries) {
-      if (!isRegular(e.stat.mode)) continue;
-      const { sha256, sha1 } = await hashFile(session, ref, e.path, Number(e.stat.size));
-      const relative = e.path === dest ? "" : e.path.slice(dest.length).replace(/^\/+/, "");
-      out.push({
-        path: e.path,
-        sha256,
-        sha1,
-        size: Number(e.stat.size),
-        mode: permissions(e.stat.mode),
-        origin: originOf(file, relative, facts),
-      });
-    }
-  }
-  return out;
+  // Files are measured concurrently (BuildKit serves up to 250 streams; a cached rebuild waits on these
+  // round trips), and the result is sorted by the BOM anyway.
+  const perFile = await Promise.all(
+    planned.map(async (file) => {
+      const dest = file.entry.destination.value;
+      const stat = await session.stat(ref, dest);
+      if (!stat) throw new Error(`${dest} is not in the built image`);
+      const entries = isDirectory(stat.mode) ? await walk(session, ref, dest) : [{ path: dest, stat }];
+      return Promise.all(
+        entries
+          .filter((e) => isRegular(e.stat.mode))
+          .map(async (e): Promise<BomFile> => {
+            const { sha256, sha1 } = await hashFile(session, ref, e.path, Number(e.stat.size));
+            const relative = e.path === dest ? "" : e.path.slice(dest.length).replace(/^\/+/, "");
+            return { path: e.path, sha256, sha1, size: Number(e.stat.size), mode: permissions(e.stat.mode), origin: originOf(file, relative, facts) };
+          }),
+      );
+    }),
+  );
+  return perFile.flat();
 }
 
 async function walk(session: BuildSession, ref: string, dir: string): Promise<{ path: string; stat: Stat }[]> {

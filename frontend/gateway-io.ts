@@ -1,7 +1,7 @@
 import { customName, http, type Platform, type State } from "../llb/index.js";
 import { FetchError, type Fetcher, type ImageFiles } from "./debian/index.js";
 import { isGatewayError } from "./gateway/client.js";
-import type { BuildSession } from "./session.js";
+import { isNotFound, type BuildSession } from "./session.js";
 
 /**
  * The frontend image has no network: every download is an LLB http source that BuildKit fetches (and,
@@ -31,9 +31,13 @@ export function gatewayFetcher(session: BuildSession, platform: Platform): Fetch
 export function gatewayImageFiles(session: BuildSession, ref: string): ImageFiles {
   return {
     async readFile(path) {
-      const stat = await session.stat(ref, path);
-      if (!stat || isDirectory(stat.mode)) return undefined;
-      return session.readFile(ref, path, stat.size);
+      // One call, not StatFile then ReadFile: every round trip is on the path of a cached rebuild.
+      try {
+        return await session.readFile(ref, path);
+      } catch (e) {
+        if (isNotFound(e) || /is a directory/i.test(e instanceof Error ? e.message : "")) return undefined;
+        throw e;
+      }
     },
     async readDir(path) {
       const entries = await session.readDir(ref, path);

@@ -167,12 +167,12 @@ async function hashTarballs(session: BuildSession, image: Image, platform: Platf
     }),
     platform,
   );
-  for (const name of names) {
-    const stat = await session.stat(ref, name);
-    if (!stat) throw new Error(`tarball ${name} vanished from the build context`);
-    const data = await session.readFile(ref, name, Number(stat.size));
-    out.set(name, createHash("sha256").update(data).digest("hex"));
-  }
+  await Promise.all(
+    names.map(async (name) => {
+      const data = await session.readFile(ref, name);
+      out.set(name, createHash("sha256").update(data).digest("hex"));
+    }),
+  );
   return out;
 }
 

@@ -47,13 +47,13 @@ export async function readDeclaration(session: BuildSession, platform: Platform)
   });
   const ref = await session.solve(definitionFiles, platform);
 
-  let filename: string | undefined;
-  for (const c of candidates) {
-    if (await session.stat(ref, c)) {
-      filename = c;
-      break;
-    }
-  }
+  // Read the candidates (and the lock beside each) at once: one round trip instead of a stat and a read each.
+  const [texts, locks] = await Promise.all([
+    Promise.all(candidates.map((c) => readIfPresent(session, ref, c))),
+    Promise.all(lockPaths.map((p) => readIfPresent(session, ref, p))),
+  ]);
+  const found = texts.findIndex((t) => t !== undefined);
+  const filename = found >= 0 ? candidates[found] : undefined;
   if (!filename) {
     const what = options.filename ? `"${options.filename}"` : DEFAULT_FILENAMES.map((n) => `"${n}"`).join(" or ");
     throw new DiagnosticsError([
@@ -62,13 +62,12 @@ export async function readDeclaration(session: BuildSession, platform: Platform)
       }),
     ]);
   }
-  const text = new TextDecoder().decode(await session.readFile(ref, filename));
+  const text = new TextDecoder().decode(texts[found]!);
   const file = new SourceFile(filename, text);
   session.sourceFiles.set(file.name, file);
-  const lockPath = joinRelative(dirOf(filename), LOCK_FILENAME);
-  const lock = (await session.stat(ref, lockPath))
-    ? { path: lockPath, text: new TextDecoder().decode(await session.readFile(ref, lockPath)) }
-    : undefined;
+  const lockPath = lockPaths[found]!;
+  const lockBytes = locks[found];
+  const lock = lockBytes ? { path: lockPath, text: new TextDecoder().decode(lockBytes) } : undefined;
 
   const vars = new Map(options.buildArgs);
   // First pass: learn which build-context files `file()` reads, then fetch them all in one transfer.
@@ -126,6 +125,15 @@ async function readContextFiles(session: BuildSession, platform: Platform, paths
     }
   }
   return out;
+}
+
+async function readIfPresent(session: BuildSession, ref: string, path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await session.readFile(ref, path);
+  } catch (e) {
+    if (isGatewayError(e) && isNotFound(e)) return undefined;
+    throw e;
+  }
 }
 
 function dirOf(path: string): string {

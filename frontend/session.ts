@@ -1,7 +1,10 @@
+import { createHash } from "node:crypto";
 import { checkCaps, formatPlatform, marshal, parsePlatform, type Definition, type Platform, type State } from "../llb/index.js";
 import { gw, type GatewayClient, type PongResponse, type Stat } from "./gateway/client.js";
 import type { BuildOptions } from "./gateway/options.js";
 import type { SourceFile } from "../grammar/index.js";
+
+const nodeSha256 = (bytes: Uint8Array): Uint8Array => createHash("sha256").update(bytes).digest();
 
 /** Gateway API caps slipway cannot work without (all present since BuildKit v0.8, Docker 20.10). */
 const REQUIRED_GATEWAY_CAPS = ["solve.base", "readfile", "return", "proto.refarray", "reference.output"] as const;
@@ -60,7 +63,7 @@ export class BuildSession {
 
   /** Marshals `state` for `platform` and checks its caps against the daemon's. */
   marshal(state: State, platform: Platform): Definition {
-    const definition = marshal(state, { platform, caps: this.caps.llb });
+    const definition = marshal(state, { platform, caps: this.caps.llb, sha256: nodeSha256 });
     try {
       checkCaps(definition, this.caps.llb);
     } catch (e) {

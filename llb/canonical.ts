@@ -34,9 +34,15 @@ export function sortedMap<V>(entries: Iterable<readonly [string, V]>): Map<strin
   return new Map([...entries].sort(([a], [b]) => compareUtf8(a, b)));
 }
 
-/** `sha256:<hex>` of `bytes`: an op's digest is the digest of the exact bytes sent. */
-export function digestOf(bytes: Uint8Array): string {
-  return `sha256:${bytesToHex(sha256(bytes))}`;
+/** A SHA-256 implementation: bytes in, the 32-byte digest out. */
+export type Sha256 = (bytes: Uint8Array) => Uint8Array;
+
+/**
+ * `sha256:<hex>` of `bytes`: an op's digest is the digest of the exact bytes sent. `hash` defaults to
+ * @noble/hashes (llb/ runs anywhere); Node callers may pass node:crypto's, several times faster.
+ */
+export function digestOf(bytes: Uint8Array, hash: Sha256 = sha256): string {
+  return `sha256:${bytesToHex(hash(bytes))}`;
 }
 
 const ONEOF_FIELDS = { exec: 2, source: 3, file: 4, merge: 6, diff: 7 } as const;

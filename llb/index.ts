@@ -51,5 +51,6 @@ export type { MarshalOptions } from "./marshal.js";
 export { Definition, fromDefinition } from "./definition.js";
 export type { DefinitionHead } from "./definition.js";
 export { encodeOp, digestOf, sortedMap, compareUtf8 } from "./canonical.js";
+export type { Sha256 } from "./canonical.js";
 export { LlbArgumentError, isLlbArgumentError, LlbCapsError, isLlbCapsError } from "./errors.js";
 export { pb } from "./proto/github.com/moby/buildkit/solver/pb/ops.js";

@@ -4,7 +4,7 @@
  * last. Every op's bytes are canonical (canonical.ts), so the digests here are the ones BuildKit reports.
  */
 import { capsOf } from "./caps.js";
-import { compareUtf8, digestOf, encodeOp, sortedMap } from "./canonical.js";
+import { compareUtf8, digestOf, encodeOp, sortedMap, type Sha256 } from "./canonical.js";
 import type { Constraints, ProgressGroup, SourceLocation } from "./constraints.js";
 import { Definition } from "./definition.js";
 import { normalizePlatform, type Platform } from "./platform.js";
@@ -21,6 +21,11 @@ export interface MarshalOptions {
    * PATH get BuildKit's default one, as client/llb does.
    */
   readonly caps?: Iterable<string>;
+  /**
+   * The SHA-256 for op digests (default: @noble/hashes, which needs no platform). The frontend passes
+   * node:crypto's: a definition carrying the BOM documents is hundreds of kilobytes to hash per build.
+   */
+  readonly sha256?: Sha256;
 }
 
 /** `OpMetadata` while ops with one digest are merged (client/llb `mergeMetadata`). */
@@ -65,7 +70,7 @@ export function marshal(state: State, options: MarshalOptions = {}): Definition 
       embedded = built.metadata;
       caps = [];
     }
-    const digest = digestOf(bytes);
+    const digest = digestOf(bytes, options.sha256);
     digests.set(vertex, digest);
     if (!metadata.has(digest)) ops.push(bytes);
     const draft = metadata.get(digest) ?? emptyDraft();
@@ -83,7 +88,7 @@ export function marshal(state: State, options: MarshalOptions = {}): Definition 
     if (draft.description.size > 0) terminalDraft.caps.add("meta.description");
     if (draft.exportCache !== undefined) terminalDraft.caps.add("meta.exportcache");
   }
-  const terminalDigest = digestOf(terminal);
+  const terminalDigest = digestOf(terminal, options.sha256);
   ops.push(terminal);
   metadata.set(terminalDigest, terminalDraft);
 
