@@ -13,6 +13,9 @@ import { handleSubrequest } from "./subrequests.js";
 /** Targets slipway reserves: they export a by-product of the build instead of the image. */
 export const BOM_TARGET = "bom";
 
+/** With `--target bom`, the build argument that names the image whose BOM to export (default: the last). */
+export const BOM_IMAGE_ARG = "SLIPWAY_IMAGE";
+
 type ReturnRequest = InstanceType<typeof gw.ReturnRequest>;
 
 /**
@@ -40,7 +43,7 @@ export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv,
     const loaded = await session.time("load", () => readDeclaration(session, session.defaultPlatform()));
     const target = options.target;
     if (target === LOCK_TARGET) return success(await exportLock(session, loaded, (image) => platformsFor(session, image)));
-    const image = pickImage(loaded, target === BOM_TARGET ? undefined : target);
+    const image = pickImage(loaded, target === BOM_TARGET ? options.buildArgs.get(BOM_IMAGE_ARG) : target);
     const lock = loadLock(session, loaded);
     const resolver = packageResolver(session, loaded, image, lock);
     const built: PlatformImage[] = [];

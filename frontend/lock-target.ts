@@ -2,8 +2,10 @@ import type { Image } from "../grammar/index.js";
 import { DiagnosticsError, SourceFile } from "../grammar/index.js";
 import { customName, formatPlatform, mkfile, scratch, type Platform } from "../llb/index.js";
 import {
+  debianArchitecture,
   findLockEntry,
-  formatLock,
+  hasPackages,
+  mergeLock,
   lockFileName,
   lockFromResolution,
   lockRequests,
@@ -16,7 +18,7 @@ import { gw, type Result } from "./gateway/client.js";
 import { gatewayImageFiles } from "./gateway-io.js";
 import type { PackageResolver } from "./image-build.js";
 import type { LoadedDeclaration } from "./load.js";
-import { debianArchitecture, hasPackages, resolvePackages, solveBase } from "./packages.js";
+import { resolvePackages, solveBase } from "./packages.js";
 import { resolveImage } from "./resolve/images.js";
 import type { BuildSession } from "./session.js";
 
@@ -82,7 +84,10 @@ export async function exportLock(session: BuildSession, loaded: LoadedDeclaratio
       entries.push(lockFromResolution(resolution, image.name.value, lockRequests(image.apt)));
     }
   }
-  const text = formatLock(entries);
+  // Entries for images or architectures not locked now (e.g. another --platform) are kept, as
+  // `slipway lock` keeps them; an unreadable old lock is simply replaced.
+  const existing = loaded.lock ? parseLock(loaded.lock.text, loaded.lock.path).lock : undefined;
+  const text = mergeLock(existing, entries);
   const state = scratch().file(mkfile(`/${lockFileName}`, 0o644, text), customName(`[slipway] ${lockFileName}: ${entries.length} image${entries.length === 1 ? "" : "s"}`));
   const ref = await session.solve(state, platformsOf(loaded.declaration.images[0]!)[0]!);
   return new gw.Result({ ref: new gw.Ref({ id: ref }) });

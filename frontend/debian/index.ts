@@ -15,3 +15,4 @@ export { imageFilesFromDirectory } from "./image-files-node.js";
 export { readImagePackages, readImageSources, readImageTrustedKeys } from "./base-image.js";
 export { compareVersions, satisfiesVersion, type VersionOperator } from "./version.js";
 export type { BinaryPackage } from "./packages.js";
+export { debianArchitecture, hasPackages, type PlatformLike } from "./architecture.js";

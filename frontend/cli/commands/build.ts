@@ -86,14 +86,6 @@ export async function runBuildCommand(args: readonly string[], io: CliIO, option
   if (frontend === undefined && syntaxDirective(file.text) === undefined) {
     throw new UsageError(`${arg} has no "# syntax=IMAGE" line, so buildx would not know the slipway frontend; give it with --frontend IMAGE or $${FRONTEND_ENV}, or add the line at the top of the file`);
   }
-  if (values.bom !== undefined && values.target !== undefined) {
-    const { declaration } = await loadWithContext(file, vars, contextReader(arg, io));
-    const last = declaration?.images.at(-1)?.name.value;
-    if (last !== undefined && last !== values.target) {
-      throw new UsageError(`--bom exports the bill of materials of the last image, "${last}" (the frontend's bom target builds the default image), not of --target ${values.target}; export it with --output type=oci,dest=FILE.tar and read it with "slipway bom FILE.tar"`);
-    }
-  }
-
   const path = resolve(io.cwd, arg);
   const common = [
     "buildx",
@@ -120,7 +112,9 @@ export async function runBuildCommand(args: readonly string[], io: CliIO, option
   const went = [...describeOutput(values.output, tags, load)];
   if (values.bom !== undefined) {
     const bomDir = resolve(io.cwd, values.bom);
-    const bomCode = await runDocker(o, [...common, "--target", "bom", "--output", `type=local,dest=${bomDir}`, ...extra, context], io);
+    // the bom target exports the default image's BOM unless SLIPWAY_IMAGE names another
+    const which = values.target !== undefined ? ["--build-arg", `SLIPWAY_IMAGE=${values.target}`] : [];
+    const bomCode = await runDocker(o, [...common, "--target", "bom", ...which, "--output", `type=local,dest=${bomDir}`, ...extra, context], io);
     if (bomCode !== 0) return bomCode;
     went.push(`bill of materials in ${values.bom}`);
   }

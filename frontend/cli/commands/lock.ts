@@ -60,8 +60,8 @@ export interface LockCommandOptions {
  * the commands that do not (check, fmt, print) start as fast as before.
  */
 export async function packageTools() {
-  const [debian, packages, llb] = await Promise.all([import("../../debian/index.js"), import("../../packages.js"), import("../../../llb/index.js")]);
-  return { ...debian, debianArchitecture: packages.debianArchitecture, hasPackages: packages.hasPackages, parsePlatform: llb.parsePlatform };
+  const [debian, llb] = await Promise.all([import("../../debian/index.js"), import("../../../llb/index.js")]);
+  return { ...debian, parsePlatform: llb.parsePlatform };
 }
 
 const defaultOptions: Readonly<Omit<LockCommandOptions, "fetcher">> = Object.freeze({

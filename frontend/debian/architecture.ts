@@ -1,0 +1,35 @@
+import { DiagnosticsError, errorAt } from "../../grammar/source/diagnostic.js";
+import type { Image } from "../../grammar/model/declaration.js";
+import type { Range } from "../../grammar/source/pos.js";
+
+/** A platform, as far as picking a Debian architecture goes. */
+export interface PlatformLike {
+  readonly os: string;
+  readonly architecture: string;
+  readonly variant?: string;
+}
+
+/** Debian architecture names for OCI platforms (dpkg --print-architecture). */
+const DEBIAN_ARCH: Record<string, string> = {
+  "linux/amd64": "amd64",
+  "linux/arm64": "arm64",
+  "linux/arm/v7": "armhf",
+  "linux/arm/v6": "armel",
+  "linux/386": "i386",
+  "linux/ppc64le": "ppc64el",
+  "linux/s390x": "s390x",
+  "linux/riscv64": "riscv64",
+  "linux/mips64le": "mips64el",
+};
+
+export function debianArchitecture(platform: PlatformLike, at: Range): string {
+  const id = `${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ""}`;
+  const arch = DEBIAN_ARCH[id];
+  if (!arch) throw new DiagnosticsError([errorAt(at, "No Debian architecture for this platform", `Debian packages cannot be installed for ${id}.`)]);
+  return arch;
+}
+
+export function hasPackages(image: Image): boolean {
+  return image.apt.some((a) => a.packages.length > 0);
+}
+
