@@ -2,7 +2,6 @@ import {
   DiagnosticsError,
   errorAt,
   hasErrors,
-  loadDeclaration,
   SourceFile,
   sortDiagnostics,
   type Declaration,
@@ -10,6 +9,7 @@ import {
   type FileRead,
 } from "../grammar/index.js";
 import { customName, local, type Platform } from "../llb/index.js";
+import { loadWithReads } from "./declaration-reads.js";
 import { isGatewayError } from "./gateway/client.js";
 import { isNotFound, type BuildSession } from "./session.js";
 
@@ -70,30 +70,19 @@ export async function readDeclaration(session: BuildSession, platform: Platform)
   const lock = lockBytes ? { path: lockPath, text: new TextDecoder().decode(lockBytes) } : undefined;
 
   const vars = new Map(options.buildArgs);
-  // First pass: learn which build-context files `file()` reads, then fetch them all in one transfer.
-  const wanted = new Set<string>();
-  const first = loadDeclaration(file, {
-    vars,
-    readFile: (path) => {
-      wanted.add(path);
-      return { kind: "deferred" };
-    },
-  });
-  let result = first;
   const contextFiles = new Map<string, Uint8Array>();
-  if (wanted.size > 0) {
-    const read = await readContextFiles(session, platform, [...wanted].sort());
-    for (const [path, data] of read) if (data) contextFiles.set(path, data);
-    result = loadDeclaration(file, {
-      vars,
-      readFile: (path): FileRead => {
-        const data = read.get(path);
-        if (data === undefined) return { kind: "error", message: `"${path}" was not read from the build context` };
-        if (data === null) return { kind: "missing" };
-        return { kind: "text", text: new TextDecoder().decode(data) };
-      },
-    });
-  }
+  const result = await loadWithReads(file, vars, async (paths) => {
+    const read = await readContextFiles(session, platform, [...paths]);
+    const out = new Map<string, FileRead>();
+    for (const [path, data] of read) {
+      if (data === null) out.set(path, { kind: "missing" });
+      else {
+        contextFiles.set(path, data);
+        out.set(path, { kind: "text", text: new TextDecoder().decode(data) });
+      }
+    }
+    return out;
+  });
   const diagnostics = sortDiagnostics(result.diagnostics);
   if (hasErrors(diagnostics) || !result.declaration) throw new DiagnosticsError(diagnostics);
   return {

@@ -63,5 +63,5 @@ describe("normalizePlatform", () => {
     ["Linux/AMD64", "linux/amd64"],
   ])("%s → %s", (input, want) => expect(normalizePlatform(input)).toBe(want));
 
-  it("rejects a platform without architecture", () => expect(() => normalizePlatform("linux/")).toThrow(/architecture/));
+  it("rejects a platform without architecture", () => expect(() => normalizePlatform("linux/")).toThrow(/os\/arch/));
 });

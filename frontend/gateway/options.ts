@@ -1,3 +1,5 @@
+import { formatPlatform, parsePlatform } from "../../llb/index.js";
+
 /**
  * The frontend's options, as BuildKit passes them: environment variables `BUILDKIT_FRONTEND_OPT_<n>` whose
  * values are `key=value` (split at the first `=`; values may hold `=`, commas, JSON, newlines), plus the
@@ -126,39 +128,14 @@ function parseWorkers(json: string | undefined): WorkerPlatform[] {
 }
 
 /**
- * containerd's platform normalisation, as BuildKit applies it: `x86_64` → `amd64`, `aarch64` → `arm64`
- * (variant v8 dropped), `armhf` → `arm/v7`, `armel` → `arm/v6`, `i386` → `386`; an OS-less `amd64` gets
- * `linux`. Returns `os/arch[/variant]`.
+ * A `platform` option entry as `os/arch[/variant]`, normalised like containerd (llb/'s rules): a bare
+ * architecture gets `linux/`, as buildx does.
  */
 export function normalizePlatform(spec: string): string {
-  const parts = spec.toLowerCase().split("/");
-  let [os, arch, variant] = parts.length === 1 ? ["linux", parts[0]!, undefined] : [parts[0]!, parts[1] ?? "", parts[2]];
-  if (!arch) throw new OptionError(`platform ${JSON.stringify(spec)} has no architecture (use os/arch[/variant], e.g. linux/amd64)`);
-  switch (arch) {
-    case "x86_64":
-    case "x86-64":
-      arch = "amd64";
-      variant = undefined;
-      break;
-    case "aarch64":
-      arch = "arm64";
-      break;
-    case "armhf":
-      arch = "arm";
-      variant = "v7";
-      break;
-    case "armel":
-      arch = "arm";
-      variant = "v6";
-      break;
-    case "i386":
-    case "i686":
-      arch = "386";
-      break;
+  const full = spec.includes("/") ? spec : `linux/${spec}`;
+  try {
+    return formatPlatform(parsePlatform(full));
+  } catch (e) {
+    throw new OptionError(`platform ${JSON.stringify(spec)}: ${e instanceof Error ? e.message : String(e)} (use os/arch[/variant], e.g. linux/amd64)`);
   }
-  if (arch === "amd64" && variant === "v1") variant = undefined;
-  if (arch === "arm64" && (variant === "8" || variant === "v8" || variant === "v8.0")) variant = undefined;
-  if (arch === "arm" && (variant === undefined || variant === "" || variant === "7")) variant = "v7";
-  if (variant && /^\d/.test(variant)) variant = `v${variant}`;
-  return variant ? `${os}/${arch}/${variant}` : `${os}/${arch}`;
 }
