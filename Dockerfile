@@ -5,10 +5,7 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# `npm install` with the committed lock, not `npm ci`: the lock cannot list the other-platform optional
-# packages (buf's and rollup's darwin/win32 builds) that the registry mirror here does not serve, and
-# `npm ci` refuses a lock without them. The versions installed are still exactly the lock's.
-RUN --mount=type=cache,id=slipway-npm,target=/root/.npm npm install --no-audit --no-fund --loglevel=error
+RUN --mount=type=cache,id=slipway-npm,target=/root/.npm npm ci --no-audit --no-fund --loglevel=error
 COPY tsconfig.base.json tsconfig.json env.d.ts ./
 COPY scripts/bundle.mjs scripts/
 COPY grammar grammar

@@ -13,7 +13,7 @@ name=$(basename "$example")
 
 scripts/lab-up.sh
 echo "example.sh: installing dependencies and building slipway" >&2
-npm install --no-audit --no-fund --loglevel=error >/dev/null
+npm ci --no-audit --no-fund --loglevel=error >/dev/null
 npm run --silent build >/dev/null
 frontend=$(scripts/frontend-image.sh)
 echo "example.sh: frontend image $frontend" >&2

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 fail() { echo "test.sh: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 scripts/lab-up.sh || fail "the lab did not come up"
-npm install --no-audit --no-fund --loglevel=error >/dev/null || fail "npm install failed"
+npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci failed"
 npm run --silent build >/dev/null || fail "the bundles do not build"
 
 typecheck_failed=0
