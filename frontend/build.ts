@@ -9,6 +9,7 @@ import { readDeclaration, type LoadedDeclaration } from "./load.js";
 import { exportLock, loadLock, lockEntryFor, LOCK_TARGET, packageResolver } from "./lock-target.js";
 import { BuildSession, Capabilities, isCapabilityError } from "./session.js";
 import { handleSubrequest } from "./subrequests.js";
+import { unusedNamedContexts } from "./resolve/named-contexts.js";
 
 /** Targets slipway reserves: they export a by-product of the build instead of the image. */
 export const BOM_TARGET = "bom";
@@ -50,6 +51,14 @@ export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv,
     for (const p of platformsFor(session, image)) {
       const locked = lockEntryFor(session, lock, image, p);
       built.push(await buildPlatformImage(session, loaded, image, p, target, resolver, locked?.base?.digest));
+    }
+    const unused = unusedNamedContexts(session);
+    if (unused.length > 0) {
+      return failure(
+        messageToStatus(
+          `named context${unused.length === 1 ? "" : "s"} ${unused.map((n) => `"${n}"`).join(", ")} (--build-context) replace${unused.length === 1 ? "s" : ""} nothing: no image the build uses is named that way; slipway replaces images only (name it as the declaration writes the image, e.g. debian:bookworm=docker-image://REF)`,
+        ),
+      );
     }
     if (target === BOM_TARGET) return success(bomResult(built));
     return success(imageResult(built, options));

@@ -42,6 +42,8 @@ export function isCapabilityError(e: unknown): e is CapabilityError {
 export class BuildSession {
   /** Every declaration file read so far, so that errors can show their snippets (filled as files are read). */
   readonly sourceFiles = new Map<string, SourceFile>();
+  /** The named contexts (`context:<name>` options) some image of the declaration was replaced by. */
+  readonly usedNamedContexts = new Set<string>();
 
   /** Runs `work`, adding its duration to phase `name` (phases may repeat and overlap). */
   async time<T>(name: string, work: () => Promise<T>): Promise<T> {

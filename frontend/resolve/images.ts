@@ -1,6 +1,7 @@
 import type { ImageReference, Located } from "../../grammar/index.js";
 import { errorAt, DiagnosticsError } from "../../grammar/index.js";
 import { formatPlatform, type Platform } from "../../llb/index.js";
+import { replaceByNamedContext } from "./named-contexts.js";
 import { platformToPb } from "./platform-pb.js";
 import { gw, isGatewayError } from "../gateway/client.js";
 import type { OciImageConfig, ResolvedImage } from "../compile/types.js";
@@ -11,7 +12,8 @@ import type { BuildSession } from "../session.js";
  * auth, mirrors and source policies apply). The result is pinned `name:tag@sha256:…`, so the build and the
  * BOM name exactly the bytes used.
  */
-export async function resolveImage(session: BuildSession, ref: Located<ImageReference>, platform: Platform, role: string): Promise<ResolvedImage> {
+export async function resolveImage(session: BuildSession, declared: Located<ImageReference>, platform: Platform, role: string): Promise<ResolvedImage> {
+  const ref = replaceByNamedContext(session, declared);
   const reference = ref.value;
   let res;
   try {

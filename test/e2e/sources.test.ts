@@ -1,0 +1,92 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildx, dockerRun, must, project, scratchDir, syntaxLine } from "./harness.js";
+import { startHttpServer, type TestHttpServer } from "./http-server.js";
+
+/**
+ * The file sources the spine tests do not cover — git (a ref resolved to its commit) and another image —
+ * and named contexts (`--build-context`), through the frontend on the real BuildKit.
+ */
+let server: TestHttpServer;
+let commit: string;
+
+beforeAll(async () => {
+  // A bare repository served over git's "dumb" http protocol: static files after update-server-info.
+  const work = scratchDir("git-work");
+  must("git", ["init", "-q", "-b", "main", work]);
+  must("sh", ["-c", "mkdir -p tools && printf 'from git\\n' > tools/hello.txt && git add . && git -c user.name=t -c user.email=t@example.org commit -qm one"], { cwd: work });
+  commit = must("git", ["rev-parse", "HEAD"], { cwd: work }).stdout.trim();
+  const bare = scratchDir("git-bare");
+  must("git", ["clone", "-q", "--bare", work, join(bare, "repo.git")]);
+  must("git", ["update-server-info"], { cwd: join(bare, "repo.git") });
+  const files: Record<string, Uint8Array> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files[`/${relative(bare, p)}`] = readFileSync(p);
+    }
+  };
+  walk(bare);
+  server = await startHttpServer(files);
+});
+afterAll(() => server?.close());
+
+describe("file sources", () => {
+  it("takes a file from git at the commit its ref names, and one from another image; the BOM records both origins", async () => {
+    const declaration = `${syntaxLine()}image "sources" {
+  base_image = "scratch"
+
+  file "/hello.txt" {
+    from_git {
+      repository = "${server.url}/repo.git"
+      ref        = "main"
+      path       = "tools/hello.txt"
+    }
+  }
+
+  file "/etc/debian_version" {
+    from_image {
+      image = "debian:bookworm"
+      path  = "/etc/debian_version"
+    }
+  }
+}
+`;
+    const dir = project("sources", { "slipway.hcl": declaration });
+    const rootfs = scratchDir("sources-rootfs");
+    const r = await buildx(dir, { output: `type=local,dest=${rootfs}` });
+    expect(r.code, r.output.slice(-3000)).toBe(0);
+    expect(readFileSync(join(rootfs, "hello.txt"), "utf8")).toBe("from git\n");
+    expect(readFileSync(join(rootfs, "etc/debian_version"), "utf8")).toMatch(/^12\./);
+
+    const bom = JSON.parse(readFileSync(join(rootfs, "bom.json"), "utf8")) as { predicate: { files: { path: string; origin: Record<string, string> }[] } };
+    const origins = Object.fromEntries(bom.predicate.files.map((f) => [f.path, f.origin]));
+    expect(origins["/hello.txt"]).toMatchObject({ kind: "git", repository: `${server.url}/repo.git`, ref: "main", commit, path: "tools/hello.txt" });
+    expect(origins["/etc/debian_version"]!.kind).toBe("image");
+    expect(origins["/etc/debian_version"]!.image).toMatch(/^docker\.io\/library\/debian:bookworm@sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe("named contexts", () => {
+  const declaration = `${syntaxLine()}image "renamed" {
+  base_image = "debian:bookworm"
+  cmd        = ["node", "--version"]
+}
+`;
+
+  it("replace an image the declaration names, as --build-context replaces a Dockerfile's FROM", async () => {
+    const dir = project("named", { "slipway.hcl": declaration });
+    const r = await buildx(dir, { tag: "slipway-e2e/renamed:1", extra: ["--build-context", "debian:bookworm=docker-image://node:20-bookworm-slim"] });
+    expect(r.code, r.output.slice(-3000)).toBe(0);
+    expect(dockerRun("slipway-e2e/renamed:1")).toMatch(/^v20\./);
+  });
+
+  it("that replace nothing are an error, not ignored", async () => {
+    const dir = project("named-unused", { "slipway.hcl": declaration });
+    const r = await buildx(dir, { output: `type=local,dest=${scratchDir("named-out")}/x`, extra: ["--build-context", "alpine=docker-image://node:20-bookworm-slim"] });
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/named context "alpine" \(--build-context\) replaces nothing/);
+  });
+});
