@@ -11,20 +11,21 @@ export interface BaseFacts {
   }[];
 }
 
-/** Reads /etc/os-release (or /usr/lib/os-release) and the dpkg database of a solved image. */
-export async function readBaseFacts(files: ImageFiles): Promise<BaseFacts> {
-  const osRelease = (await files.readFile("/etc/os-release")) ?? (await files.readFile("/usr/lib/os-release"));
-  const packages = (await readImagePackages(files)) ?? [];
+/**
+ * Reads /etc/os-release (or /usr/lib/os-release) and the dpkg database of a solved image. `knownPackages`
+ * skips the database when the caller already read it (package resolution reads the base image's).
+ */
+export async function readBaseFacts(files: ImageFiles, knownPackages?: BaseFacts["packages"]): Promise<BaseFacts> {
+  const [osRelease, packages] = await Promise.all([
+    files.readFile("/etc/os-release").then(async (b) => b ?? (await files.readFile("/usr/lib/os-release"))),
+    knownPackages
+      ? Promise.resolve(knownPackages)
+      : readImagePackages(files).then((list) =>
+          (list ?? []).map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, source: { name: p.sourceName, version: p.sourceVersion } })),
+        ),
+  ]);
   const os = osRelease ? parseOsRelease(new TextDecoder().decode(osRelease)) : undefined;
-  return {
-    ...(os && { os }),
-    packages: packages.map((p) => ({
-      name: p.name,
-      version: p.version,
-      architecture: p.architecture,
-      source: { name: p.sourceName, version: p.sourceVersion },
-    })),
-  };
+  return { ...(os && { os }), packages };
 }
 
 /**

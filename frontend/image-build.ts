@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Declaration, Image, ImageReference, Located } from "../grammar/index.js";
 import { DiagnosticsError, errorAt } from "../grammar/index.js";
-import { copy, customName, local, mkfile, scratch, SourceMap, type FileAction, type Platform, type State } from "../llb/index.js";
+import { copy, customName, ignoreCache, local, mergeConstraints, mkfile, scratch, SourceMap, type FileAction, type Platform, type State } from "../llb/index.js";
 import { readBaseFacts, type BaseFacts } from "./base-facts.js";
 import { bomInputsOf } from "./bom-inputs.js";
 import { buildBom, ESTALEIRO_LABEL, estaleiroLabelValue, writeBomDocuments, type Bom } from "./bom/index.js";
@@ -69,7 +69,10 @@ export async function buildPlatformImage(
     steps,
     ...(resolution && {
       packages: {
-        install: (state: State) => installPackages(state, resolution, { constraints: sourceMap.location(image.apt[0]!.range) }),
+        install: (state: State) =>
+          installPackages(state, resolution, {
+            constraints: mergeConstraints(sourceMap.location(image.apt[0]!.range), session.options.noCache ? ignoreCache() : {}),
+          }),
         description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
       },
     }),
@@ -83,7 +86,8 @@ export async function buildPlatformImage(
   const [tarballs, baseFacts, installed] = await session.time("measure", () =>
     Promise.all([
       hashTarballs(session, image, platform),
-      baseRef ? readBaseFacts(gatewayImageFiles(session, baseRef)) : Promise.resolve(undefined),
+      // the resolution has read the base image's dpkg database already
+      baseRef ? readBaseFacts(gatewayImageFiles(session, baseRef), resolution?.basePackages.length ? resolution.basePackages : undefined) : Promise.resolve(undefined),
       resolution ? readBaseFacts(gatewayImageFiles(session, ref)) : Promise.resolve(undefined),
     ]),
   );

@@ -53,6 +53,27 @@ describe.each(examples)("example %s", (example) => {
     expect(await cycloneDxErrors(JSON.stringify(cdx))).toEqual([]);
   });
 
+  // Before the --no-cache rebuild below: on Docker 28.5's BuildKit, a local export of a debian-tools
+  // image right after its --no-cache rebuild stalled mid-transfer (reproduced by hand, not ours to fix).
+  const declared = (readFileSync(join(dir, "slipway.hcl"), "utf8").match(/^\s*file\s+"/gm) ?? []).length;
+  it.skipIf(declared === 0)("states the sha256 of every added file as it is in the exported root filesystem", async () => {
+    const rootfs = scratchDir(`rootfs-${example}`);
+    const r = await buildx(dir, { viaBuildArg: true, output: `type=local,dest=${rootfs}` });
+    expect(r.code, r.output).toBe(0);
+    const bom = JSON.parse(readFileSync(join(await exportBom(example), "bom.json"), "utf8")) as {
+      files: { path: string; sha256: string; size: number; mode: number; origin: { kind: string; tarball?: string; tarballSha256?: string } }[];
+    };
+    // one entry per file block at least (a directory or wildcard copy contributes every file under it)
+    expect(bom.files.length).toBeGreaterThanOrEqual(declared);
+    for (const f of bom.files) {
+      const onDisk = readFileSync(join(rootfs, f.path));
+      expect(sha256(onDisk), f.path).toBe(f.sha256);
+      expect(onDisk.length, f.path).toBe(f.size);
+      if (f.origin.kind === "tarball") {
+        expect(f.origin.tarballSha256, f.path).toBe(sha256(readFileSync(join(dir, f.origin.tarball!))));
+      }
+    }
+  });
   it("writes bom.yaml with every field of estaleiro's format, and the same bytes again without cache", async () => {
     const first = await exportBom(example);
     const second = await exportBom(example, ["--no-cache"]);
@@ -74,23 +95,4 @@ describe.each(examples)("example %s", (example) => {
     }
   });
 
-  it("states the sha256 of every added file as it is in the exported root filesystem", async () => {
-    const rootfs = scratchDir(`rootfs-${example}`);
-    const r = await buildx(dir, { viaBuildArg: true, output: `type=local,dest=${rootfs}` });
-    expect(r.code, r.output).toBe(0);
-    const bom = JSON.parse(readFileSync(join(await exportBom(example), "bom.json"), "utf8")) as {
-      files: { path: string; sha256: string; size: number; mode: number; origin: { kind: string; tarball?: string; tarballSha256?: string } }[];
-    };
-    // one entry per file block at least (a directory or wildcard copy contributes every file under it)
-    const fileBlocks = (readFileSync(join(dir, "slipway.hcl"), "utf8").match(/^\s*file\s+"/gm) ?? []).length;
-    expect(bom.files.length).toBeGreaterThanOrEqual(fileBlocks);
-    for (const f of bom.files) {
-      const onDisk = readFileSync(join(rootfs, f.path));
-      expect(sha256(onDisk), f.path).toBe(f.sha256);
-      expect(onDisk.length, f.path).toBe(f.size);
-      if (f.origin.kind === "tarball") {
-        expect(f.origin.tarballSha256, f.path).toBe(sha256(readFileSync(join(dir, f.origin.tarball!))));
-      }
-    }
-  });
 });
