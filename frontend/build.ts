@@ -42,6 +42,7 @@ export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv,
   try {
     if (options.requestId) return await handleSubrequest(session, options.requestId);
     const loaded = await session.time("load", () => readDeclaration(session, session.defaultPlatform()));
+    await session.warn(loaded.warnings);
     const target = options.target;
     if (target === LOCK_TARGET) return success(await exportLock(session, loaded, (image) => platformsFor(session, image)));
     const image = pickImage(loaded, target === BOM_TARGET ? options.buildArgs.get(BOM_IMAGE_ARG) : target);

@@ -45,6 +45,7 @@ export async function readDeclaration(session: BuildSession, platform: Platform)
     differ: "none",
     constraints: customName(`[internal] load build definition from ${candidates.join(" or ")}`),
   });
+  session.declarationVertex = session.marshal(definitionFiles, platform).head();
   const ref = await session.solve(definitionFiles, platform);
 
   // Read the candidates (and the lock beside each) at once: one round trip instead of a stat and a read each.

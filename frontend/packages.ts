@@ -31,6 +31,7 @@ export async function resolvePackages(
     },
     { fetcher: gatewayFetcher(session, platform), base: gatewayImageFiles(session, baseRef) },
   );
+  await session.warn(result.diagnostics); // shown even when an error follows
   if (!result.resolution || result.diagnostics.some((d) => d.severity === "error")) throw new DiagnosticsError(result.diagnostics);
   return result.resolution;
 }

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { checkCaps, formatPlatform, marshal, parsePlatform, type Definition, type Platform, type State } from "../llb/index.js";
+import { checkCaps, formatPlatform, marshal, parsePlatform, pb, toPbRange, type Definition, type Platform, type State } from "../llb/index.js";
 import { gw, type GatewayClient, type PongResponse, type Stat } from "./gateway/client.js";
 import type { BuildOptions } from "./gateway/options.js";
-import type { SourceFile } from "../grammar/index.js";
+import type { Diagnostic, SourceFile } from "../grammar/index.js";
 
 const nodeSha256 = (bytes: Uint8Array): Uint8Array => createHash("sha256").update(bytes).digest();
 
@@ -42,6 +42,40 @@ export function isCapabilityError(e: unknown): e is CapabilityError {
 export class BuildSession {
   /** Every declaration file read so far, so that errors can show their snippets (filled as files are read). */
   readonly sourceFiles = new Map<string, SourceFile>();
+  /** The digest of the op that loaded the declaration: BuildKit attaches warnings to a vertex of the build. */
+  declarationVertex: string | undefined;
+  /** Warnings already sent, so that a repeated one (per platform) is shown once. */
+  private readonly warned = new Set<string>();
+
+  /**
+   * Shows warnings to the user through BuildKit (`docker build` lists them at the end, with the snippet),
+   * when the daemon supports it (gateway.warnings, BuildKit v0.10); otherwise only the daemon log has them.
+   */
+  async warn(diagnostics: readonly Diagnostic[]): Promise<void> {
+    for (const d of diagnostics) {
+      if (d.severity !== "warning") continue;
+      const key = `${d.summary}\0${d.detail ?? ""}\0${d.subject?.file ?? ""}:${d.subject?.start.offset ?? -1}`;
+      if (this.warned.has(key)) continue;
+      this.warned.add(key);
+      console.error(`slipway: warning: ${d.summary}${d.detail ? `: ${d.detail}` : ""}`);
+      if (!this.caps.gateway.has("gateway.warnings") || !this.declarationVertex) continue;
+      const file = d.subject && this.sourceFiles.get(d.subject.file);
+      await this.client.warn(
+        new gw.WarnRequest({
+          digest: this.declarationVertex,
+          level: 1,
+          short: new TextEncoder().encode(`${d.subject ? `${d.subject.file}:${d.subject.start.line}: ` : ""}${d.summary}`),
+          detail: [d.detail, d.hint].filter((x): x is string => Boolean(x)).map((x) => new TextEncoder().encode(x)),
+          ...(file &&
+            d.subject && {
+              info: new pb.SourceInfo({ filename: file.name, data: new TextEncoder().encode(file.text), language: "HCL" }),
+              ranges: [toPbRange(d.subject)],
+            }),
+        }),
+      );
+    }
+  }
+
   /** The named contexts (`context:<name>` options) some image of the declaration was replaced by. */
   readonly usedNamedContexts = new Set<string>();
 

@@ -58,6 +58,31 @@ describe("a signed repository of the test's own", () => {
     expect(configured.trim().split("\n").sort()).toEqual(["configure 0.5-1", "configure 1.0-1", "configure 1.1-1", "configure 2.0-1"]);
   });
 
+  it("takes estaleiro's repositories lines and key blocks, and warns, with the line, about a key fetched without a sha256", async () => {
+    writeFileSync(join(good.dir, "debian", "key.asc"), good.armoredPublicKey);
+    const dir = project("repo-estaleiro-style", {
+      "slipway.hcl": `${syntaxLine()}image "estaleiro-style" {
+  base_image = "debian:bookworm"
+  apt {
+    repositories = [
+      "deb ${good.url} ${good.suite} main",
+      "deb-src ${good.url} ${good.suite} main",
+    ]
+    key "test" {
+      uri = "${good.url}/key.asc"
+    }
+    package "hello-slipway" {}
+  }
+}
+`,
+    });
+    const r = await buildx(dir, { tag: "slipway-e2e/estaleiro-style:1" });
+    expect(r.code, r.output.slice(-3000)).toBe(0);
+    // the checks' warning (no sha256 declared), and the resolver's, with the hash to pin
+    expect(r.output).toMatch(/slipway\.hcl:9: Unverified key/);
+    expect(r.output).toMatch(/slipway\.hcl:10: Key fetched without a checksum/);
+  });
+
   it("rejects a package that is not in the repository, suggesting close names", async () => {
     const dir = project("repo-unknown", { "slipway.hcl": declaration(good, `    package "hello-slipwya" {}`), "repo.asc": good.armoredPublicKey });
     await expectLocatedFailure(dir, 12, /hello-slipwya[\s\S]*hello-slipway/);
