@@ -90,3 +90,41 @@ describe("named contexts", () => {
     expect(r.output).toMatch(/named context "alpine" \(--build-context\) replaces nothing/);
   });
 });
+
+describe("several platforms", () => {
+  it("builds one image per platform into one index, each with its own BOM attestation", async () => {
+    const dir = project("multi", {
+      "slipway.hcl": `${syntaxLine()}image "multi" {
+  base_image = "scratch"
+  file "/etc/motd" {
+    from_context {
+      path = "motd"
+    }
+  }
+}
+`,
+      motd: "one image, two platforms\n",
+    });
+    const tar = join(scratchDir("multi-oci"), "image.tar");
+    const r = await buildx(dir, { output: `type=oci,dest=${tar},name=slipway-e2e/multi:1`, extra: ["--platform", "linux/amd64,linux/arm64"] });
+    expect(r.code, r.output.slice(-3000)).toBe(0);
+    const layout = scratchDir("multi-layout");
+    must("tar", ["-xf", tar, "-C", layout]);
+    const blob = (digest: string) => JSON.parse(readFileSync(join(layout, "blobs", ...digest.split(":")), "utf8"));
+    let index = JSON.parse(readFileSync(join(layout, "index.json"), "utf8"));
+    if (index.manifests.length === 1) index = blob(index.manifests[0].digest);
+    const images = index.manifests.filter((m: { platform?: { architecture: string } }) => m.platform?.architecture !== "unknown");
+    expect(images.map((m: { platform: { os: string; architecture: string } }) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+    const attestations = index.manifests.filter((m: { annotations?: Record<string, string> }) => m.annotations?.["vnd.docker.reference.type"] === "attestation-manifest");
+    expect(attestations).toHaveLength(2);
+    for (const a of attestations) {
+      const spdx = blob(a.digest).layers.find((l: { annotations: Record<string, string> }) => l.annotations["in-toto.io/predicate-type"] === "https://spdx.dev/Document");
+      expect(spdx, "an SPDX attestation per platform").toBeDefined();
+    }
+    const platformsInBoms = attestations
+      .map((a: { digest: string }) => blob(a.digest).layers.find((l: { annotations: Record<string, string> }) => l.annotations["in-toto.io/predicate-type"] === "https://slipway.dev/bom/v1"))
+      .map((l: { digest: string }) => blob(l.digest).predicate.image.platform)
+      .sort();
+    expect(platformsInBoms).toEqual(["linux/amd64", "linux/arm64"]);
+  });
+});
