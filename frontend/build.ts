@@ -45,13 +45,15 @@ export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv,
     await session.warn(loaded.warnings);
     const target = options.target;
     if (target === LOCK_TARGET) return success(await exportLock(session, loaded, (image) => platformsFor(session, image)));
-    const image = pickImage(loaded, target === BOM_TARGET ? options.buildArgs.get(BOM_IMAGE_ARG) : target);
+    // the target that chose the image (recorded in the BOM, so --target bom and the image's own attestation agree)
+    const imageTarget = target === BOM_TARGET ? options.buildArgs.get(BOM_IMAGE_ARG) : target;
+    const image = pickImage(loaded, imageTarget);
     const lock = loadLock(session, loaded);
     const resolver = packageResolver(session, loaded, image, lock);
     const built: PlatformImage[] = [];
     for (const p of platformsFor(session, image)) {
       const locked = lockEntryFor(session, lock, image, p);
-      built.push(await buildPlatformImage(session, loaded, image, p, target, resolver, locked?.base?.digest));
+      built.push(await buildPlatformImage(session, loaded, image, p, imageTarget, resolver, locked?.base?.digest));
     }
     const unused = unusedNamedContexts(session);
     if (unused.length > 0) {

@@ -51,6 +51,11 @@ describe.each(examples)("example %s", (example) => {
     expect(spdxErrors(JSON.stringify(spdx))).toEqual([]);
     const cdx = attestations.find((a) => a.predicateType === "https://cyclonedx.org/bom")!.statement.predicate;
     expect(await cycloneDxErrors(JSON.stringify(cdx))).toEqual([]);
+
+    // the documents --target bom exports are the ones attached to the image
+    const exported = await exportBom(example);
+    expect(JSON.parse(readFileSync(join(exported, "bom.spdx.json"), "utf8"))).toEqual(spdx);
+    expect(JSON.parse(readFileSync(join(exported, "bom.cdx.json"), "utf8"))).toEqual(cdx);
   });
 
   // Before the --no-cache rebuild below: on Docker 28.5's BuildKit, a local export of a debian-tools
