@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { BomFile, BomFileOrigin, BomVcs } from "./bom/index.js";
 import type { PlannedFile, ResolvedGit, ResolvedImage } from "./compile/types.js";
 import { gitKey } from "./compile/types.js";
-import { GO_MODE_DIR, isDirectory, isRegular } from "./gateway-io.js";
+import { isDirectory, isRegular } from "./gateway-io.js";
 import type { Stat } from "./gateway/client.js";
 import type { BuildSession } from "./session.js";
 
@@ -123,4 +123,3 @@ export async function sha256Of(session: BuildSession, ref: string, path: string)
   return createHash("sha256").update(data).digest("hex");
 }
 
-export { GO_MODE_DIR };

@@ -1,4 +1,4 @@
-import { customName, http, type Platform, type State } from "../llb/index.js";
+import { customName, http, type Platform } from "../llb/index.js";
 import { FetchError, type Fetcher, type ImageFiles } from "./debian/index.js";
 import { isGatewayError } from "./gateway/client.js";
 import { isNotFound, type BuildSession } from "./session.js";
@@ -63,4 +63,3 @@ export function isRegular(mode: number): boolean {
   return ((mode >>> 0) & GO_MODE_TYPE) === 0;
 }
 
-export type { State };

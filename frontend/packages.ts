@@ -1,6 +1,6 @@
 import type { Image, Located } from "../grammar/index.js";
 import { DiagnosticsError } from "../grammar/index.js";
-import { image as imageSource, type Platform, type State } from "../llb/index.js";
+import { image as imageSource, type Platform } from "../llb/index.js";
 import type { ResolvedImage } from "./compile/types.js";
 import { debianArchitecture, resolveApt, type AptResolution } from "./debian/index.js";
 import { gatewayFetcher, gatewayImageFiles } from "./gateway-io.js";
@@ -36,4 +36,3 @@ export async function resolvePackages(
   return result.resolution;
 }
 
-export type { State };
