@@ -8,8 +8,8 @@ import { loadDeclaration, SourceFile, type Image } from "../../grammar/index.js"
 import { Definition, digestOf, marshal, parsePlatform, pb, SourceMap } from "../../llb/index.js";
 
 const REPO = new URL("../../", import.meta.url).pathname;
-/** The example's real lock: packages, repositories and the base digest a `--target lock` build recorded. */
-const exampleLock = readFileSync(`${REPO}examples/debian-tools/slipway.lock.json`, "utf8");
+/** A lock a `--target lock` build of examples/debian-tools recorded (the mirror host replaced by archive.example.org). */
+const exampleLock = readFileSync(`${REPO}test/cli/fixtures/debian-tools.lock.json`, "utf8");
 const lock = parseLock(exampleLock).lock as LockFile;
 const lockEntry = lock.images.find((e) => e.image === "debian-tools" && e.architecture === "amd64")!;
 
