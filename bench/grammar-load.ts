@@ -10,21 +10,12 @@
 import { hasErrors, loadDeclaration, parse, renderDiagnostics, SourceFile } from "../grammar/index.js";
 import { decodeDeclaration } from "../grammar/decode/index.js";
 import { generateDeclaration } from "./generate-declaration.js";
+import { stats, time } from "./measure.js";
 
 const MIB = 1 << 20;
 const RUNS = Number(process.env.RUNS ?? 15);
 const WARMUP = 5;
 
-function time(f: () => void): number {
-  const start = performance.now();
-  f();
-  return performance.now() - start;
-}
-
-function stats(samples: number[]): { min: number; median: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { min: sorted[0]!, median: sorted[Math.floor(sorted.length / 2)]! };
-}
 
 const vars = new Map<string, string>();
 const options = { vars, readFile: () => ({ kind: "missing" as const }) };

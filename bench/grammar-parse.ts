@@ -11,21 +11,12 @@
 import { SourceFile } from "../grammar/source/file.js";
 import { format, parse } from "../grammar/syntax/index.js";
 import { generateDeclaration } from "./generate-declaration.js";
+import { stats, time } from "./measure.js";
 
 const MIB = 1 << 20;
 const RUNS = Number(process.env.RUNS ?? 9);
 const WARMUP = 2;
 
-function time(f: () => void): number {
-  const start = performance.now();
-  f();
-  return performance.now() - start;
-}
-
-function stats(samples: number[]): { min: number; median: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { min: sorted[0]!, median: sorted[Math.floor(sorted.length / 2)]! };
-}
 
 /** A fixed amount of allocation-heavy work: the same on every machine, so it measures the machine. */
 function calibrate(): number {

@@ -115,11 +115,3 @@ function sourceDirectoryOf(source: string): string {
 function joinUnder(dir: string, relative: string): string {
   return dir === "" ? relative : `${dir}/${relative}`;
 }
-
-/** sha256 of a file of a solved state (read in ranges). */
-export async function sha256Of(session: BuildSession, ref: string, path: string): Promise<string> {
-  const stat = await session.stat(ref, path);
-  const data = await session.readFile(ref, path, stat ? Number(stat.size) : undefined);
-  return createHash("sha256").update(data).digest("hex");
-}
-

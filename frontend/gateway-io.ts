@@ -1,7 +1,7 @@
 import { customName, http, type Platform } from "../llb/index.js";
 import { FetchError, type Fetcher, type ImageFiles } from "./debian/index.js";
 import { isGatewayError } from "./gateway/client.js";
-import { isNotFound, type BuildSession } from "./session.js";
+import type { BuildSession } from "./session.js";
 
 /**
  * The frontend image has no network: every download is an LLB http source that BuildKit fetches (and,
@@ -30,15 +30,7 @@ export function gatewayFetcher(session: BuildSession, platform: Platform): Fetch
 /** The filesystem of a solved state, read through the gateway (missing paths are `undefined`). */
 export function gatewayImageFiles(session: BuildSession, ref: string): ImageFiles {
   return {
-    async readFile(path) {
-      // One call, not StatFile then ReadFile: every round trip is on the path of a cached rebuild.
-      try {
-        return await session.readFile(ref, path);
-      } catch (e) {
-        if (isNotFound(e) || /is a directory/i.test(e instanceof Error ? e.message : "")) return undefined;
-        throw e;
-      }
-    },
+    readFile: (path) => session.readFileIfPresent(ref, path),
     async readDir(path) {
       const entries = await session.readDir(ref, path);
       return entries?.map((e) => e.path).sort();

@@ -10,8 +10,7 @@ import {
 } from "../grammar/index.js";
 import { customName, local, type Platform } from "../llb/index.js";
 import { loadWithReads } from "./declaration-reads.js";
-import { isGatewayError } from "./gateway/client.js";
-import { isNotFound, type BuildSession } from "./session.js";
+import type { BuildSession } from "./session.js";
 
 /** The declaration names BuildKit's `filename` option falls back to, in order. */
 export const DEFAULT_FILENAMES = ["slipway.hcl", "estaleiro.hcl"] as const;
@@ -50,8 +49,8 @@ export async function readDeclaration(session: BuildSession, platform: Platform)
 
   // Read the candidates (and the lock beside each) at once: one round trip instead of a stat and a read each.
   const [texts, locks] = await Promise.all([
-    Promise.all(candidates.map((c) => readIfPresent(session, ref, c))),
-    Promise.all(lockPaths.map((p) => readIfPresent(session, ref, p))),
+    Promise.all(candidates.map((c) => session.readFileIfPresent(ref, c))),
+    Promise.all(lockPaths.map((p) => session.readFileIfPresent(ref, p))),
   ]);
   const found = texts.findIndex((t) => t !== undefined);
   const filename = found >= 0 ? candidates[found] : undefined;
@@ -105,25 +104,8 @@ async function readContextFiles(session: BuildSession, platform: Platform, paths
     constraints: customName(`[internal] load ${paths.length === 1 ? paths[0] : `${paths.length} files`} from the build context`),
   });
   const ref = await session.solve(state, platform);
-  const out = new Map<string, Uint8Array | null>();
-  for (const p of paths) {
-    try {
-      out.set(p, await session.readFile(ref, p));
-    } catch (e) {
-      if (isGatewayError(e) && isNotFound(e)) out.set(p, null);
-      else throw e;
-    }
-  }
-  return out;
-}
-
-async function readIfPresent(session: BuildSession, ref: string, path: string): Promise<Uint8Array | undefined> {
-  try {
-    return await session.readFile(ref, path);
-  } catch (e) {
-    if (isGatewayError(e) && isNotFound(e)) return undefined;
-    throw e;
-  }
+  const read = await Promise.all(paths.map((p) => session.readFileIfPresent(ref, p)));
+  return new Map(paths.map((p, i) => [p, read[i] ?? null]));
 }
 
 function dirOf(path: string): string {

@@ -133,6 +133,19 @@ export class BuildSession {
     return this.client.readFile(ref, path, size === undefined ? {} : { size });
   }
 
+  /**
+   * The whole file, or undefined when `path` does not exist (or is a directory) in `ref`: one call, not
+   * StatFile then ReadFile, since every round trip is on the path of a cached rebuild.
+   */
+  async readFileIfPresent(ref: string, path: string): Promise<Uint8Array | undefined> {
+    try {
+      return await this.client.readFile(ref, path);
+    } catch (e) {
+      if (isNotFound(e) || /is a directory/i.test(e instanceof Error ? e.message : "")) return undefined;
+      throw e;
+    }
+  }
+
   /** Stat of `path` in `ref`, or undefined when it does not exist. Other errors propagate. */
   async stat(ref: string, path: string): Promise<Stat | undefined> {
     try {

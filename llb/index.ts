@@ -43,7 +43,7 @@ export {
 export type { Constraints, SourceLocation, ProgressGroup } from "./constraints.js";
 export { SourceMap, toPbRange } from "./sourcemap.js";
 export type { RangeLike, PositionLike, SourceMapOptions } from "./sourcemap.js";
-export { normalizePlatform, parsePlatform, formatPlatform, platformsEqual } from "./platform.js";
+export { normalizePlatform, parsePlatform, formatPlatform, platformsEqual, platformToPb } from "./platform.js";
 export type { Platform } from "./platform.js";
 export { capsOf, requiredCaps, checkCaps } from "./caps.js";
 export { marshal } from "./marshal.js";

@@ -1,8 +1,7 @@
 import type { ImageReference, Located } from "../../grammar/index.js";
 import { errorAt, DiagnosticsError } from "../../grammar/index.js";
-import { formatPlatform, type Platform } from "../../llb/index.js";
+import { formatPlatform, platformToPb, type Platform } from "../../llb/index.js";
 import { replaceByNamedContext } from "./named-contexts.js";
-import { platformToPb } from "./platform-pb.js";
 import { gw, isGatewayError } from "../gateway/client.js";
 import type { OciImageConfig, ResolvedImage } from "../compile/types.js";
 import type { BuildSession } from "../session.js";
