@@ -136,4 +136,23 @@ DOCKERFILE
   rm -rf "$ctx"
 fi
 
+# 6. The daemon prefers a local image to the registry when it resolves a tag (Docker's default resolve
+# mode), so a `debian:bookworm` left behind by an earlier lab (pulled by a `docker run`) would shadow the
+# one just made: builds would then pin a base that `slipway lock` (which reads the registry) never sees.
+# Drop such stale copies; the next use pulls the registry's.
+for image in debian:bookworm node:20-bookworm-slim; do
+  name=${image%%:*} tag=${image#*:}
+  local_id=$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
+  [ -n "$local_id" ] || continue
+  remote=$(curl -fsI -H 'Accept: application/vnd.oci.image.index.v1+json' \
+    -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' \
+    -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    "http://$REGISTRY/v2/library/$name/manifests/$tag" | tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" { print $2 }')
+  if [ -n "$remote" ] && ! docker image inspect --format '{{.Id}} {{json .RepoDigests}}' "$image" | grep -q -- "$remote"; then
+    say "removing the daemon's stale $image ($local_id); the registry has $remote"
+    docker image rm -f "$image" >/dev/null
+  fi
+done
+
 say "ready: $(docker version --format 'Docker Engine {{.Server.Version}}'), $(docker buildx version | cut -d' ' -f1-2), registry $REGISTRY"
