@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Declaration, Image } from "../grammar/index.js";
 import { formatPlatform, type Platform } from "../llb/index.js";
-import type { BaseFacts } from "./base-facts.js";
-import type { BomFile, BomInputs } from "./bom/index.js";
+import type { BomInputs } from "./bom/index.js";
 import type { ResolvedImage, ResolvedStep } from "./compile/types.js";
 import type { AptResolution } from "./debian/index.js";
 import { SLIPWAY_VERSION } from "./version.js";
@@ -13,14 +12,15 @@ export interface BomFacts {
   readonly target: string | undefined;
   readonly platform: Platform;
   readonly base: ResolvedImage | undefined;
-  readonly baseFacts: BaseFacts | undefined;
   readonly resolution: AptResolution | undefined;
-  readonly files: readonly BomFile[];
   readonly steps: ReadonlyMap<string, ResolvedStep>;
   readonly sourceDateEpoch: number | undefined;
 }
 
-/** Everything the build learnt, as the plain facts `buildBom` takes. */
+/**
+ * Everything the frontend learnt, as the plain facts `buildBom` takes, but for what the BOM worker
+ * measures in the built trees: the added files and the base image's OS and packages.
+ */
 export function bomInputsOf(f: BomFacts): BomInputs {
   const r = f.resolution;
   const keys = new Map<string, { fingerprint: string; userIds: readonly string[]; location: string }>();
@@ -40,8 +40,6 @@ export function bomInputsOf(f: BomFacts): BomInputs {
       ? {
           kind: "image",
           canonicalName: f.base.pinned,
-          ...(f.baseFacts?.os && { os: f.baseFacts.os }),
-          packages: f.baseFacts?.packages ?? [],
         }
       : { kind: "scratch" },
     packages: (r?.packages ?? []).map((p) => ({
@@ -67,7 +65,7 @@ export function bomInputsOf(f: BomFacts): BomInputs {
       origin: declaresKeys ? ("declaration" as const) : ("base-image" as const),
       location: k.location,
     })),
-    files: f.files,
+    files: [],
     ...(f.sourceDateEpoch !== undefined && { sourceDateEpoch: f.sourceDateEpoch }),
   };
 }

@@ -1,6 +1,6 @@
 import { DiagnosticsError, isDiagnosticsError, selectImage, type Image } from "../grammar/index.js";
 import { formatPlatform, parsePlatform, sortedMap, type Platform } from "../llb/index.js";
-import { bomAttestations } from "./bom/index.js";
+import { bomAttestations } from "./bom/names.js";
 import { gw, isGatewayError, type GatewayClient, type Result } from "./gateway/client.js";
 import { diagnosticsToStatus, messageToStatus } from "./gateway/errors.js";
 import { isOptionError, readBuildOptions, type BuildOptions } from "./gateway/options.js";

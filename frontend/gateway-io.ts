@@ -38,20 +38,9 @@ export function gatewayImageFiles(session: BuildSession, ref: string): ImageFile
   };
 }
 
-/** Go's os.FileMode: the directory bit is 1<<31, symlink 1<<27; the low 12 bits are the permissions. */
-export const GO_MODE_DIR = 0x80000000;
-export const GO_MODE_SYMLINK = 0x08000000;
-export const GO_MODE_TYPE = 0x8f280000;
+/** Go's os.FileMode: the directory bit is 1<<31; the low 12 bits are the permissions. */
+const GO_MODE_DIR = 0x80000000;
 
 export function isDirectory(mode: number): boolean {
   return (mode & GO_MODE_DIR) !== 0;
 }
-
-export function isSymlink(mode: number): boolean {
-  return (mode & GO_MODE_SYMLINK) !== 0;
-}
-
-export function isRegular(mode: number): boolean {
-  return ((mode >>> 0) & GO_MODE_TYPE) === 0;
-}
-

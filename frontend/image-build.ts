@@ -1,27 +1,24 @@
-import { createHash } from "node:crypto";
 import type { Declaration, Image, ImageReference, Located } from "../grammar/index.js";
-import { DiagnosticsError, errorAt } from "../grammar/index.js";
-import { copy, customName, ignoreCache, local, mergeConstraints, mkfile, scratch, SourceMap, type FileAction, type Platform, type State } from "../llb/index.js";
-import { readBaseFacts, type BaseFacts } from "./base-facts.js";
+import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, SourceMap, type Platform, type State } from "../llb/index.js";
 import { bomInputsOf } from "./bom-inputs.js";
-import { buildBom, ESTALEIRO_LABEL, estaleiroLabelValue, writeBomDocuments, type Bom } from "./bom/index.js";
-import { measureFiles } from "./collect.js";
+import { BOM_FILES, ESTALEIRO_LABEL } from "./bom/names.js";
+// the worker's modules, not its index: the frontend must not load the BOM writers the worker runs
+import { measureRequests, plannedTarballs, type BomRequest } from "./bom-worker/request.js";
+import { bomSideTree, currentFrontendImage, type WorkerImage } from "./bom-worker/side-tree.js";
 import { compileImage, gitKey, type CompileInput, type OciImageConfig, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "./compile/index.js";
 import { hasPackages, installPackages, type AptResolution } from "./debian/index.js";
-import { gatewayImageFiles } from "./gateway-io.js";
 import type { LoadedDeclaration } from "./load.js";
 import { solveBase } from "./packages.js";
 import { resolveGit } from "./resolve/git.js";
 import { resolveImage } from "./resolve/images.js";
 import { buildStep } from "./resolve/steps.js";
-import type { BuildSession } from "./session.js";
+import { CapabilityError, type BuildSession } from "./session.js";
 
 /** One platform's image: its root filesystem ref, config, and bill of materials. */
 export interface PlatformImage {
   readonly platform: Platform;
   readonly ref: string;
   readonly config: OciImageConfig;
-  readonly bom: Bom;
   /** The side-tree holding the BOM documents (never part of the image unless `bom { path }` asks). */
   readonly bomRef: string;
   readonly resolution: AptResolution | undefined;
@@ -54,8 +51,9 @@ export async function buildPlatformImage(
     resolveFileGit(session, image, platform),
     buildSteps(session, declaration, image, platform),
   ]));
-  const baseRef = base ? await session.time("solve base", () => solveBase(session, base, platform)) : undefined;
-  const resolution = hasPackages(image) && base && baseRef ? await session.time("packages", () => resolvePackages(base, baseRef, platform)) : undefined;
+  // only package resolution reads the base image's files here (the BOM worker reads them in its own op)
+  const baseRef = base && hasPackages(image) ? await session.time("solve base", () => solveBase(session, base, platform)) : undefined;
+  const resolution = base && baseRef ? await session.time("packages", () => resolvePackages(base, baseRef, platform)) : undefined;
 
   const input: CompileInput = {
     declaration,
@@ -82,27 +80,32 @@ export async function buildPlatformImage(
   const compiled = compileImage(input);
   let ref = await session.time("solve image", () => session.solve(compiled.state, platform));
 
-  // Measure what was built: nothing in the BOM is taken from the declaration on trust.
-  const [tarballs, baseFacts, installed] = await session.time("measure", () =>
-    Promise.all([
-      hashTarballs(session, image, platform),
-      // the resolution has read the base image's dpkg database already
-      baseRef ? readBaseFacts(gatewayImageFiles(session, baseRef), resolution?.basePackages.length ? resolution.basePackages : undefined) : Promise.resolve(undefined),
-      resolution ? readBaseFacts(gatewayImageFiles(session, ref)) : Promise.resolve(undefined),
-    ]),
-  );
-  const files = await session.time("measure", () => measureFiles(session, ref, compiled.files, { git, images, tarballs }));
-  if (resolution && installed) checkInstalled(installed, resolution, image);
-
-  const bomStart = performance.now();
-  const bom = buildBom(
-    bomInputsOf({ declaration, image, target, platform, base, baseFacts, resolution, files, steps, sourceDateEpoch: sourceDateEpoch(session) }),
-  );
-  const documents = writeBomDocuments(bom);
-  session.timings.set("write bom", (session.timings.get("write bom") ?? 0) + performance.now() - bomStart);
-  let documentsAction: FileAction = mkfile(`/${documents[0]!.name}`, 0o644, documents[0]!.content);
-  for (const d of documents.slice(1)) documentsAction = documentsAction.mkfile(`/${d.name}`, 0o644, d.content);
-  const bomState = scratch().file(documentsAction, customName(`[slipway] bill of materials: ${documents.map((d) => d.name).join(", ")}`));
+  // Measure what was built: nothing in the BOM is taken from the declaration on trust. The worker runs in
+  // an exec BuildKit caches, so a rebuild that changes nothing measures and writes nothing.
+  const tarballs = plannedTarballs(compiled.files);
+  const request: BomRequest = {
+    version: 1,
+    inputs: bomInputsOf({ declaration, image, target, platform, base, resolution, steps, sourceDateEpoch: sourceDateEpoch(session) }),
+    files: measureRequests(compiled.files, { git, images }),
+    tarballs,
+    ...(resolution && { expectInstalled: resolution.packages.map((p) => ({ name: p.name, architecture: p.architecture, version: p.version })) }),
+    mtime: sourceDateEpoch(session) ?? 0,
+  };
+  const bomState = bomSideTree({
+    request,
+    image: compiled.state,
+    ...(base && { base: imageSource(base.pinned, { platform }) }),
+    ...(tarballs.length > 0 && {
+      context: local(session.options.contextLocal, {
+        sessionId: session.options.sessionId,
+        followPaths: tarballs,
+        sharedKeyHint: session.options.contextLocal,
+        constraints: customName(`[internal] load ${tarballs.join(", ")} from the build context`),
+      }),
+    }),
+    worker: frontendImage(),
+    constraints: mergeConstraints(sourceMap.location(image.name.range), session.options.noCache ? ignoreCache() : {}),
+  });
   const bomRef = await session.time("solve bom", () => session.solve(bomState, platform));
 
   let config = compiled.config;
@@ -118,10 +121,10 @@ export async function buildPlatformImage(
   if (image.bom?.estaleiroLabel?.value) {
     const labels = { ...(config.config.Labels ?? {}) };
     // opt-in, and never over a label the user set (estaleiro replaced every label with it)
-    if (!(ESTALEIRO_LABEL in labels)) labels[ESTALEIRO_LABEL] = estaleiroLabelValue(bom);
+    if (!(ESTALEIRO_LABEL in labels)) labels[ESTALEIRO_LABEL] = Buffer.from(await session.readFile(bomRef, BOM_FILES.estaleiro)).toString("base64");
     config = { ...config, config: { ...config.config, Labels: labels } };
   }
-  return { platform, ref, config, bom, bomRef, resolution };
+  return { platform, ref, config, bomRef, resolution };
 }
 
 /** The base reference, pinned to the lock's digest unless the declaration pins one itself. */
@@ -157,45 +160,17 @@ async function buildSteps(session: BuildSession, declaration: Declaration, image
   return new Map(built.map((b) => [b.name, b]));
 }
 
-/** sha256 of each tarball the image takes members from, read from the build context. */
-async function hashTarballs(session: BuildSession, image: Image, platform: Platform): Promise<Map<string, string>> {
-  const names = [...new Set(image.files.flatMap((f) => (f.source.kind === "tarball" ? [f.source.tarball.value] : [])))].sort();
-  const out = new Map<string, string>();
-  if (names.length === 0) return out;
-  const ref = await session.solve(
-    local(session.options.contextLocal, {
-      sessionId: session.options.sessionId,
-      followPaths: names,
-      sharedKeyHint: session.options.contextLocal,
-      constraints: customName(`[internal] load ${names.join(", ")} from the build context`),
-    }),
-    platform,
-  );
-  await Promise.all(
-    names.map(async (name) => {
-      const data = await session.readFile(ref, name);
-      out.set(name, createHash("sha256").update(data).digest("hex"));
-    }),
-  );
-  return out;
-}
+let workerImage: WorkerImage | undefined;
 
-/**
- * The installed set must be exactly the base's plus what was resolved: a package dpkg did not install, or
- * a different version, means the image is not what the lock and the BOM say.
- */
-function checkInstalled(installed: BaseFacts, resolution: AptResolution, image: Image): void {
-  const have = new Map(installed.packages.map((p) => [`${p.name}:${p.architecture}`, p.version]));
-  const problems: string[] = [];
-  for (const p of resolution.packages) {
-    const v = have.get(`${p.name}:${p.architecture}`);
-    if (v !== p.version) problems.push(`${p.name} ${p.version} (${v === undefined ? "not installed" : `found ${v}`})`);
+/** The frontend's own image, read once: the BOM worker runs in it. */
+function frontendImage(): WorkerImage {
+  workerImage ??= currentFrontendImage();
+  if (!workerImage) {
+    throw new CapabilityError(
+      "BuildKit gave slipway no definition of its own image (/run/config/buildkit/metadata/frontend.bin, BuildKit v0.10 and later); the bill of materials is measured by an op that runs in it. Upgrade BuildKit (Docker Engine 23 or later)",
+    );
   }
-  if (problems.length > 0) {
-    throw new DiagnosticsError([
-      errorAt(image.apt[0]!.range, "Packages were not installed as resolved", `After dpkg ran, the image does not hold ${problems.join(", ")}.`),
-    ]);
-  }
+  return workerImage;
 }
 
 function sourceDateEpoch(session: BuildSession): number | undefined {

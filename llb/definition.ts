@@ -46,6 +46,17 @@ export class Definition {
     return terminal.inputs[0];
   }
 
+  /**
+   * The platform of the result op, when it fixes one: e.g. the frontend's own image, which BuildKit gives
+   * the frontend as a definition and which runs only on the worker's platform.
+   */
+  headPlatform(): Platform | undefined {
+    const head = this.headInput();
+    if (!head) return undefined;
+    const bytes = this.proto.def.find((b) => digestOf(b) === head.digest);
+    return bytes && scanOp(bytes).platform;
+  }
+
   /** The `pb.Definition` wire bytes (for `SolveRequest.definition` or a file). */
   toBytes(): Uint8Array {
     return this.proto.serialize();

@@ -78,11 +78,16 @@ async function bundleFrontend() {
     entryPoints: ["frontend/main.ts"],
     plugins: [...common.plugins, lazyPackages(await exportNames(LAZY_PACKAGES))],
   });
+  // The BOM worker, run by an exec op in this same image (frontend/bom-worker): only on a build that
+  // measures something new, so it needs no code cache.
+  await writeBundle("bom-worker.cjs", {
+    stdin: { contents: `require("./frontend/bom-worker/main.ts").main();`, resolveDir: ".", loader: "js" },
+  });
   const hash = createHash("sha256").update(app).digest("hex").slice(0, 16);
   const cacheName = `app-${hash}.v8cache`;
   writeCodeCache(join(FRONTEND_DIR, "app.cjs"), join(FRONTEND_DIR, cacheName));
   writeFileSync(join(FRONTEND_DIR, "frontend.cjs"), loaderSource(cacheName));
-  console.error(`bundle: ${FRONTEND_DIR}/ (frontend.cjs, app.cjs, ${cacheName}${LAZY_PACKAGES.map((p) => `, ${p}.cjs`).join("")})`);
+  console.error(`bundle: ${FRONTEND_DIR}/ (frontend.cjs, app.cjs, ${cacheName}, bom-worker.cjs${LAZY_PACKAGES.map((p) => `, ${p}.cjs`).join("")})`);
 }
 
 /** Bundles into FRONTEND_DIR (the map into MAPS_DIR, out of the image); returns the code. */

@@ -13,18 +13,8 @@ export { writeSpdx } from "./write-spdx.js";
 export { writeCycloneDx } from "./write-cyclonedx.js";
 export { purl, debPurl, ociPurl, type PurlParts } from "./purl.js";
 export { imagePackages, sourcePackagesOf, type ImagePackage, type SourcePackage } from "./packages.js";
-export {
-  BOM_FILES,
-  ESTALEIRO_LABEL,
-  PREDICATE_TYPES,
-  bomAttestations,
-  estaleiroLabelValue,
-  withEstaleiroLabel,
-  writeBomDocuments,
-  type BomAttestation,
-  type BomDocument,
-  type BomFormat,
-} from "./attest.js";
+export { BOM_FILES, ESTALEIRO_LABEL, PREDICATE_TYPES, bomAttestations, type BomAttestation, type BomFormat } from "./names.js";
+export { estaleiroLabelValue, withEstaleiroLabel, writeBomDocuments, type BomDocument } from "./attest.js";
 export {
   diffBoms,
   isEmptyDiff,

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { BOM_FILES, PREDICATE_TYPES, type BomFormat } from "./attest.js";
+import { BOM_FILES, PREDICATE_TYPES, type BomFormat } from "./names.js";
 import { readBomJson, writeBomJson } from "./canonical.js";
 import { BomReadError, isBomInputError } from "./errors.js";
 import type { Bom } from "./model.js";

@@ -1,9 +1,6 @@
 import type { ImageFiles } from "./io.js";
 import { readKeyring, type TrustedKey } from "./keyring.js";
-import type { BinaryPackage } from "./packages.js";
 import { parseDeb822Sources, parseOneLineSources, type SourceEntry, type SourcesProblem } from "./sources-list.js";
-import { indexText } from "./repository.js";
-import { dpkgStatusPath, parseStatus } from "./status.js";
 
 /**
  * What a base image tells about its packages: its apt sources, the keys apt trusts, and the packages
@@ -67,8 +64,4 @@ export async function readImageKeyring(
   }
 }
 
-/** The installed packages (dpkg status, status-filtered), or undefined when the image has no dpkg database. */
-export async function readImagePackages(files: ImageFiles): Promise<BinaryPackage[] | undefined> {
-  const bytes = await files.readFile(dpkgStatusPath);
-  return bytes ? parseStatus(indexText(bytes)) : undefined;
-}
+export { readImagePackages } from "./status.js";

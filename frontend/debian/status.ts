@@ -1,4 +1,5 @@
 import { forEachParagraph } from "./deb822.js";
+import type { ImageFiles } from "./io.js";
 import { packageFields, packageFromParagraph, type BinaryPackage } from "./packages.js";
 
 /** Where dpkg keeps its database in every Debian-based image. */
@@ -24,4 +25,13 @@ export function parseStatus(text: string): BinaryPackage[] {
     packageFields,
   );
   return out;
+}
+
+/**
+ * The installed packages of an image (dpkg status, status-filtered), or undefined when it has no dpkg
+ * database. Read as latin1, as the indexes are: field values stay byte for byte.
+ */
+export async function readImagePackages(files: ImageFiles): Promise<BinaryPackage[] | undefined> {
+  const bytes = await files.readFile(dpkgStatusPath);
+  return bytes ? parseStatus(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1")) : undefined;
 }

@@ -1,4 +1,5 @@
-import { readImagePackages, type ImageFiles } from "./debian/index.js";
+import { readImagePackages } from "../debian/status.js";
+import type { ImageFiles } from "../debian/io.js";
 
 /** What an image's own files say about it: its OS release and its installed Debian packages. */
 export interface BaseFacts {
@@ -12,17 +13,14 @@ export interface BaseFacts {
 }
 
 /**
- * Reads /etc/os-release (or /usr/lib/os-release) and the dpkg database of a solved image. `knownPackages`
- * skips the database when the caller already read it (package resolution reads the base image's).
+ * Reads /etc/os-release (or /usr/lib/os-release) and the dpkg database of an image.
  */
-export async function readBaseFacts(files: ImageFiles, knownPackages?: BaseFacts["packages"]): Promise<BaseFacts> {
+export async function readBaseFacts(files: ImageFiles): Promise<BaseFacts> {
   const [osRelease, packages] = await Promise.all([
     files.readFile("/etc/os-release").then(async (b) => b ?? (await files.readFile("/usr/lib/os-release"))),
-    knownPackages
-      ? Promise.resolve(knownPackages)
-      : readImagePackages(files).then((list) =>
-          (list ?? []).map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, source: { name: p.sourceName, version: p.sourceVersion } })),
-        ),
+    readImagePackages(files).then((list) =>
+      (list ?? []).map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, source: { name: p.sourceName, version: p.sourceVersion } })),
+    ),
   ]);
   const os = osRelease ? parseOsRelease(new TextDecoder().decode(osRelease)) : undefined;
   return { ...(os && { os }), packages };
