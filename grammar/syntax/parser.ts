@@ -19,9 +19,10 @@ export type { GuardKind, ParseIssue } from "./parser-base.js";
 
 type Item = Attribute | Block;
 
-class HclParser extends ExpressionParser {
-  constructor() {
-    super();
+export class HclParser extends ExpressionParser {
+  /** `validate`: run chevrotain's grammar checks (test/grammar/parser-grammar.test.ts does). */
+  constructor(validate = false) {
+    super(validate);
     this.performSelfAnalysis();
   }
 
@@ -154,5 +155,5 @@ class HclParser extends ExpressionParser {
   });
 }
 
-/** Built once: performSelfAnalysis costs ~20 ms, and one instance parses any number of files in turn. */
+/** Built once, without grammar checks: performSelfAnalysis still costs ~20 ms, and one instance parses any number of files in turn. */
 export const hclParser = new HclParser();
