@@ -19,16 +19,6 @@ export async function buildStep(session: BuildSession, step: Step, platform: Pla
     sharedKeyHint: options.dockerfileLocal,
     constraints: customName(`[internal] load Dockerfile ${dockerfilePath} of step ${step.name.value}`),
   });
-  const dockerfileRef = await session.solve(dockerfile, platform);
-  if (!(await session.stat(dockerfileRef, dockerfilePath))) {
-    throw new DiagnosticsError([
-      errorAt(step.dockerfile.range, `Dockerfile "${step.dockerfile.value}" not found`, `Step "${step.name.value}" names a Dockerfile that is not in the declaration's directory.`, {
-        hint: "paths are relative to the directory of the declaration file",
-      }),
-    ]);
-  }
-  const dockerfileBytes = await session.readFile(dockerfileRef, dockerfilePath);
-
   let context: State = local(options.contextLocal, {
     sessionId: options.sessionId,
     sharedKeyHint: options.contextLocal,
@@ -47,34 +37,46 @@ export async function buildStep(session: BuildSession, step: Step, platform: Pla
   for (const arg of step.buildArgs) frontendOpt.set(`build-arg:${arg.key}`, arg.value);
   if (options.noCache) frontendOpt.set("no-cache", "");
 
-  let result;
-  try {
-    result = await session.client.solve(
-      new gw.SolveRequest({
-        Frontend: "dockerfile.v0",
-        FrontendOpt: sortedMap(frontendOpt),
-        FrontendInputs: sortedMap([
-          ["context", session.marshal(context, platform).proto],
-          ["dockerfile", session.marshal(dockerfile, platform).proto],
-        ]),
-        allowResultReturn: true,
-        allowResultArrayRef: true,
-        CacheImports: session.cacheImports(),
+  // BuildKit's Dockerfile frontend runs while the Dockerfile is read back for its digest: two round trips
+  // in a row instead of four on every (cached) build. A missing Dockerfile makes both fail; ours is the
+  // error shown, located at the step.
+  const dockerfileRead = session.solve(dockerfile, platform).then((ref) => session.readFileIfPresent(ref, dockerfilePath));
+  const solved = session.client.solve(
+    new gw.SolveRequest({
+      Frontend: "dockerfile.v0",
+      FrontendOpt: sortedMap(frontendOpt),
+      FrontendInputs: sortedMap([
+        ["context", session.marshal(context, platform).proto],
+        ["dockerfile", session.marshal(dockerfile, platform).proto],
+      ]),
+      allowResultReturn: true,
+      allowResultArrayRef: true,
+      CacheImports: session.cacheImports(),
+    }),
+  );
+  const [dockerfileBytes, result] = await Promise.allSettled([dockerfileRead, solved]);
+  if (dockerfileBytes.status === "rejected") throw dockerfileBytes.reason;
+  if (dockerfileBytes.value === undefined) {
+    throw new DiagnosticsError([
+      errorAt(step.dockerfile.range, `Dockerfile "${step.dockerfile.value}" not found`, `Step "${step.name.value}" names a Dockerfile that is not in the declaration's directory.`, {
+        hint: "paths are relative to the directory of the declaration file",
       }),
-    );
-  } catch (e) {
+    ]);
+  }
+  if (result.status === "rejected") {
+    const e: unknown = result.reason;
     if (!isGatewayError(e)) throw e;
     throw new DiagnosticsError([
       errorAt(step.defRange, `Step "${step.name.value}" failed`, e.status.message, { hint: `the Dockerfile is ${step.dockerfile.value}` }),
     ]);
   }
-  const ref = result.ref;
+  const ref = result.value.ref;
   if (!ref || !ref.has_def) {
     throw new DiagnosticsError([errorAt(step.defRange, `Step "${step.name.value}" produced no result`, "BuildKit's Dockerfile frontend returned no reference.")]);
   }
   return {
     name: step.name.value,
     definition: new Definition(ref.def),
-    dockerfileSha256: createHash("sha256").update(dockerfileBytes).digest("hex"),
+    dockerfileSha256: createHash("sha256").update(dockerfileBytes.value).digest("hex"),
   };
 }

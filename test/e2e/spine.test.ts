@@ -275,6 +275,35 @@ step "build" {
     );
   });
 
+  it("a step whose Dockerfile is not there", async () => {
+    await expectLocatedFailure(
+      {
+        "slipway.hcl": `${syntaxLine()}image "x" {
+  base_image = "scratch"
+  file "/f" {
+    from_step "build" {
+      path = "/f"
+    }
+  }
+}
+
+step "build" {
+  dockerfile = "build/Dockerfile"
+  source_file "/f" {
+    vcs "git" {
+      repository = "https://example.org/x.git"
+      ref        = "main"
+    }
+  }
+}
+`,
+      },
+      12,
+      `dockerfile = "build/Dockerfile"`,
+      /Dockerfile "build\/Dockerfile" not found/,
+    );
+  });
+
   it("a syntax error", async () => {
     await expectLocatedFailure(
       {
