@@ -25,7 +25,7 @@ export interface PlatformImage {
 }
 
 /** How the packages of an image are resolved: from the indexes, or from the lock. */
-export type PackageResolver = (base: ResolvedImage, baseRef: string, platform: Platform) => Promise<AptResolution>;
+export type PackageResolver = (base: ResolvedImage, platform: Platform, solveBaseRef: () => Promise<string>) => Promise<AptResolution>;
 
 /**
  * Builds `image` for `platform`: ask BuildKit what must be resolved first (base and other images, git
@@ -51,9 +51,10 @@ export async function buildPlatformImage(
     resolveFileGit(session, image, platform),
     buildSteps(session, declaration, image, platform),
   ]));
-  // only package resolution reads the base image's files here (the BOM worker reads them in its own op)
-  const baseRef = base && hasPackages(image) ? await session.time("solve base", () => solveBase(session, base, platform)) : undefined;
-  const resolution = base && baseRef ? await session.time("packages", () => resolvePackages(base, baseRef, platform)) : undefined;
+  // only a resolution from the indexes reads the base image's files here (the BOM worker reads them in
+  // its own op; a lock needs none of them)
+  const solveBaseRef = () => session.time("solve base", () => solveBase(session, base!, platform));
+  const resolution = base && hasPackages(image) ? await session.time("packages", () => resolvePackages(base, platform, solveBaseRef)) : undefined;
 
   const input: CompileInput = {
     declaration,

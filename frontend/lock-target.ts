@@ -51,9 +51,11 @@ export function lockEntryFor(session: BuildSession, lock: LockFile | undefined, 
  * .deb is checked against the lock's sha256), or from the repositories' verified indexes.
  */
 export function packageResolver(session: BuildSession, loaded: LoadedDeclaration, image: Image, lock: LockFile | undefined): PackageResolver {
-  return async (base, baseRef, platform) => {
+  return async (base, platform, solveBaseRef) => {
     if (image.base.kind !== "image") throw new Error("bug: packages on scratch");
-    if (!lock) return resolvePackages(session, image, base, baseRef, image.base.ref.range, platform);
+    if (!lock) return resolvePackages(session, image, base, await solveBaseRef(), image.base.ref.range, platform);
+    // The lock names every package; what the base image holds is checked after dpkg ran (the BOM worker
+    // compares the installed set with the resolution), so nothing of the base is read here.
     const result = await resolveAptFromLock(
       {
         apt: image.apt,
@@ -62,7 +64,6 @@ export function packageResolver(session: BuildSession, loaded: LoadedDeclaration
         baseImage: { ref: base.pinned, digest: base.digest, range: image.base.ref.range },
       },
       lockEntryFor(session, lock, image, platform),
-      { base: gatewayImageFiles(session, baseRef) },
     );
     await session.warn(result.diagnostics); // shown even when an error follows
     if (!result.resolution || result.diagnostics.some((d) => d.severity === "error")) throw new DiagnosticsError(result.diagnostics);
