@@ -79,8 +79,6 @@ export async function buildPlatformImage(
     noCache: session.options.noCache,
   };
   const compiled = compileImage(input);
-  let ref = await session.time("solve image", () => session.solve(compiled.state, platform));
-
   // Measure what was built: nothing in the BOM is taken from the declaration on trust. The worker runs in
   // an exec BuildKit caches, so a rebuild that changes nothing measures and writes nothing.
   const tarballs = plannedTarballs(compiled.files);
@@ -107,18 +105,18 @@ export async function buildPlatformImage(
     worker: frontendImage(),
     constraints: mergeConstraints(sourceMap.location(image.name.range), session.options.noCache ? ignoreCache() : {}),
   });
-  const bomRef = await session.time("solve bom", () => session.solve(bomState, platform));
-
   let config = compiled.config;
+  let imageState = compiled.state;
   if (image.bom?.path) {
     const dir = image.bom.path.value.replace(/\/+$/, "");
-    const withBom = compiled.state.file(
+    imageState = compiled.state.file(
       copy(bomState, "/", `${dir}/`, { copyDirContents: true, createDestPath: true }),
       customName(`[slipway] bill of materials → ${dir}`),
     );
     config = { ...config, history: [...(config.history ?? []), { created_by: `slipway: bill of materials ${dir}`, comment: "slipway" }] };
-    ref = await session.solve(withBom, platform);
   }
+  // two independent requests: BuildKit loads both graphs at once
+  const [ref, bomRef] = await session.time("solve image and bom", () => Promise.all([session.solve(imageState, platform), session.solve(bomState, platform)]));
   if (image.bom?.estaleiroLabel?.value) {
     const labels = { ...(config.config.Labels ?? {}) };
     // opt-in, and never over a label the user set (estaleiro replaced every label with it)
