@@ -98,8 +98,15 @@ describe("chooseIndexFile", () => {
       },
     });
   });
-  it("says clearly when only xz is offered, and when nothing is listed", () => {
-    expect(chooseIndexFile(release, "main/source/Sources")).toMatchObject({ ok: false, reason: expect.stringMatching(/only as xz/) });
+  it("takes .xz when no .gz is offered", () => {
+    expect(chooseIndexFile(release, "main/source/Sources")).toMatchObject({
+      ok: true,
+      file: { path: "main/source/Sources.xz", compression: "xz", sha256: "c".repeat(64), size: 60 },
+    });
+  });
+  it("says clearly when only forms it cannot read are offered, and when nothing is listed", () => {
+    const r = parseRelease(`Suite: x\nSHA256:\n ${"e".repeat(64)} 10 main/source/Sources.bz2\n ${"f".repeat(64)} 90 main/source/Sources\n`);
+    expect(chooseIndexFile(r, "main/source/Sources")).toMatchObject({ ok: false, reason: expect.stringMatching(/only as bz2, and slipway reads \.gz, \.xz or uncompressed/) });
     expect(chooseIndexFile(release, "contrib/source/Sources")).toMatchObject({ ok: false, reason: expect.stringMatching(/lists no SHA256/) });
   });
   it("falls back to the uncompressed file when it is the only form", () => {

@@ -91,7 +91,7 @@ export function parseRelease(text: string): ReleaseFile {
 }
 
 /** Compression of an index file; only these can be read without an extra decoder. */
-export type IndexCompression = "gz" | "none";
+export type IndexCompression = "gz" | "xz" | "none";
 
 export interface IndexFileChoice {
   /** Path relative to dists/SUITE, e.g. `main/binary-amd64/Packages.gz`. */
@@ -108,9 +108,10 @@ export type IndexFileLookup =
   | { readonly ok: false; readonly reason: string };
 
 /**
- * Picks the form of an index (`main/binary-amd64/Packages`) to fetch: `.gz` when listed, else the
- * uncompressed file when it is the only form listed. Debian lists the uncompressed file's hash without
- * serving it, so when only `.xz`/`.bz2` are listed besides it, that is reported rather than guessed at.
+ * Picks the form of an index (`main/binary-amd64/Packages`) to fetch: `.gz` when listed (Node inflates it
+ * natively), else `.xz`, else the uncompressed file when it is the only form listed. Debian lists the
+ * uncompressed file's hash without serving it, so when only `.bz2`/`.lzma`/`.zst` are listed besides it,
+ * that is reported rather than guessed at.
  */
 export function chooseIndexFile(release: ReleaseFile, basePath: string): IndexFileLookup {
   const withHash = (path: string, compression: IndexCompression): IndexFileLookup => {
@@ -128,12 +129,13 @@ export function chooseIndexFile(release: ReleaseFile, basePath: string): IndexFi
     };
   };
   if (release.sha256.has(`${basePath}.gz`)) return withHash(`${basePath}.gz`, "gz");
-  const others = [".xz", ".bz2", ".lzma", ".zst"].filter((ext) => release.sha256.has(basePath + ext));
+  if (release.sha256.has(`${basePath}.xz`)) return withHash(`${basePath}.xz`, "xz");
+  const others = [".bz2", ".lzma", ".zst"].filter((ext) => release.sha256.has(basePath + ext));
   if (release.sha256.has(basePath) && others.length === 0) return withHash(basePath, "none");
   if (others.length > 0) {
     return {
       ok: false,
-      reason: `the repository offers ${basePath} only as ${others.map((e) => e.slice(1)).join(", ")}, and slipway reads .gz or uncompressed indexes`,
+      reason: `the repository offers ${basePath} only as ${others.map((e) => e.slice(1)).join(", ")}, and slipway reads .gz, .xz or uncompressed indexes`,
     };
   }
   return { ok: false, reason: `the Release file lists no SHA256 for ${basePath}` };

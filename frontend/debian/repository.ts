@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { chooseIndexFile, verifyInRelease, type IndexFileChoice, type ReleaseFile } from "./inrelease.js";
 import { isFetchError, type Fetcher } from "./io.js";
+import { xzDecompress } from "./xz.js";
 import type { TrustedKey } from "./keyring.js";
 import { parsePackagesIndex, type BinaryPackage } from "./packages.js";
 import { parseSourcesIndex, type SourcePackage } from "./sources.js";
@@ -124,8 +125,9 @@ function indexUrl(target: RepositoryTarget, file: IndexFileChoice): string {
 }
 
 async function fetchIndex(fetcher: Fetcher, target: RepositoryTarget, file: IndexFileChoice): Promise<string> {
-  const bytes = await fetcher.fetch(indexUrl(target, file), { sha256: file.sha256, size: file.size });
-  const plain = file.compression === "gz" ? gunzipSync(bytes) : bytes;
+  const url = indexUrl(target, file);
+  const bytes = await fetcher.fetch(url, { sha256: file.sha256, size: file.size });
+  const plain = file.compression === "gz" ? gunzipSync(bytes) : file.compression === "xz" ? await xzDecompress(bytes, url) : bytes;
   return indexText(plain);
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -214,6 +214,31 @@ describe("a signed repository served over http, read with the Node fetcher", () 
       expect(isFetchError(failure) && failure.kind).toBe("mismatch");
       expect(String(failure)).toContain(wrong.uri);
     });
+  });
+});
+
+describe("a repository that offers its indexes as .xz only (besides plain)", () => {
+  let repo: DebianRepo;
+  beforeAll(async () => {
+    repo = await startDebianRepo({ compression: "xz" });
+  });
+  afterAll(() => repo.close());
+
+  it("fetches the .xz indexes by the signed SHA256 and resolves the same set as from .gz", async () => {
+    const apt = aptBlock(["hello-slipway"], [{ name: "test", uri: repo.url, suite: repo.suite, components: ["main"], key: repo.armoredPublicKey }]);
+    const { resolution, diagnostics } = await resolveApt({ apt: [apt], architecture: "amd64", baseImage: { ref: "debian:bookworm" } }, { fetcher, base: baseImage() });
+    expect(errors(diagnostics)).toEqual([]);
+    expect(resolution!.packages.map((p) => `${p.name}=${p.version}`).sort()).toEqual([
+      "cheerful-greeter=0.5-1",
+      "hello-slipway=1.0-1",
+      "libslipway1=1.1-1",
+      "slipway-base-tools=2.0-1",
+    ]);
+    const dists = join(repo.dir, "debian", "dists", repo.suite, "main");
+    const xzSha = (path: string) => createHash("sha256").update(readFileSync(join(dists, path))).digest("hex");
+    expect(resolution!.indexFiles.map((f) => f.sha256).slice(1)).toEqual([xzSha("binary-amd64/Packages.xz"), xzSha("binary-all/Packages.xz"), xzSha("source/Sources.xz")]);
+    const lib = resolution!.packages.find((p) => p.name === "libslipway1")!;
+    expect(lib.source).toMatchObject({ kind: "archive", name: "slipway-lib", version: "1.1-1" });
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdirSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,6 +57,30 @@ describe("a signed repository of the test's own", () => {
     // maintainer scripts ran (each postinst records its configure call), in a build with no network
     const configured = dockerRun("slipway-e2e/from-repo:1", ["sh", "-c", "cat /var/lib/slipway-test/*.configured"], ["--entrypoint", ""]);
     expect(configured.trim().split("\n").sort()).toEqual(["configure 0.5-1", "configure 1.0-1", "configure 1.1-1", "configure 2.0-1"]);
+  });
+
+  it("builds from a repository that offers its indexes as .xz only, decompressed in the frontend", async () => {
+    const xzRepo = await startDebianRepo({ compression: "xz", salt: "xz" });
+    try {
+      const dir = project("repo-xz", {
+        "slipway.hcl": declaration(xzRepo, `    package "hello-slipway" {}`, `  cmd = ["hello-slipway"]\n`),
+        "repo.asc": xzRepo.armoredPublicKey,
+      });
+      const r = await buildx(dir, { tag: "slipway-e2e/from-repo-xz:1" });
+      expect(r.code, r.output.slice(-3000)).toBe(0);
+      expect(dockerRun("slipway-e2e/from-repo-xz:1")).toBe("hello from slipway\n");
+      // the indexes came as .xz: the plain and .gz forms were never asked for
+      const indexRequests = xzRepo.requests.filter((u) => u.includes("/dists/") && !u.endsWith("InRelease"));
+      expect(indexRequests.length).toBeGreaterThan(0);
+      expect(indexRequests.every((u) => u.includes("/by-hash/SHA256/"))).toBe(true);
+      const xzFiles = ["binary-all/Packages.xz", "source/Sources.xz"].map((f) => readFileSync(join(xzRepo.dir, "debian", "dists", xzRepo.suite, "main", f)));
+      for (const bytes of xzFiles) {
+        const sha = createHash("sha256").update(bytes).digest("hex");
+        expect(indexRequests.some((u) => u.endsWith(sha))).toBe(true);
+      }
+    } finally {
+      await xzRepo.close();
+    }
   });
 
   it("takes estaleiro's repositories lines and key blocks, and warns, with the line, about a key fetched without a sha256", async () => {

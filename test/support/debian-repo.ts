@@ -9,7 +9,7 @@ import * as openpgp from "openpgp";
 /**
  * A self-contained, signed Debian repository for tests: a throwaway OpenPGP key, a few .debs built with
  * `dpkg-deb --build` (dependencies among them, a Pre-Depends, a virtual package, maintainer scripts that
- * leave a marker file), Packages and Sources indexes (plain and .gz, also by hash), .dsc/.orig/.debian
+ * leave a marker file), Packages and Sources indexes (plain and .gz or .xz, also by hash), .dsc/.orig/.debian
  * source files, and a Release signed into InRelease, served over http on 127.0.0.1 by a child process (so
  * a test may block on `spawnSync("docker", ["buildx", …])` while BuildKit downloads from it).
  *
@@ -57,6 +57,8 @@ export interface DebianRepoOptions {
   readonly salt?: string;
   /** `tampered`: InRelease altered after signing; `wrong-key`: signed by another, untrusted key. */
   readonly badSignature?: "tampered" | "wrong-key";
+  /** How the Packages and Sources indexes are compressed besides the plain ones (default gz). */
+  readonly compression?: "gz" | "xz";
   /** Package names to leave out of the Sources index. */
   readonly withoutSource?: readonly string[];
   /** A `Valid-Until:` date for the Release file (RFC 2822, e.g. `Sat, 01 Jun 2024 00:00:00 UTC`). */
@@ -100,17 +102,21 @@ export async function startDebianRepo(options: Partial<DebianRepoOptions> = {}):
   const packagesText = debs.map((d) => d.stanza).join("\n");
   const sourcesText = sourcesIndex(root, o.withoutSource ?? []);
   const dist = join(root, "dists", o.suite);
+  const ext = o.compression ?? "gz";
+  // xz with the machine's own xz (xz-utils, as dpkg-deb above is dpkg's): the frontend's decompressor must
+  // read what Debian's tools write
+  const compress = (text: string): Buffer => (ext === "gz" ? gzipSync(text, { level: 9 }) : execFileSync("xz", ["-c", "-9"], { input: text }));
   const indexFiles: Record<string, Buffer> = {
     "main/binary-all/Packages": Buffer.from(packagesText),
-    "main/binary-all/Packages.gz": gzipSync(packagesText, { level: 9 }),
+    [`main/binary-all/Packages.${ext}`]: compress(packagesText),
     "main/source/Sources": Buffer.from(sourcesText),
-    "main/source/Sources.gz": gzipSync(sourcesText, { level: 9 }),
+    [`main/source/Sources.${ext}`]: compress(sourcesText),
   };
   // No-Support-for-Architecture-all is absent, so binary-all/Packages is where arch-all packages live;
   // an empty binary-<arch> index for the common architectures keeps apt itself happy too.
   for (const arch of ["amd64", "arm64"]) {
     indexFiles[`main/binary-${arch}/Packages`] = Buffer.from("");
-    indexFiles[`main/binary-${arch}/Packages.gz`] = gzipSync("");
+    indexFiles[`main/binary-${arch}/Packages.${ext}`] = compress("");
   }
   const sums: string[] = [];
   for (const [path, bytes] of Object.entries(indexFiles)) {
