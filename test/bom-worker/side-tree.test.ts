@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bomSideTree, currentFrontendImage, REQUEST_FILE, WORKER_LAYOUT, type BomRequest } from "../../frontend/bom-worker/index.js";
+import { ignoreCache, image, marshal, mkfile, parsePlatform, pb, scratch } from "../../llb/index.js";
+import { decode, inputOp } from "../llb/decode.js";
+
+/** The exec that runs the BOM worker, as BuildKit receives it. */
+
+const FRONTEND = "127.0.0.1:5000/slipway/frontend@sha256:" + "f".repeat(64);
+
+/** frontend.bin as BuildKit writes it: the frontend image, marshalled, for the worker's platform. */
+function frontendDefinition(): string {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-frontend-bin-"));
+  const file = join(dir, "frontend.bin");
+  writeFileSync(file, marshal(image(FRONTEND), { platform: parsePlatform("linux/amd64") }).toBytes());
+  return file;
+}
+
+const request: BomRequest = {
+  version: 1,
+  inputs: { tool: { name: "slipway", version: "0" }, image: { name: "app", platform: "linux/arm64" }, declaration: { file: "slipway.hcl", sha256: "0".repeat(64) }, base: { kind: "scratch" } },
+  files: [{ destination: "/app", origin: { kind: "context", path: "app" }, under: "app" }],
+  tarballs: [],
+  mtime: 0,
+};
+
+describe("bomSideTree", () => {
+  it("runs the worker in the frontend's own image, on its platform, with no network and every input read-only", () => {
+    expect(currentFrontendImage(join(tmpdir(), "no-such-frontend.bin"))).toBeUndefined();
+    const worker = currentFrontendImage(frontendDefinition())!;
+    expect(worker.platform).toEqual(parsePlatform("linux/amd64"));
+
+    const built = scratch().file(mkfile("/app", 0o644, "app"));
+    const state = bomSideTree({ request, image: built, base: image("debian:bookworm"), worker, constraints: ignoreCache() });
+    const decoded = decode(marshal(state, { platform: parsePlatform("linux/arm64") }));
+    const head = decoded.head;
+    expect(head.op.op).toBe("exec");
+    const exec = head.op.exec;
+    expect(exec.meta.args).toEqual(worker.command);
+    expect(exec.network).toBe(pb.NetMode.NONE);
+    expect(head.op.platform.toObject()).toMatchObject({ Architecture: "amd64", OS: "linux" });
+    expect(head.metadata?.ignore_cache).toBe(true);
+
+    const mounts = exec.mounts.map((m) => ({ dest: m.dest, readonly: m.readonly, output: Number(m.output) }));
+    expect(mounts).toEqual([
+      { dest: "/", readonly: true, output: -1 },
+      { dest: WORKER_LAYOUT.base, readonly: true, output: -1 },
+      { dest: WORKER_LAYOUT.image, readonly: true, output: -1 },
+      { dest: WORKER_LAYOUT.request, readonly: true, output: -1 },
+      { dest: WORKER_LAYOUT.out, readonly: false, output: 0 },
+    ]);
+    // the root is the frontend image from frontend.bin; the base keeps the build's platform
+    const root = inputOp(decoded, head, Number(exec.mounts[0]!.input));
+    expect(root.op.source.identifier).toBe(`docker-image://${FRONTEND}`);
+    const base = inputOp(decoded, head, Number(exec.mounts[1]!.input));
+    expect(base.op.source.identifier).toBe("docker-image://docker.io/library/debian:bookworm");
+    expect(base.op.platform.toObject()).toMatchObject({ Architecture: "arm64" });
+    // the request is a file in the graph, so the exec is cached by exactly these facts
+    const requestOp = inputOp(decoded, head, Number(exec.mounts[3]!.input));
+    const written = requestOp.op.file.actions[0]!.mkfile;
+    expect(written.path).toBe(`/${REQUEST_FILE}`);
+    expect(JSON.parse(new TextDecoder().decode(written.data))).toEqual(request);
+  });
+});
