@@ -103,7 +103,12 @@ export async function buildPlatformImage(
       }),
     }),
     worker: frontendImage(),
-    constraints: mergeConstraints(sourceMap.location(image.name.range), session.options.noCache ? ignoreCache() : {}),
+    // a failure points at the image and, for a package dpkg did not install as resolved, at its apt block
+    constraints: mergeConstraints(
+      sourceMap.location(image.name.range),
+      image.apt[0] ? sourceMap.location(image.apt[0].range) : {},
+      session.options.noCache ? ignoreCache() : {},
+    ),
   });
   let config = compiled.config;
   let imageState = compiled.state;
