@@ -15,7 +15,6 @@ import {
   type LockFile,
 } from "./debian/index.js";
 import { gw, type Result } from "./gateway/client.js";
-import { gatewayImageFiles } from "./gateway-io.js";
 import type { PackageResolver } from "./image-build.js";
 import type { LoadedDeclaration } from "./load.js";
 import { resolvePackages, solveBase } from "./packages.js";

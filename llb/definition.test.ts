@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decode, hex } from "../test/llb/decode.js";
 import {
-  copy,
   customName,
   Definition,
   fromDefinition,

@@ -4,7 +4,7 @@ import { errorAt, type Diagnostic } from "../source/diagnostic.js";
 import type { Range } from "../source/pos.js";
 import { evaluateExpr } from "../eval/evaluate.js";
 import type { Scope } from "../eval/scope.js";
-import { BOOL, NUMBER, STRING, convert, describe, listOf, mapOf, typeString, type Type } from "../eval/types.js";
+import { BOOL, NUMBER, STRING, convert, describe, listOf, mapOf, type Type } from "../eval/types.js";
 import type { Value } from "../eval/value.js";
 
 /** What every decoder works with: the scope expressions evaluate in, and where diagnostics go. */

@@ -1,6 +1,5 @@
 // Representative graphs for the determinism and golden-digest tests, built only through the public API.
 import {
-  copy,
   customName,
   description,
   diff,
