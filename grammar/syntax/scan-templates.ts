@@ -82,12 +82,10 @@ export abstract class TemplateScanner extends ScannerBase {
         continue;
       }
       if (c === 36 || c === 37) {
-        const n = text.charCodeAt(q + 1);
-        if (n === 123) break;
-        if (n === c && text.charCodeAt(q + 2) === 123) {
-          q += 3;
-          continue;
-        }
+        const step = templateIntroducer(text, q, c);
+        if (step === 0) break;
+        q += step;
+        continue;
       }
       q++;
     }
@@ -117,12 +115,10 @@ export abstract class TemplateScanner extends ScannerBase {
         break;
       }
       if (c === 36 || c === 37) {
-        const n = text.charCodeAt(q + 1);
-        if (n === 123) break;
-        if (n === c && text.charCodeAt(q + 2) === 123) {
-          q += 3;
-          continue;
-        }
+        const step = templateIntroducer(text, q, c);
+        if (step === 0) break;
+        q += step;
+        continue;
       }
       q++;
     }
@@ -196,4 +192,14 @@ export abstract class TemplateScanner extends ScannerBase {
     this.stack.length = index;
     this.limit = this.heredocs.length > 0 ? this.heredocs[this.heredocs.length - 1]!.bodyEnd : this.text.length;
   }
+}
+
+/**
+ * At a `$` or `%` (code `c`) in template text: 0 when it opens an interpolation or directive (`${`, `%{`),
+ * 3 past an escaped one (`$${`, `%%{`, which stay literal text), else 1 (a plain character).
+ */
+function templateIntroducer(text: string, q: number, c: number): number {
+  const n = text.charCodeAt(q + 1);
+  if (n === 123) return 0;
+  return n === c && text.charCodeAt(q + 2) === 123 ? 3 : 1;
 }
