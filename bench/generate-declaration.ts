@@ -163,7 +163,7 @@ function tarball(n: number): string {
 }
 
 /** A small, fast, seedable PRNG (public domain), so output depends only on the seed. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,18 +1,10 @@
 import { expect, test } from "vitest";
 import { buildBom, writeBomDocuments, type BomInputs } from "../../frontend/bom/index.js";
+import { mulberry32 } from "../../bench/generate-declaration.js";
 import { debianInputs, scratchInputs, shuffled } from "./fixtures.js";
 
-/** mulberry32: a tiny seeded generator, so a failing order can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (mulberry32), so a failing order can be replayed from its seed. */
+const seeded = mulberry32;
 
 const documents = (inputs: BomInputs) => writeBomDocuments(buildBom(inputs)).map((d) => `${d.name}\n${d.content}`);
 
