@@ -105,9 +105,10 @@ export function rolesOf(file: FileNode, text: string): Roles {
   const tight = new Set<number>();
   const unary = new Set<number>();
   const align = new Map<number, { container: object; after: number; end: number }>();
+  // past what the scanner skips between tokens (scan.ts): spaces, tabs, BOMs and a CR not ending a line
   const next = (offset: number): number => {
     let i = offset;
-    while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 0xfeff || (c === 13 && text.charCodeAt(i + 1) !== 10); c = text.charCodeAt(++i));
     return i;
   };
   const markIf = (offset: number, ch: string): void => {

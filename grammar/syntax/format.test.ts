@@ -21,6 +21,7 @@ describe("format", () => {
     ["legacy indexes", "a = b.0.c\nd = e.0 .1\n", "a = b.0.c\nd = e.0 .1\n"],
     ["conditionals and for-expressions", "a = x?1:2\nb = [for k,v in m:v if k]\nc = {for k,v in m:k=>v...}\n", "a = x ? 1 : 2\nb = [for k, v in m : v if k]\nc = { for k, v in m : k => v... }\n"],
     ["object items: = aligned, : tight", 'a = {\n  k = 1\n  long_key = 2\n  "q" : 3\n}\n', 'a = {\n  k        = 1\n  long_key = 2\n  "q": 3\n}\n'],
+    ["a : stays tight after a lone CR or a BOM, which the scanner skips as spaces", 'a = {\n  "q"\r : 3\n  "r"\ufeff: 4\n}\n', 'a = {\n  "q": 3\n  "r": 4\n}\n'],
     ["one-line objects", "a = {k=1,l=2}\nb = { }\n", "a = { k = 1, l = 2 }\nb = {}\n"],
     ["= aligned in runs of single-line attributes", "a = 1\nlonger = 2\n\nb = 3\nx {}\ncc = 4\nd = 5\n", "a      = 1\nlonger = 2\n\nb = 3\nx {}\ncc = 4\nd  = 5\n"],
     ["a multi-line value ends the run", "a = 1\nbb = [\n  1,\n]\nccc = 2\n", "a = 1\nbb = [\n  1,\n]\nccc = 2\n"],
