@@ -5,9 +5,9 @@ import { gw, isGatewayError, type GatewayClient, type Result } from "./gateway/c
 import { diagnosticsToStatus, messageToStatus } from "./gateway/errors.js";
 import { isOptionError, readBuildOptions, type BuildOptions } from "./gateway/options.js";
 import { buildPlatformImage, type PlatformImage } from "./image-build.js";
-import { readDeclaration, type LoadedDeclaration } from "./load.js";
+import { readDeclaration, requestDeclarationFiles, type DeclarationFiles, type LoadedDeclaration } from "./load.js";
 import { exportLock, loadLock, lockEntryFor, LOCK_TARGET, packageResolver } from "./lock-target.js";
-import { BuildSession, Capabilities, isCapabilityError } from "./session.js";
+import { BuildSession, Capabilities, isCapabilityError, workerPlatform } from "./session.js";
 import { handleSubrequest } from "./subrequests.js";
 import { unusedNamedContexts } from "./resolve/named-contexts.js";
 
@@ -32,7 +32,11 @@ export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv,
     if (isOptionError(e)) return failure(messageToStatus(`invalid option: ${e.message}`));
     throw e;
   }
-  const caps = new Capabilities(await client.ping());
+  // The declaration's files are asked for beside Ping, not after its answer (see requestDeclarationFiles).
+  // Subrequests get them too: all but `describe` read the declaration, and an unread local transfers nothing.
+  const pong = client.ping();
+  const declarationFiles = requestDeclarationFiles(client, options, workerPlatform(options));
+  const caps = new Capabilities(await pong);
   timings.set("at ping", performance.now());
   const missing = caps.missingGatewayCap();
   if (missing) {
@@ -40,9 +44,18 @@ export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv,
   }
   const session = new BuildSession(client, options, caps, timings);
   try {
+    return await buildWith(session, declarationFiles);
+  } finally {
+    await session.settle();
+  }
+}
+
+async function buildWith(session: BuildSession, declarationFiles: DeclarationFiles): Promise<ReturnRequest> {
+  const { options } = session;
+  try {
     if (options.requestId) return await handleSubrequest(session, options.requestId);
-    const loaded = await session.time("load", () => readDeclaration(session, session.defaultPlatform()));
-    await session.warn(loaded.warnings);
+    const loaded = await session.time("load", () => readDeclaration(session, session.defaultPlatform(), declarationFiles));
+    session.warn(loaded.warnings);
     const target = options.target;
     if (target === LOCK_TARGET) return success(await exportLock(session, loaded, (image) => platformsFor(session, image)));
     // the target that chose the image (recorded in the BOM, so --target bom and the image's own attestation agree)

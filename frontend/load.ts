@@ -8,9 +8,11 @@ import {
   type Diagnostic,
   type FileRead,
 } from "../grammar/index.js";
-import { customName, local, type Platform } from "../llb/index.js";
+import { customName, local, marshal, type Definition, type Platform } from "../llb/index.js";
+import { gw, type GatewayClient } from "./gateway/client.js";
+import type { BuildOptions } from "./gateway/options.js";
 import { loadWithReads } from "./declaration-reads.js";
-import type { BuildSession } from "./session.js";
+import { cacheImportsOf, nodeSha256, type BuildSession } from "./session.js";
 
 /** The declaration names BuildKit's `filename` option falls back to, in order. */
 export const DEFAULT_FILENAMES = ["slipway.hcl", "estaleiro.hcl"] as const;
@@ -29,23 +31,53 @@ export interface LoadedDeclaration {
 }
 
 /**
- * Reads the declaration (and the lock beside it) from the `dockerfile` local, evaluates it with the
- * build arguments, and reads the build-context files its `file()` calls name. Throws DiagnosticsError
- * with every problem found.
+ * The `dockerfile` local with the declaration candidates and the lock beside each, already asked for.
+ * Its Solve is sent together with Ping (`requestDeclarationFiles`): the declaration is the first thing
+ * every build needs, and a cached rebuild would otherwise wait one more round trip for Ping's answer.
  */
-export async function readDeclaration(session: BuildSession, platform: Platform): Promise<LoadedDeclaration> {
-  const { options } = session;
+export interface DeclarationFiles {
+  readonly candidates: readonly string[];
+  readonly lockPaths: readonly string[];
+  readonly definition: Definition;
+  /** The Solve's ref, or its failure (already handled: it only matters once awaited). */
+  readonly ref: Promise<string>;
+}
+
+/**
+ * Sends the Solve of the declaration's files before the daemon's caps are known. The definition is a single
+ * local source with hints only (no cap it could need is missing from a BuildKit that passes Ping's checks);
+ * `readDeclaration` still checks it against the caps before it uses the result, and a build that stops at
+ * the caps check never reads it.
+ */
+export function requestDeclarationFiles(client: GatewayClient, options: BuildOptions, platform: Platform): DeclarationFiles {
   const candidates = options.filename ? [options.filename] : [...DEFAULT_FILENAMES];
   const lockPaths = candidates.map((c) => joinRelative(dirOf(c), LOCK_FILENAME));
-  const definitionFiles = local(options.dockerfileLocal, {
+  const state = local(options.dockerfileLocal, {
     sessionId: options.sessionId,
     followPaths: [...new Set([...candidates, ...lockPaths])],
     sharedKeyHint: options.dockerfileLocal,
     differ: "none",
     constraints: customName(`[internal] load build definition from ${candidates.join(" or ")}`),
   });
-  session.declarationVertex = session.marshal(definitionFiles, platform).head();
-  const ref = await session.solve(definitionFiles, platform);
+  const definition = marshal(state, { platform, sha256: nodeSha256 });
+  const ref = client
+    .solve(new gw.SolveRequest({ Definition: definition.proto, allowResultReturn: true, allowResultArrayRef: true, CacheImports: cacheImportsOf(options) }))
+    .then((result) => result.ref?.id ?? "");
+  ref.catch(() => {}); // awaited by readDeclaration, or dropped when the build stops at Ping
+  return { candidates, lockPaths, definition, ref };
+}
+
+/**
+ * Reads the declaration (and the lock beside it) from the `dockerfile` local, evaluates it with the
+ * build arguments, and reads the build-context files its `file()` calls name. Throws DiagnosticsError
+ * with every problem found.
+ */
+export async function readDeclaration(session: BuildSession, platform: Platform, files: DeclarationFiles): Promise<LoadedDeclaration> {
+  const { options } = session;
+  const { candidates, lockPaths } = files;
+  // the caps check the early Solve skipped, and the vertex warnings attach to
+  session.declarationVertex = session.checkCaps(files.definition).head();
+  const ref = await files.ref;
 
   // Read the candidates (and the lock beside each) at once: one round trip instead of a stat and a read each.
   const [texts, locks] = await Promise.all([

@@ -64,7 +64,7 @@ export function packageResolver(session: BuildSession, loaded: LoadedDeclaration
       },
       lockEntryFor(session, lock, image, platform),
     );
-    await session.warn(result.diagnostics); // shown even when an error follows
+    session.warn(result.diagnostics); // shown even when an error follows
     if (!result.resolution || result.diagnostics.some((d) => d.severity === "error")) throw new DiagnosticsError(result.diagnostics);
     return result.resolution;
   };

@@ -31,7 +31,7 @@ export async function resolvePackages(
     },
     { fetcher: gatewayFetcher(session, platform), base: gatewayImageFiles(session, baseRef) },
   );
-  await session.warn(result.diagnostics); // shown even when an error follows
+  session.warn(result.diagnostics); // shown even when an error follows
   if (!result.resolution || result.diagnostics.some((d) => d.severity === "error")) throw new DiagnosticsError(result.diagnostics);
   return result.resolution;
 }

@@ -4,7 +4,7 @@ import { gw, type GatewayClient, type PongResponse, type Stat } from "./gateway/
 import type { BuildOptions } from "./gateway/options.js";
 import type { Diagnostic, SourceFile } from "../grammar/index.js";
 
-const nodeSha256 = (bytes: Uint8Array): Uint8Array => createHash("sha256").update(bytes).digest();
+export const nodeSha256 = (bytes: Uint8Array): Uint8Array => createHash("sha256").update(bytes).digest();
 
 /** Gateway API caps slipway cannot work without (all present since BuildKit v0.8, Docker 20.10). */
 const REQUIRED_GATEWAY_CAPS = ["solve.base", "readfile", "return", "proto.refarray", "reference.output"] as const;
@@ -47,11 +47,16 @@ export class BuildSession {
   /** Warnings already sent, so that a repeated one (per platform) is shown once. */
   private readonly warned = new Set<string>();
 
+  /** Warn calls sent and not yet answered: `settle` waits for them before Return. */
+  private readonly pendingWarnings: Promise<void>[] = [];
+
   /**
    * Shows warnings to the user through BuildKit (`docker build` lists them at the end, with the snippet),
    * when the daemon supports it (gateway.warnings, BuildKit v0.10); otherwise only the daemon log has them.
+   * The calls are sent at once and not waited for: no build step depends on their answer, and a cached
+   * rebuild would otherwise pay one more round trip. `settle` waits for them.
    */
-  async warn(diagnostics: readonly Diagnostic[]): Promise<void> {
+  warn(diagnostics: readonly Diagnostic[]): void {
     for (const d of diagnostics) {
       if (d.severity !== "warning") continue;
       const key = `${d.summary}\0${d.detail ?? ""}\0${d.subject?.file ?? ""}:${d.subject?.start.offset ?? -1}`;
@@ -60,7 +65,7 @@ export class BuildSession {
       console.error(`slipway: warning: ${d.summary}${d.detail ? `: ${d.detail}` : ""}`);
       if (!this.caps.gateway.has("gateway.warnings") || !this.declarationVertex) continue;
       const file = d.subject && this.sourceFiles.get(d.subject.file);
-      await this.client.warn(
+      const sent = this.client.warn(
         new gw.WarnRequest({
           digest: this.declarationVertex,
           level: 1,
@@ -73,7 +78,14 @@ export class BuildSession {
             }),
         }),
       );
+      // A warning BuildKit did not take is still in the daemon log (above); it does not fail the build.
+      this.pendingWarnings.push(sent.then(() => undefined, (e: unknown) => console.error(`slipway: BuildKit did not take a warning: ${e instanceof Error ? e.message : String(e)}`)));
     }
+  }
+
+  /** Waits for every Warn call sent so far (BuildKit drops what arrives after Return). Never rejects. */
+  async settle(): Promise<void> {
+    await Promise.all(this.pendingWarnings);
   }
 
   /** The named contexts (`context:<name>` options) some image of the declaration was replaced by. */
@@ -99,7 +111,11 @@ export class BuildSession {
 
   /** Marshals `state` for `platform` and checks its caps against the daemon's. */
   marshal(state: State, platform: Platform): Definition {
-    const definition = marshal(state, { platform, caps: this.caps.llb, sha256: nodeSha256 });
+    return this.checkCaps(marshal(state, { platform, caps: this.caps.llb, sha256: nodeSha256 }));
+  }
+
+  /** `definition`, when the daemon has every LLB cap it needs; a CapabilityError naming the first missing one otherwise. */
+  checkCaps(definition: Definition): Definition {
     try {
       checkCaps(definition, this.caps.llb);
     } catch (e) {
@@ -124,9 +140,7 @@ export class BuildSession {
   }
 
   cacheImports() {
-    return this.options.cacheImports.map(
-      (c) => new gw.CacheOptionsEntry({ Type: c.type, Attrs: new Map(Object.entries(c.attrs).sort(([a], [b]) => (a < b ? -1 : 1))) }),
-    );
+    return cacheImportsOf(this.options);
   }
 
   readFile(ref: string, path: string, size?: number): Promise<Uint8Array> {
@@ -168,9 +182,21 @@ export class BuildSession {
 
   /** The platform to build for when neither the options nor the declaration name one: the worker's. */
   defaultPlatform(): Platform {
-    const w = this.options.workerPlatforms[0];
-    return w ? parsePlatform(`${w.os}/${w.architecture}${w.variant ? `/${w.variant}` : ""}`) : parsePlatform("linux/amd64");
+    return workerPlatform(this.options);
   }
+}
+
+/** The `cache-imports` option as a SolveRequest's CacheImports. */
+export function cacheImportsOf(options: BuildOptions) {
+  return options.cacheImports.map(
+    (c) => new gw.CacheOptionsEntry({ Type: c.type, Attrs: new Map(Object.entries(c.attrs).sort(([a], [b]) => (a < b ? -1 : 1))) }),
+  );
+}
+
+/** The platform to build for when neither the options nor the declaration name one: the worker's. */
+export function workerPlatform(options: BuildOptions): Platform {
+  const w = options.workerPlatforms[0];
+  return w ? parsePlatform(`${w.os}/${w.architecture}${w.variant ? `/${w.variant}` : ""}`) : parsePlatform("linux/amd64");
 }
 
 /** BuildKit reports a missing path as a plain error whose message ends in ENOENT's text. */
