@@ -1,11 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { build as esbuild } from "esbuild";
 import { describe, expect, it } from "vitest";
 import type { CliIO } from "../../frontend/cli/io.js";
 import { runCli } from "../../frontend/cli/main.js";
-import { buildx, dockerRun, frontendImage, project, REPO, scratchDir } from "./harness.js";
+import { buildx, dockerRun, frontendImage, must, project, REGISTRY, REPO, runAsync, scratchDir, syntaxLine } from "./harness.js";
 
 /**
  * The CLI against the lab: `slipway lock` (base image from the lab registry through the daemon's
@@ -61,7 +63,76 @@ describe("slipway build", () => {
   });
 });
 
+/** The solve-definition test frontend (fixtures/solve-definition), bundled and pushed once per content. */
+async function solveDefinitionFrontend(): Promise<string> {
+  const dir = scratchDir("solve-definition");
+  const fixture = join(REPO, "test/e2e/fixtures/solve-definition");
+  await esbuild({ entryPoints: [join(fixture, "main.ts")], bundle: true, platform: "node", target: "node20", format: "cjs", outfile: join(dir, "main.cjs"), logLevel: "warning" });
+  copyFileSync(join(fixture, "Dockerfile"), join(dir, "Dockerfile"));
+  const hash = createHash("sha256").update(readFileSync(join(dir, "main.cjs"))).update(readFileSync(join(dir, "Dockerfile"))).digest("hex").slice(0, 16);
+  const tag = `${REGISTRY}/slipway-e2e/solve-definition:${hash}`;
+  must("docker", ["buildx", "build", "--quiet", "--provenance=false", "-t", tag, "--output", "type=image,push=true", dir], { timeoutMs: 600_000 });
+  return tag;
+}
+
+/** Every file, directory and symlink under `root`: path → type, mode and content (or link target). */
+function tree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const st = lstatSync(p);
+      const key = relative(root, p);
+      const mode = (st.mode & 0o7777).toString(8);
+      if (st.isDirectory()) {
+        out.set(key, `dir ${mode}`);
+        walk(p);
+      } else if (st.isSymbolicLink()) out.set(key, `link ${readlinkSync(p)}`);
+      else out.set(key, `file ${mode} ${createHash("sha256").update(readFileSync(p)).digest("hex")}`);
+    }
+  };
+  walk(root);
+  return out;
+}
+
 describe("slipway llb", () => {
+  it("writes a Definition that BuildKit builds into the same files as the frontend does", async () => {
+    const { io, out } = diskIO();
+    expect(await runCli(["llb", "--platform", "linux/amd64", "examples/scratch-assets/slipway.hcl"], io), out.stderr).toBe(0);
+    const definition = Buffer.concat(out.bytes);
+    expect(definition.length).toBeGreaterThan(0);
+
+    // the Definition, built as `buildctl build --local context=examples/scratch-assets` would
+    const dir = project("cli-llb", {
+      "assets.tgz": readFileSync(join(REPO, "examples/scratch-assets/assets.tgz")),
+      "definition.pb": definition,
+      Dockerfile: "# read by nobody: the solve-definition frontend builds definition.pb\n",
+    });
+    const fromLlb = scratchDir("cli-llb-out");
+    const solver = await solveDefinitionFrontend();
+    const r = await runAsync("docker", ["buildx", "build", "--progress=plain", "--provenance=false", "--build-arg", `BUILDKIT_SYNTAX=${solver}`, "--platform", "linux/amd64", "-f", join(dir, "Dockerfile"), "--output", `type=local,dest=${fromLlb}`, dir], { timeoutMs: 300_000 });
+    expect(r.code, r.output.slice(-4000)).toBe(0);
+
+    // the same declaration through the frontend
+    const fromFrontend = scratchDir("cli-llb-frontend-out");
+    const declaration = readFileSync(join(REPO, "examples/scratch-assets/slipway.hcl"), "utf8").replace(/^# syntax=.*\n/, syntaxLine());
+    const frontendDir = project("cli-llb-frontend", { "slipway.hcl": declaration, "assets.tgz": readFileSync(join(REPO, "examples/scratch-assets/assets.tgz")) });
+    const f = await buildx(frontendDir, { output: `type=local,dest=${fromFrontend}`, extra: ["--platform", "linux/amd64"] });
+    expect(f.code, f.output.slice(-4000)).toBe(0);
+
+    const built = tree(fromLlb);
+    expect([...built.keys()]).toContain("etc/assets.conf");
+    expect([...built.keys()]).toContain("usr/share/doc/assets/README");
+    // the frontend's local export also holds the image's BOM attestations, which no Definition carries
+    const frontendTree = tree(fromFrontend);
+    const attestations = [...frontendTree.keys()].filter((k) => /^bom\.([a-z]+\.)?json$/.test(k));
+    expect(attestations.sort()).toEqual(["bom.cdx.json", "bom.json", "bom.spdx.json"]);
+    for (const k of attestations) frontendTree.delete(k);
+    expect(built).toEqual(frontendTree);
+  });
+
+  // The Definition through buildctl's own reader, where buildctl is installed (not in this lab).
+
   const buildctl = spawnSync("buildctl", ["--version"]).error === undefined;
   // buildx takes no LLB on stdin; only buildctl reads a Definition, and this lab has none installed.
   const title = `writes a Definition buildctl debug dump-llb reads${buildctl ? "" : " (skipped: buildctl is not installed)"}`;
