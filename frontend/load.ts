@@ -28,6 +28,8 @@ export interface LoadedDeclaration {
   readonly warnings: readonly Diagnostic[];
   /** Files `file()` read from the build context, by path (for the BOM). */
   readonly contextFiles: ReadonlyMap<string, Uint8Array>;
+  /** Build arguments no variable declared or read, with the closest name (see `LoadResult.unusedVars`). */
+  readonly unusedBuildArgs: readonly { readonly name: string; readonly closest?: string }[];
 }
 
 /**
@@ -123,6 +125,7 @@ export async function readDeclaration(session: BuildSession, platform: Platform,
     lock,
     warnings: diagnostics.filter((d) => d.severity === "warning"),
     contextFiles,
+    unusedBuildArgs: result.unusedVars ?? [],
   };
 }
 

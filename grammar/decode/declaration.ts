@@ -26,6 +26,12 @@ export interface LoadResult {
   readonly declaration?: Declaration;
   /** Every problem found, sorted by position. */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * With a declaration: the given `vars` nothing declared or read (see `Inputs.unusedValues`). Not a
+   * diagnostic here: which given names are the user's is the caller's to say (BuildKit passes build
+   * arguments of its own, e.g. BUILDKIT_SYNTAX).
+   */
+  readonly unusedVars?: readonly { readonly name: string; readonly closest?: string }[];
 }
 
 export const TOP_LEVEL_SCHEMA: BodySchema = {
@@ -69,5 +75,5 @@ export function decodeDeclaration(fileNode: FileNode, source: SourceFile, option
 
   const sorted = sortDiagnostics(diagnostics);
   if (hasErrors(sorted)) return { diagnostics: sorted };
-  return { declaration: { file: source, images, steps, tarballs, variables: inputs.used() }, diagnostics: sorted };
+  return { declaration: { file: source, images, steps, tarballs, variables: inputs.used() }, diagnostics: sorted, unusedVars: inputs.unusedValues() };
 }

@@ -108,6 +108,17 @@ describe("variables", () => {
     expect(r2.diagnostics[0]!.hint).toContain("--var estaleiro-commit=");
   });
 
+  it("name the given values nothing declares or reads, with the closest name", () => {
+    const { evalAll, inputs } = setup([variable("greeting", { default: str("hi") }), variable("unread")], [], {
+      greetin: "typo",
+      unread: "declared, so taken",
+      commit: "read below",
+      far_away_name: "x",
+    });
+    expect(evalAll(tmpl(interp(v("greeting")), interp(v("commit")))).diagnostics).toEqual([]);
+    expect(inputs.unusedValues()).toEqual([{ name: "greetin", closest: "greeting" }, { name: "far_away_name" }]);
+  });
+
   it("run their validations, reporting the error message", () => {
     const condition = call("can", call("regex", str("^v[0-9]"), v("version")));
     const decl = variable("version", {

@@ -109,6 +109,21 @@ export class Inputs implements NameResolver {
     return decl ? this.resolveLocal(decl, range, diagnostics) : undefined;
   }
 
+  /**
+   * The given values (`vars`: build arguments, `--var`) that no variable block declares and no expression
+   * read, each with the closest declared or read name: most often a misspelt name, which would otherwise
+   * leave the variable at its default without a word.
+   */
+  unusedValues(): { readonly name: string; readonly closest?: string }[] {
+    const known = [...this.variables.keys(), ...this.uses.keys()];
+    return [...this.options.vars.keys()]
+      .filter((name) => !this.variables.has(name) && !this.uses.has(name))
+      .map((name) => {
+        const closest = suggest(name, known);
+        return closest ? { name, closest } : { name };
+      });
+  }
+
   variableNames(): Iterable<string> {
     return [...this.variables.keys(), ...this.options.vars.keys()];
   }

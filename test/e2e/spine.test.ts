@@ -68,6 +68,7 @@ describe("(a) a scratch image with files from a context tarball", () => {
       const tag = `slipway-e2e/scratch:${viaBuildArg ? "arg" : "line"}`;
       const r = await buildx(dir, { tag, viaBuildArg });
       expect(r.code, r.output).toBe(0);
+      expect(r.output).not.toMatch(/Unused build argument/);
 
       const out = dockerRun(tag);
       expect(out).toContain("args: env:PATH env:GREETING cat:/usr/share/doc/probe/README");
@@ -92,6 +93,28 @@ describe("(a) a scratch image with files from a context tarball", () => {
       expect(readFileSync(join(rootfs, "usr/local/bin/probe")).equals(readFileSync(staticProbe()))).toBe(true);
     });
   }
+});
+
+describe("build arguments", () => {
+  it("warn about one no variable uses, naming the closest, and build the image with the default", async () => {
+    const declaration = scratchDeclaration(syntaxLine())
+      .replace('env        = { GREETING = "hello" }', "env        = { GREETING = greeting }")
+      .concat('\nvariable "greeting" {\n  default = "hello"\n}\n');
+    const dir = project("build-args", { "slipway.hcl": declaration });
+    tarballWithProbe(dir);
+    const tag = "slipway-e2e/build-args:1";
+    // a misspelt variable, a proxy setting and BuildKit's own argument: only the first is the user's mistake
+    const r = await buildx(dir, { tag, buildArgs: { greetin: "bonjour", HTTP_PROXY: "", BUILDKIT_INLINE_CACHE: "1" } });
+    expect(r.code, r.output.slice(-3000)).toBe(0);
+    expect(r.output).toMatch(/Unused build argument "greetin" \(did you mean "greeting"\?\)/);
+    expect(r.output).not.toMatch(/Unused build argument "(HTTP_PROXY|BUILDKIT_INLINE_CACHE)"/);
+    expect(dockerRun(tag)).toContain("env GREETING=hello");
+
+    const used = await buildx(dir, { tag, buildArgs: { greeting: "bonjour" } });
+    expect(used.code, used.output.slice(-3000)).toBe(0);
+    expect(used.output).not.toMatch(/Unused build argument/);
+    expect(dockerRun(tag)).toContain("env GREETING=bonjour");
+  });
 });
 
 describe("(b) a debian:bookworm image with files from the context, http and a Dockerfile step", () => {
