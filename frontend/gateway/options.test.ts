@@ -35,6 +35,11 @@ describe("readBuildOptions", () => {
     expect(readBuildOptions(env({ "no-cache": "other", target: "web" })).noCache).toBe(false);
   });
 
+  it("refuses a remote build context, naming the URL and what to do, instead of building something else", () => {
+    expect(() => readBuildOptions(env({ context: "https://example.org/app.git#main" }))).toThrow(/context="https:\/\/example\.org\/app\.git#main": remote build contexts .* clone the repository/);
+    expect(() => readBuildOptions(env({ contextsubdir: "sub" }))).toThrow(/contextsubdir="sub"/);
+  });
+
   it("rejects a bad image-resolve-mode and bad cache-imports with a message naming the option", () => {
     expect(() => readBuildOptions(env({ "image-resolve-mode": "sometimes" }))).toThrow(/image-resolve-mode/);
     expect(() => readBuildOptions(env({ "cache-imports": "{" }))).toThrow(/cache-imports/);

@@ -68,7 +68,21 @@ function prefixed(raw: ReadonlyMap<string, string>, prefix: string): Map<string,
   return out;
 }
 
+/**
+ * Options a Dockerfile build honours that would change what slipway builds, and that slipway cannot honour
+ * yet: refused, never ignored. A remote context (`docker buildx build <git or https URL>`) comes with no
+ * `dockerfile` local to read the declaration from, and would be built from a different tree.
+ */
+const REFUSED_OPTIONS: readonly { readonly key: string; readonly why: string }[] = [
+  { key: "context", why: "remote build contexts (a git or https URL instead of a directory) are not supported yet: clone the repository and build the checkout's directory" },
+  { key: "contextsubdir", why: "a remote context's subdirectory is not supported yet: clone the repository and build that directory" },
+];
+
 function parseOptions(raw: ReadonlyMap<string, string>, sessionId: string, workersJson: string | undefined): BuildOptions {
+  for (const { key, why } of REFUSED_OPTIONS) {
+    const value = raw.get(key);
+    if (value !== undefined) throw new OptionError(`${key}=${JSON.stringify(value)}: ${why}`);
+  }
   const target = raw.get("target") || undefined;
   const noCacheValue = raw.get("no-cache");
   const noCache =

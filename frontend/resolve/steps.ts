@@ -6,6 +6,26 @@ import type { ResolvedStep } from "../compile/types.js";
 import type { BuildSession } from "../session.js";
 
 /**
+ * Options of the build that BuildKit's Dockerfile frontend applies to RUN instructions (names as
+ * frontend/dockerui reads them), passed on to every step unchanged.
+ */
+const STEP_RUN_OPTIONS = [
+  "add-hosts",
+  "hostname",
+  "shm-size",
+  "ulimit",
+  "cgroup-parent",
+  "force-network-mode",
+  "memory",
+  "memswap",
+  "cpushares",
+  "cpuperiod",
+  "cpuquota",
+  "cpusetcpus",
+  "cpusetmems",
+] as const;
+
+/**
  * Builds a `step` with BuildKit's own Dockerfile frontend (dockerfile.v0) through the gateway, giving it
  * the Dockerfile and the build context as frontend inputs. What comes back is the step's result as LLB
  * (`Ref.def`), which the compiler embeds in the image graph: files are copied from it in the same solve.
@@ -36,6 +56,12 @@ export async function buildStep(session: BuildSession, step: Step, platform: Pla
   if (step.target) frontendOpt.set("target", step.target.value);
   for (const arg of step.buildArgs) frontendOpt.set(`build-arg:${arg.key}`, arg.value);
   if (options.noCache) frontendOpt.set("no-cache", "");
+  // what `docker buildx build --add-host/--ulimit/--shm-size/--network/--cgroup-parent/…` asks of RUN: only
+  // a step runs anything, so only a step gets them
+  for (const key of STEP_RUN_OPTIONS) {
+    const value = options.raw.get(key);
+    if (value !== undefined) frontendOpt.set(key, value);
+  }
 
   // BuildKit's Dockerfile frontend runs while the Dockerfile is read back for its digest: two round trips
   // in a row instead of four on every (cached) build. A missing Dockerfile makes both fail; ours is the

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildx, dockerRun, imageConfig, must, project, run, scratchDir, staticProbe, syntaxLine } from "./harness.js";
+import { buildx, dockerRun, frontendImage, imageConfig, must, project, run, runAsync, scratchDir, staticProbe, syntaxLine } from "./harness.js";
 import { startHttpServer, type TestHttpServer } from "./http-server.js";
 
 /**
@@ -114,6 +114,49 @@ describe("build arguments", () => {
     expect(used.code, used.output.slice(-3000)).toBe(0);
     expect(used.output).not.toMatch(/Unused build argument/);
     expect(dockerRun(tag)).toContain("env GREETING=bonjour");
+  });
+});
+
+describe("options of the build", () => {
+  it("--add-host, --ulimit and --shm-size reach a step's RUN", async () => {
+    const dir = project("step-run-options", {
+      "slipway.hcl": `${syntaxLine()}image "run-options" {
+  base_image = "scratch"
+  file "/probe.txt" {
+    from_step "probe" {
+      path = "/out/probe.txt"
+    }
+  }
+}
+
+step "probe" {
+  dockerfile = "probe.Dockerfile"
+  source_file "/out/*" {
+    vcs "git" {
+      repository = "https://example.org/probe.git"
+      ref        = "v1"
+    }
+  }
+}
+`,
+      "probe.Dockerfile": `FROM debian:bookworm
+RUN mkdir /out && { getent hosts probe.test || echo "no probe.test"; ulimit -n; df -k --output=size /dev/shm | tail -n 1; } > /out/probe.txt
+`,
+    });
+    const rootfs = scratchDir("step-run-options-out");
+    const r = await buildx(dir, { output: `type=local,dest=${rootfs}`, extra: ["--add-host", "probe.test:10.1.2.3", "--ulimit", "nofile=1234:1234", "--shm-size", "96m"] });
+    expect(r.code, r.output.slice(-3000)).toBe(0);
+    const [hosts, nofile, shmKiB] = readFileSync(join(rootfs, "probe.txt"), "utf8").trim().split("\n").map((l) => l.trim());
+    expect(hosts).toMatch(/^10\.1\.2\.3\s+probe\.test$/);
+    expect(nofile).toBe("1234");
+    expect(shmKiB).toBe(String(96 * 1024));
+  });
+
+  it("a remote build context is refused with what to do, not built from something else", async () => {
+    const dir = project("remote-context", { "slipway.hcl": scratchDeclaration("") });
+    const r = await runAsync("docker", ["buildx", "build", "--progress=plain", "--build-arg", `BUILDKIT_SYNTAX=${frontendImage()}`, "-f", "slipway.hcl", "https://127.0.0.1:9/app.git#main"], { cwd: dir, timeoutMs: 300_000 });
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/context="https:\/\/127\.0\.0\.1:9\/app\.git#main": remote build contexts .* clone the repository/);
   });
 });
 
