@@ -1,10 +1,8 @@
 import * as grpc from "@grpc/grpc-js";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { google } from "../../llb/proto/google/rpc/status.js";
-import { GatewayClient, gw, isGatewayError } from "./client.js";
+import { startFakeBridge, type FakeMethod } from "../../test/support/fake-llb-bridge.js";
+import { gw, isGatewayError, type GatewayClient } from "./client.js";
 
 /**
  * A fake LLBBridge server (grpc-js) for the protocol code: ranged reads and error forwarding. The real
@@ -12,66 +10,42 @@ import { GatewayClient, gw, isGatewayError } from "./client.js";
  */
 const file = new Uint8Array(10 * 1024 + 7).map((_, i) => (i * 31) & 0xff);
 const reads: { offset: number; length: number }[] = [];
-let server: grpc.Server;
-let dir: string;
+let bridge: Awaited<ReturnType<typeof startFakeBridge>>;
 let client: GatewayClient;
 
-function unary<Req extends { serializeBinary(): Uint8Array }, Res extends { serializeBinary(): Uint8Array }>(
-  decode: (b: Uint8Array) => Req,
-  handler: (req: Req) => Res | grpc.ServiceError,
-): grpc.UntypedHandleCall {
-  return ((call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
-    const out = handler(call.request);
+function unary<Req, Res>(handler: (req: Req) => Res | grpc.ServiceError): FakeMethod["handle"] {
+  return (call, callback) => {
+    const out = handler(call.request as Req);
     if (out instanceof Error) callback(out);
     else callback(null, out);
-  }) as grpc.UntypedHandleCall;
-}
-
-function method(name: string, decode: (b: Uint8Array) => unknown) {
-  return {
-    path: `/moby.buildkit.v1.frontend.LLBBridge/${name}`,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (m: { serializeBinary(): Uint8Array }) => Buffer.from(m.serializeBinary()),
-    requestDeserialize: (b: Buffer) => decode(new Uint8Array(b)),
-    responseSerialize: (m: { serializeBinary(): Uint8Array }) => Buffer.from(m.serializeBinary()),
-    responseDeserialize: (b: Buffer) => b,
   };
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "slipway-gw-"));
-  server = new grpc.Server();
-  server.addService(
-    {
-      ReadFile: method("ReadFile", gw.ReadFileRequest.deserializeBinary),
-      Solve: method("Solve", gw.SolveRequest.deserializeBinary),
-    } as unknown as grpc.ServiceDefinition,
-    {
-      ReadFile: unary(gw.ReadFileRequest.deserializeBinary, (req) => {
+  bridge = await startFakeBridge({
+    ReadFile: {
+      decode: gw.ReadFileRequest.deserializeBinary,
+      handle: unary((req: InstanceType<typeof gw.ReadFileRequest>) => {
         const offset = req.Range ? req.Range.Offset : 0;
         const length = req.Range ? req.Range.Length : file.length;
         reads.push({ offset, length });
         return new gw.ReadFileResponse({ Data: file.slice(offset, offset + length) });
       }),
-      Solve: unary(gw.SolveRequest.deserializeBinary, () => {
+    },
+    Solve: {
+      decode: gw.SolveRequest.deserializeBinary,
+      handle: unary(() => {
         const status = new google.rpc.Status({ code: 2, message: "process did not complete successfully" });
         const md = new grpc.Metadata();
         md.set("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
         return Object.assign(new Error("solve failed"), { code: grpc.status.UNKNOWN, details: "solve failed", metadata: md });
       }),
     },
-  );
-  const target = `unix:${join(dir, "gw.sock")}`;
-  await new Promise<void>((resolve, reject) => server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
-  client = GatewayClient.connect(target);
+  });
+  client = bridge.client;
 });
 
-afterAll(() => {
-  client.close();
-  server.forceShutdown();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => bridge.close());
 
 describe("GatewayClient", () => {
   it("reads a file larger than one chunk in ranges and reassembles it", async () => {

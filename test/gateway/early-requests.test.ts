@@ -1,16 +1,14 @@
 import * as grpc from "@grpc/grpc-js";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { handleBuild } from "../../frontend/build.js";
-import { GatewayClient, gw } from "../../frontend/gateway/client.js";
+import { gw, type GatewayClient } from "../../frontend/gateway/client.js";
 import { moby as capsPb } from "../../llb/proto/github.com/moby/buildkit/util/apicaps/pb/caps.js";
+import { startFakeBridge } from "../support/fake-llb-bridge.js";
 
 /**
  * handleBuild sends the declaration's Solve beside Ping instead of after its answer (one round trip less on
- * every build). A fake LLBBridge (grpc-js on a unix socket) records the order calls arrive in; what a real
- * BuildKit does with them is the e2e suite's business.
+ * every build). A fake LLBBridge records the order calls arrive in; what a real BuildKit does with them is
+ * the e2e suite's business.
  */
 type Call = { method: string; at: number; ref?: string; path?: string };
 const calls: Call[] = [];
@@ -18,8 +16,7 @@ let pong: InstanceType<typeof gw.PongResponse>;
 let solveFails = false;
 let declarationText = "";
 let pingAnswered = 0;
-let server: grpc.Server;
-let dir: string;
+let bridge: Awaited<ReturnType<typeof startFakeBridge>>;
 let client: GatewayClient;
 let clock = 0;
 
@@ -27,55 +24,38 @@ const GATEWAY_CAPS = ["solve.base", "readfile", "return", "proto.refarray", "ref
 const LLB_CAPS = ["source.local", "source.local.followpaths", "source.local.sharedkeyhint", "source.local.sessionid", "source.local.differ", "constraints", "platform", "meta.description"];
 const caps = (ids: string[]) => ids.map((ID) => new capsPb.buildkit.v1.apicaps.APICap({ ID, Enabled: true }));
 
-function method(name: string, decode: (b: Uint8Array) => unknown) {
-  return {
-    path: `/moby.buildkit.v1.frontend.LLBBridge/${name}`,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (m: { serializeBinary(): Uint8Array }) => Buffer.from(m.serializeBinary()),
-    requestDeserialize: (b: Buffer) => decode(new Uint8Array(b)),
-    responseSerialize: (m: { serializeBinary(): Uint8Array }) => Buffer.from(m.serializeBinary()),
-    responseDeserialize: (b: Buffer) => b,
-  };
-}
-
-type Handler = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "slipway-early-"));
-  server = new grpc.Server();
-  const handlers: Record<string, Handler> = {
-    Ping: (_call, callback) => {
-      calls.push({ method: "Ping", at: clock++ });
-      // answer late, so that anything sent "after Ping's answer" would show up after it
-      setTimeout(() => {
-        pingAnswered = clock++;
-        callback(null, pong);
-      }, 50);
+  bridge = await startFakeBridge({
+    Ping: {
+      decode: gw.PingRequest.deserializeBinary,
+      handle: (_call, callback) => {
+        calls.push({ method: "Ping", at: clock++ });
+        // answer late, so that anything sent "after Ping's answer" would show up after it
+        setTimeout(() => {
+          pingAnswered = clock++;
+          callback(null, pong);
+        }, 50);
+      },
     },
-    Solve: (_call, callback) => {
-      calls.push({ method: "Solve", at: clock++ });
-      if (solveFails) callback({ code: grpc.status.UNIMPLEMENTED, details: "unknown method Solve" } as grpc.ServiceError);
-      else callback(null, new gw.SolveResponse({ result: new gw.Result({ ref: new gw.Ref({ id: "declaration-ref" }) }) }));
+    Solve: {
+      decode: gw.SolveRequest.deserializeBinary,
+      handle: (_call, callback) => {
+        calls.push({ method: "Solve", at: clock++ });
+        if (solveFails) callback({ code: grpc.status.UNIMPLEMENTED, details: "unknown method Solve" } as grpc.ServiceError);
+        else callback(null, new gw.SolveResponse({ result: new gw.Result({ ref: new gw.Ref({ id: "declaration-ref" }) }) }));
+      },
     },
-    ReadFile: (call, callback) => {
-      const req = call.request as InstanceType<typeof gw.ReadFileRequest>;
-      calls.push({ method: "ReadFile", at: clock++, ref: req.Ref, path: req.FilePath });
-      if (req.FilePath === "slipway.hcl") callback(null, new gw.ReadFileResponse({ Data: new TextEncoder().encode(declarationText) }));
-      else callback({ code: grpc.status.UNKNOWN, details: `open ${req.FilePath}: no such file or directory` } as grpc.ServiceError);
+    ReadFile: {
+      decode: gw.ReadFileRequest.deserializeBinary,
+      handle: (call, callback) => {
+        const req = call.request as InstanceType<typeof gw.ReadFileRequest>;
+        calls.push({ method: "ReadFile", at: clock++, ref: req.Ref, path: req.FilePath });
+        if (req.FilePath === "slipway.hcl") callback(null, new gw.ReadFileResponse({ Data: new TextEncoder().encode(declarationText) }));
+        else callback({ code: grpc.status.UNKNOWN, details: `open ${req.FilePath}: no such file or directory` } as grpc.ServiceError);
+      },
     },
-  };
-  server.addService(
-    {
-      Ping: method("Ping", gw.PingRequest.deserializeBinary),
-      Solve: method("Solve", gw.SolveRequest.deserializeBinary),
-      ReadFile: method("ReadFile", gw.ReadFileRequest.deserializeBinary),
-    } as unknown as grpc.ServiceDefinition,
-    handlers as unknown as grpc.UntypedServiceImplementation,
-  );
-  const target = `unix:${join(dir, "gw.sock")}`;
-  await new Promise<void>((resolve, reject) => server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
-  client = GatewayClient.connect(target);
+  });
+  client = bridge.client;
 });
 
 afterEach(() => {
@@ -83,11 +63,7 @@ afterEach(() => {
   solveFails = false;
 });
 
-afterAll(() => {
-  client.close();
-  server.forceShutdown();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => bridge.close());
 
 const env = { BUILDKIT_SESSION_ID: "s1", BUILDKIT_FRONTEND_OPT_0: "filename=slipway.hcl" };
 
