@@ -53,8 +53,9 @@ export async function handleBuild(client: GatewayClient, env: NodeJS.ProcessEnv,
 async function buildWith(session: BuildSession, declarationFiles: DeclarationFiles): Promise<ReturnRequest> {
   const { options } = session;
   try {
-    if (options.requestId) return await handleSubrequest(session, options.requestId);
-    const loaded = await session.time("load", () => readDeclaration(session, session.defaultPlatform(), declarationFiles));
+    const load = () => readDeclaration(session, session.defaultPlatform(), declarationFiles);
+    if (options.requestId) return await handleSubrequest(options.requestId, async () => (await load()).declaration);
+    const loaded = await session.time("load", load);
     session.warn([...loaded.warnings, ...unusedBuildArgWarnings(loaded)]);
     const target = options.target;
     if (target === LOCK_TARGET) return success(await exportLock(session, loaded, (image) => platformsFor(session, image)));

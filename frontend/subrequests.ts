@@ -1,37 +1,118 @@
-import { gw } from "./gateway/client.js";
+import { RESERVED_TARGETS, selectImage, type Declaration, type Image } from "../grammar/index.js";
+import { sortedMap } from "../llb/index.js";
 import { google as anyPb } from "../llb/proto/google/protobuf/any.js";
 import { google } from "../llb/proto/google/rpc/status.js";
-import { sortedMap } from "../llb/index.js";
-import type { BuildSession } from "./session.js";
+import { gw } from "./gateway/client.js";
 
 type ReturnRequest = InstanceType<typeof gw.ReturnRequest>;
+type Range = Image["range"];
 
 const DESCRIBE = "frontend.subrequests.describe";
-
-/** The subrequests slipway answers (buildx `--call`); outline/targets/check come later. */
-const SUPPORTED = [{ name: DESCRIBE, version: "1.0.0", type: "rpc", description: "List available subrequest types", opts: [], metadata: [{ name: "result.json" }, { name: "result.txt" }] }];
+const TARGETS = "frontend.targets";
 
 /**
- * Answers a subrequest (`requestid` option). Unknown ones get BuildKit's "unsupported request" error with
- * an `errdefs.Subrequest` detail, which tells buildx to fall back to its own handling.
+ * The subrequests slipway answers (`docker buildx build --call NAME`), in BuildKit's
+ * frontend/subrequests shapes. outline and check come later.
  */
-export async function handleSubrequest(_session: BuildSession, id: string): Promise<ReturnRequest> {
+const SUPPORTED = [
+  { name: DESCRIBE, version: "1.0.0", type: "rpc", description: "List available subrequest types", opts: [], metadata: [{ name: "result.json" }, { name: "result.txt" }] },
+  { name: TARGETS, version: "1.0.0", type: "rpc", description: "List all targets current build supports", opts: [], metadata: [{ name: "result.json" }, { name: "result.txt" }] },
+];
+
+/** What the reserved targets do, for `--call targets`. */
+const RESERVED_DESCRIPTIONS: Record<(typeof RESERVED_TARGETS)[number], string> = {
+  lock: "slipway.lock.json: every image's packages resolved afresh (export with --output type=local)",
+  bom: "only the bill of materials of the default image (--build-arg SLIPWAY_IMAGE=NAME for another one)",
+};
+
+/**
+ * Answers a subrequest (`requestid` option). `load` reads the declaration, for the subrequests that need it.
+ * Unknown ones get BuildKit's "unsupported request" error with an `errdefs.Subrequest` detail, which tells
+ * buildx to fall back to its own handling.
+ */
+export async function handleSubrequest(id: string, load: () => Promise<Declaration>): Promise<ReturnRequest> {
   if (id === DESCRIBE) {
-    const json = JSON.stringify(SUPPORTED);
     const txt = SUPPORTED.map((s) => `${s.name} - ${s.description}`).join("\n") + "\n";
-    return new gw.ReturnRequest({
-      result: new gw.Result({
-        metadata: sortedMap([
-          ["result.json", new TextEncoder().encode(json)],
-          ["result.txt", new TextEncoder().encode(txt)],
-          ["version", new TextEncoder().encode("1.0.0")],
-        ]),
-      }),
-    });
+    return metadataResult(JSON.stringify(SUPPORTED), txt);
+  }
+  if (id === TARGETS) {
+    const list = targetList(await load());
+    return metadataResult(JSON.stringify(list, null, 2), printTargets(list));
   }
   const detail = new anyPb.protobuf.Any({
     type_url: "github.com/moby/buildkit/errdefs.Subrequest+json",
     value: new TextEncoder().encode(JSON.stringify({ name: id })),
   });
   return new gw.ReturnRequest({ error: new google.rpc.Status({ code: 12, message: `unsupported request ${id}`, details: [detail] }) });
+}
+
+/** BuildKit's `targets.List`: `location.sourceIndex` points into `sources` (the declaration's bytes, base64). */
+export interface TargetList {
+  readonly targets: readonly {
+    readonly name: string;
+    readonly default?: boolean;
+    readonly description?: string;
+    readonly base?: string;
+    readonly platform?: string;
+    readonly location?: { readonly sourceIndex: number; readonly ranges: readonly { start: Position; end: Position }[] };
+  }[];
+  readonly sources: readonly string[];
+}
+
+interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+/**
+ * Every image of the declaration (the default one, built without --target, marked), then the reserved
+ * targets. An image's description is its `org.opencontainers.image.description` label, when it has one.
+ */
+export function targetList(declaration: Declaration): TargetList {
+  const fallback = selectImage(declaration, undefined);
+  const images = declaration.images.map((image) => {
+    const description = image.config.labels.find((l) => l.key === "org.opencontainers.image.description")?.value;
+    return {
+      name: image.name.value,
+      ...(image === fallback && { default: true }),
+      ...(description && { description }),
+      base: image.base.kind === "scratch" ? "scratch" : image.base.ref.value.original,
+      ...(image.platforms && { platform: image.platforms.value.join(",") }),
+      location: { sourceIndex: 0, ranges: [pbRange(image.defRange)] },
+    };
+  });
+  const reserved = RESERVED_TARGETS.map((name) => ({ name, description: RESERVED_DESCRIPTIONS[name] }));
+  return { targets: [...images, ...reserved], sources: [base64(declaration.file.text)] };
+}
+
+/**
+ * The text buildx shows, as BuildKit's `targets.PrintTargets` writes it (a tabwriter with one space of
+ * padding), for clients that only print `result.txt`.
+ */
+export function printTargets(list: TargetList): string {
+  const rows = [["TARGET", "DESCRIPTION"], ...list.targets.map((t) => [t.default ? `${t.name} (default)` : t.name, t.description ?? ""])];
+  const width = Math.max(...rows.map(([name]) => name!.length)) + 1;
+  return rows.map(([name, description]) => name!.padEnd(width) + description).join("\n") + "\n";
+}
+
+function metadataResult(json: string, txt: string): ReturnRequest {
+  const utf8 = (s: string) => new TextEncoder().encode(s);
+  return new gw.ReturnRequest({
+    result: new gw.Result({
+      metadata: sortedMap([
+        ["result.json", utf8(json)],
+        ["result.txt", utf8(txt)],
+        ["version", utf8("1.0.0")],
+      ]),
+    }),
+  });
+}
+
+/** A pb.Range as protojson writes it (1-based lines, 0-based characters). */
+function pbRange(range: Range): { start: Position; end: Position } {
+  return { start: { line: range.start.line, character: range.start.column - 1 }, end: { line: range.end.line, character: range.end.column - 1 } };
+}
+
+function base64(text: string): string {
+  return Buffer.from(text, "utf8").toString("base64");
 }

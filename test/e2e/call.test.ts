@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { project, runAsync, syntaxLine } from "./harness.js";
+
+/** `docker buildx build --call …`: subrequests answered by the frontend, nothing built. */
+
+const declaration = () => `${syntaxLine()}image "builder" {
+  base_image = "debian:bookworm"
+  platforms  = ["linux/amd64"]
+}
+
+image "app" {
+  base_image = "scratch"
+  labels     = { "org.opencontainers.image.description" = "the service" }
+}
+`;
+
+function call(dir: string, what: string) {
+  return runAsync("docker", ["buildx", "build", "--call", what, "-f", `${dir}/slipway.hcl`, dir], { cwd: dir, timeoutMs: 300_000 });
+}
+
+describe("docker buildx build --call", () => {
+  it("targets: the images (the default marked) and the reserved targets, as a table and as JSON", async () => {
+    const dir = project("call-targets", { "slipway.hcl": declaration() });
+    const table = await call(dir, "targets");
+    expect(table.code, table.output.slice(-3000)).toBe(0);
+    const lines = table.stdout.trimEnd().split("\n").map((l) => l.trimEnd());
+    expect(lines[0]).toMatch(/^TARGET\s+DESCRIPTION$/);
+    expect(lines).toHaveLength(5);
+    expect(lines[1]).toBe("builder");
+    expect(lines[2]).toMatch(/^app \(default\)\s+the service$/);
+    expect(lines[3]).toMatch(/^lock\s+slipway\.lock\.json: /);
+    expect(lines[4]).toMatch(/^bom\s+only the bill of materials /);
+
+    const json = await call(dir, "targets,format=json");
+    expect(json.code, json.output.slice(-3000)).toBe(0);
+    const list = JSON.parse(json.stdout) as { targets: { name: string; default?: boolean; base?: string; location?: { ranges: { start: { line: number } }[] } }[]; sources: string[] };
+    expect(list.targets.map((t) => t.name)).toEqual(["builder", "app", "lock", "bom"]);
+    expect(list.targets[1]).toMatchObject({ default: true, base: "scratch" });
+    // the lines are the declaration's, the # syntax= line included
+    expect(list.targets[0]!.location!.ranges[0]!.start.line).toBe(2);
+    expect(Buffer.from(list.sources[0]!, "base64").toString("utf8")).toBe(declaration());
+  });
+
+  it("a subrequest slipway does not answer yet fails with BuildKit's unsupported-request error", async () => {
+    const dir = project("call-outline", { "slipway.hcl": declaration() });
+    const r = await call(dir, "outline");
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/unsupported request frontend\.outline/);
+  });
+
+  it("a declaration with an error fails --call targets with the located error", async () => {
+    const dir = project("call-broken", { "slipway.hcl": `${syntaxLine()}image "app" {\n  base_image = \n}\n` });
+    const r = await call(dir, "targets");
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/slipway\.hcl:3/);
+  });
+});
