@@ -54,7 +54,7 @@ async function buildWith(session: BuildSession, declarationFiles: DeclarationFil
   const { options } = session;
   try {
     const load = () => readDeclaration(session, session.defaultPlatform(), declarationFiles);
-    if (options.requestId) return await handleSubrequest(options.requestId, async () => (await load()).declaration);
+    if (options.requestId) return await handleSubrequest(options.requestId, options.target, load);
     const loaded = await session.time("load", load);
     session.warn([...loaded.warnings, ...unusedBuildArgWarnings(loaded)]);
     const target = options.target;

@@ -5,6 +5,7 @@ import {
   SourceFile,
   sortDiagnostics,
   type Declaration,
+  type DeclarationArgument,
   type Diagnostic,
   type FileRead,
 } from "../grammar/index.js";
@@ -30,6 +31,8 @@ export interface LoadedDeclaration {
   readonly contextFiles: ReadonlyMap<string, Uint8Array>;
   /** Build arguments no variable declared or read, with the closest name (see `LoadResult.unusedVars`). */
   readonly unusedBuildArgs: readonly { readonly name: string; readonly closest?: string }[];
+  /** Every value the declaration takes from build arguments (for `--call outline`). */
+  readonly arguments: readonly DeclarationArgument[];
 }
 
 /**
@@ -126,6 +129,7 @@ export async function readDeclaration(session: BuildSession, platform: Platform,
     warnings: diagnostics.filter((d) => d.severity === "warning"),
     contextFiles,
     unusedBuildArgs: result.unusedVars ?? [],
+    arguments: result.arguments ?? [],
   };
 }
 

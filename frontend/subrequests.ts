@@ -1,22 +1,32 @@
-import { RESERVED_TARGETS, selectImage, type Declaration, type Image } from "../grammar/index.js";
+import { DiagnosticsError, RESERVED_TARGETS, selectImage, type Declaration, type Image } from "../grammar/index.js";
 import { sortedMap } from "../llb/index.js";
 import { google as anyPb } from "../llb/proto/google/protobuf/any.js";
 import { google } from "../llb/proto/google/rpc/status.js";
 import { gw } from "./gateway/client.js";
+import type { LoadedDeclaration } from "./load.js";
 
 type ReturnRequest = InstanceType<typeof gw.ReturnRequest>;
 type Range = Image["range"];
 
 const DESCRIBE = "frontend.subrequests.describe";
 const TARGETS = "frontend.targets";
+const OUTLINE = "frontend.outline";
 
 /**
  * The subrequests slipway answers (`docker buildx build --call NAME`), in BuildKit's
- * frontend/subrequests shapes. outline and check come later.
+ * frontend/subrequests shapes. check comes later.
  */
 const SUPPORTED = [
   { name: DESCRIBE, version: "1.0.0", type: "rpc", description: "List available subrequest types", opts: [], metadata: [{ name: "result.json" }, { name: "result.txt" }] },
   { name: TARGETS, version: "1.0.0", type: "rpc", description: "List all targets current build supports", opts: [], metadata: [{ name: "result.json" }, { name: "result.txt" }] },
+  {
+    name: OUTLINE,
+    version: "1.0.0",
+    type: "rpc",
+    description: "List all parameters current build takes",
+    opts: [{ name: "target", description: "Target build stage" }],
+    metadata: [{ name: "result.json" }, { name: "result.txt" }],
+  },
 ];
 
 /** What the reserved targets do, for `--call targets`. */
@@ -30,14 +40,18 @@ const RESERVED_DESCRIPTIONS: Record<(typeof RESERVED_TARGETS)[number], string> =
  * Unknown ones get BuildKit's "unsupported request" error with an `errdefs.Subrequest` detail, which tells
  * buildx to fall back to its own handling.
  */
-export async function handleSubrequest(id: string, load: () => Promise<Declaration>): Promise<ReturnRequest> {
+export async function handleSubrequest(id: string, target: string | undefined, load: () => Promise<LoadedDeclaration>): Promise<ReturnRequest> {
   if (id === DESCRIBE) {
     const txt = SUPPORTED.map((s) => `${s.name} - ${s.description}`).join("\n") + "\n";
     return metadataResult(JSON.stringify(SUPPORTED), txt);
   }
   if (id === TARGETS) {
-    const list = targetList(await load());
+    const list = targetList((await load()).declaration);
     return metadataResult(JSON.stringify(list, null, 2), printTargets(list));
+  }
+  if (id === OUTLINE) {
+    const o = outline(await load(), target);
+    return metadataResult(JSON.stringify(o, null, 2), printOutline(o));
   }
   const detail = new anyPb.protobuf.Any({
     type_url: "github.com/moby/buildkit/errdefs.Subrequest+json",
@@ -71,7 +85,7 @@ interface Position {
 export function targetList(declaration: Declaration): TargetList {
   const fallback = selectImage(declaration, undefined);
   const images = declaration.images.map((image) => {
-    const description = image.config.labels.find((l) => l.key === "org.opencontainers.image.description")?.value;
+    const description = descriptionOf(image);
     return {
       name: image.name.value,
       ...(image === fallback && { default: true }),
@@ -90,9 +104,57 @@ export function targetList(declaration: Declaration): TargetList {
  * padding), for clients that only print `result.txt`.
  */
 export function printTargets(list: TargetList): string {
-  const rows = [["TARGET", "DESCRIPTION"], ...list.targets.map((t) => [t.default ? `${t.name} (default)` : t.name, t.description ?? ""])];
-  const width = Math.max(...rows.map(([name]) => name!.length)) + 1;
-  return rows.map(([name, description]) => name!.padEnd(width) + description).join("\n") + "\n";
+  return table([["TARGET", "DESCRIPTION"], ...list.targets.map((t) => [t.default ? `${t.name} (default)` : t.name, t.description ?? ""])], 1);
+}
+
+/** BuildKit's `outline.Outline`, without secrets, ssh and cache mounts (a declaration has none). */
+export interface Outline {
+  readonly name: string;
+  readonly description?: string;
+  readonly args: readonly { readonly name: string; readonly description?: string; readonly value?: string; readonly location: Location }[];
+  readonly sources: readonly string[];
+}
+
+type Location = NonNullable<TargetList["targets"][number]["location"]>;
+
+/**
+ * The image `target` names (the default one without a target) and the build arguments the declaration
+ * takes: every variable block and every implicit variable, with the value the build would give it. They
+ * are the declaration's, not only the image's: all images share the variables.
+ */
+export function outline(loaded: LoadedDeclaration, target: string | undefined): Outline {
+  const image = selectImage(loaded.declaration, target);
+  if ("severity" in image) throw new DiagnosticsError([image]);
+  const description = descriptionOf(image);
+  return {
+    name: image.name.value,
+    ...(description && { description }),
+    args: loaded.arguments.map((a) => ({
+      name: a.name,
+      ...(a.description !== undefined && { description: a.description }),
+      ...(a.value !== undefined && { value: a.value }),
+      location: { sourceIndex: 0, ranges: [pbRange(a.range)] },
+    })),
+    sources: [base64(loaded.declaration.file.text)],
+  };
+}
+
+/** The text of BuildKit's `outline.PrintOutline` (tabwriters with one and three spaces of padding). */
+export function printOutline(o: Outline): string {
+  let out = table([["TARGET:", o.name], ...(o.description ? [["DESCRIPTION:", o.description]] : [])], 1) + "\n";
+  if (o.args.length > 0) out += table([["BUILD ARG", "VALUE", "DESCRIPTION"], ...o.args.map((a) => [a.name, a.value ?? "", a.description ?? ""])], 3) + "\n";
+  return out;
+}
+
+/** Rows as Go's text/tabwriter aligns them: every cell but the last padded to its column's width. */
+function table(rows: readonly (readonly string[])[], padding: number): string {
+  const widths: number[] = [];
+  for (const row of rows) row.slice(0, -1).forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length + padding)));
+  return rows.map((row) => row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]!) : cell)).join("")).join("\n") + "\n";
+}
+
+function descriptionOf(image: Image): string | undefined {
+  return image.config.labels.find((l) => l.key === "org.opencontainers.image.description")?.value;
 }
 
 function metadataResult(json: string, txt: string): ReturnRequest {

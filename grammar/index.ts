@@ -26,7 +26,7 @@ export {
   type DurationResult,
   type ModelJsonOptions,
 } from "./decode/index.js";
-export { evaluate, Scope, STANDARD_FUNCTIONS, type Value, type FileRead, type FileReader, type FunctionDef } from "./eval/index.js";
+export { evaluate, Scope, STANDARD_FUNCTIONS, type Value, type FileRead, type FileReader, type FunctionDef, type DeclarationArgument } from "./eval/index.js";
 export type { LoadOptions, LoadResult };
 
 /**

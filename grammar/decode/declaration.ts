@@ -3,7 +3,7 @@ import type { Declaration, Image, Step, Tarball } from "../model/declaration.js"
 import type { SourceFile } from "../source/file.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../source/diagnostic.js";
 import type { FileReader } from "../eval/functions/index.js";
-import { Inputs } from "../eval/variables.js";
+import { Inputs, type DeclarationArgument } from "../eval/variables.js";
 import { checkDeclaration } from "./checks.js";
 import { decodeImage } from "./image.js";
 import { decodeInputs } from "./inputs.js";
@@ -32,6 +32,8 @@ export interface LoadResult {
    * arguments of its own, e.g. BUILDKIT_SYNTAX).
    */
   readonly unusedVars?: readonly { readonly name: string; readonly closest?: string }[];
+  /** With a declaration: every value it takes from build arguments (see `Inputs.arguments`). */
+  readonly arguments?: readonly DeclarationArgument[];
 }
 
 export const TOP_LEVEL_SCHEMA: BodySchema = {
@@ -75,5 +77,5 @@ export function decodeDeclaration(fileNode: FileNode, source: SourceFile, option
 
   const sorted = sortDiagnostics(diagnostics);
   if (hasErrors(sorted)) return { diagnostics: sorted };
-  return { declaration: { file: source, images, steps, tarballs, variables: inputs.used() }, diagnostics: sorted, unusedVars: inputs.unusedValues() };
+  return { declaration: { file: source, images, steps, tarballs, variables: inputs.used() }, diagnostics: sorted, unusedVars: inputs.unusedValues(), arguments: inputs.arguments() };
 }

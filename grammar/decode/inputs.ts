@@ -70,6 +70,7 @@ export function decodeInputs(
       validations,
       ...(c.attributes.get("default") ? { default: c.attributes.get("default")!.expr } : {}),
       ...(c.attributes.get("type") ? { type: c.attributes.get("type")!.expr } : {}),
+      ...(c.attributes.get("description") ? { description: c.attributes.get("description")!.expr } : {}),
     };
     seen.set(name, decl);
     variables.push(decl);

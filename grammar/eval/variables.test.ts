@@ -119,6 +119,16 @@ describe("variables", () => {
     expect(inputs.unusedValues()).toEqual([{ name: "greetin", closest: "greeting" }, { name: "far_away_name" }]);
   });
 
+  it("have string descriptions: a list is an error at the description", () => {
+    const { inputs } = setup([variable("ok", { description: str("fine") }), variable("bad", { description: tuple(num(1)) })]);
+    inputs.resolveAll();
+    expect(inputs.diagnostics.map((d) => d.summary)).toEqual(["Invalid description"]);
+    expect(inputs.arguments().map((a) => [a.name, a.description])).toEqual([
+      ["ok", "fine"],
+      ["bad", undefined],
+    ]);
+  });
+
   it("run their validations, reporting the error message", () => {
     const condition = call("can", call("regex", str("^v[0-9]"), v("version")));
     const decl = variable("version", {

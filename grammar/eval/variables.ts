@@ -19,7 +19,19 @@ export interface VariableDecl {
   readonly range: Range;
   readonly default?: Expr;
   readonly type?: Expr;
+  /** What the variable is for (a string), shown by `docker buildx build --call outline`. */
+  readonly description?: Expr;
   readonly validations: readonly ValidationDecl[];
+}
+
+/** A value the declaration takes from a build argument, as `--call outline` lists it. */
+export interface DeclarationArgument {
+  readonly name: string;
+  readonly description?: string;
+  /** The value the build gets (the build argument's, else the default), when it has one. */
+  readonly value?: string;
+  /** The variable block's label, or an implicit variable's first reference. */
+  readonly range: Range;
 }
 
 export interface ValidationDecl {
@@ -67,6 +79,8 @@ export class Inputs implements NameResolver {
   private readonly stack: { readonly key: string; readonly display: string }[] = [];
   private readonly poisoned = new Set<string>();
   private readonly uses = new Map<string, VariableValue>();
+  /** Descriptions of variable blocks, evaluated by `resolveAll`. */
+  private readonly descriptions = new Map<string, string>();
   private validating: string | undefined;
 
   constructor(
@@ -138,10 +152,36 @@ export class Inputs implements NameResolver {
    */
   resolveAll(): void {
     for (const decl of this.variables.values()) {
+      if (decl.description) this.describe(decl, decl.description);
       if (this.options.vars.has(decl.name) || decl.default) this.resolveVariable(decl, decl.nameRange, this.diagnostics);
       else if (decl.type) parseTypeExpr(decl.type, this.diagnostics);
     }
     for (const decl of this.locals.values()) this.resolveLocal(decl, decl.nameRange, this.diagnostics);
+  }
+
+  /**
+   * Every variable block (used or not) and every implicit variable used, in source order, with the value
+   * each gets; call after `resolveAll`.
+   */
+  arguments(): DeclarationArgument[] {
+    const out: DeclarationArgument[] = [];
+    for (const decl of this.variables.values()) {
+      const state = this.states.get(`var ${decl.name}`);
+      const value = state?.phase === "done" && !state.noValue && state.value.kind !== "unknown" ? valueText(state.value) : undefined;
+      const description = this.descriptions.get(decl.name);
+      out.push({ name: decl.name, range: decl.nameRange, ...(description !== undefined && { description }), ...(value !== undefined && { value }) });
+    }
+    for (const use of this.uses.values()) if (!this.variables.has(use.name)) out.push({ name: use.name, value: use.value, range: use.range });
+    return out.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  }
+
+  private describe(decl: VariableDecl, expr: Expr): void {
+    this.resolveReferences(expr);
+    const value = evaluateExpr(expr, this.scope, this.diagnostics);
+    if (value.kind === "unknown") return;
+    const c = convert(value, STRING);
+    if (c.ok && c.value.kind === "string") this.descriptions.set(decl.name, c.value.value);
+    else this.diagnostics.push(errorAt(expr.range, "Invalid description", `The description of variable "${decl.name}" must be a string.`));
   }
 
   /** The variables the declaration used, with their values and origins, in source order. */
@@ -151,15 +191,7 @@ export class Inputs implements NameResolver {
 
   private recordUse(name: string, value: Value, origin: VariableValue["origin"], range: Range): void {
     if (this.uses.has(name) || value.kind === "unknown") return;
-    const text =
-      value.kind === "string"
-        ? value.value
-        : value.kind === "number"
-          ? formatNumber(value.value)
-          : value.kind === "bool"
-            ? String(value.value)
-            : JSON.stringify(toJson(value));
-    this.uses.set(name, { name, value: text, origin, range });
+    this.uses.set(name, { name, value: valueText(value), origin, range });
   }
 
   private noValue(name: string, range: Range, decl: VariableDecl | undefined): Diagnostic {
@@ -329,4 +361,15 @@ export class Inputs implements NameResolver {
       this.validating = previous;
     }
   }
+}
+
+/** A variable's value as text: what a build argument would have to say to give it (JSON for lists and maps). */
+function valueText(value: Value): string {
+  return value.kind === "string"
+    ? value.value
+    : value.kind === "number"
+      ? formatNumber(value.value)
+      : value.kind === "bool"
+        ? String(value.value)
+        : JSON.stringify(toJson(value));
 }

@@ -41,11 +41,38 @@ describe("docker buildx build --call", () => {
     expect(Buffer.from(list.sources[0]!, "base64").toString("utf8")).toBe(declaration());
   });
 
+  it("outline: the target and the build arguments the declaration takes, with the values this build gives them", async () => {
+    const dir = project("call-outline", {
+      "slipway.hcl": `${syntaxLine()}variable "greeting" {
+  default     = "hello"
+  description = "What the service says."
+}
+
+image "app" {
+  base_image = "scratch"
+  env        = { GREETING = greeting, COMMIT = estaleiro-commit }
+  labels     = { "org.opencontainers.image.description" = "the service" }
+}
+`,
+    });
+    const r = await runAsync("docker", ["buildx", "build", "--call", "outline", "--build-arg", "estaleiro-commit=abc", "-f", `${dir}/slipway.hcl`, dir], { cwd: dir, timeoutMs: 300_000 });
+    expect(r.code, r.output.slice(-3000)).toBe(0);
+    const lines = r.stdout.split("\n").map((l) => l.trimEnd());
+    expect(lines).toContain("TARGET:      app");
+    expect(lines).toContain("DESCRIPTION: the service");
+    expect(lines.find((l) => l.startsWith("greeting"))).toMatch(/^greeting\s+hello\s+What the service says\.$/);
+    expect(lines.find((l) => l.startsWith("estaleiro-commit"))).toMatch(/^estaleiro-commit\s+abc$/);
+
+    const unknown = await runAsync("docker", ["buildx", "build", "--call", "outline", "--target", "ap", "--build-arg", "estaleiro-commit=abc", "-f", `${dir}/slipway.hcl`, dir], { cwd: dir, timeoutMs: 300_000 });
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.output).toMatch(/has no image named "ap"/);
+  });
+
   it("a subrequest slipway does not answer yet fails with BuildKit's unsupported-request error", async () => {
-    const dir = project("call-outline", { "slipway.hcl": declaration() });
-    const r = await call(dir, "outline");
+    const dir = project("call-check", { "slipway.hcl": declaration() });
+    const r = await call(dir, "check");
     expect(r.code).not.toBe(0);
-    expect(r.output).toMatch(/unsupported request frontend\.outline/);
+    expect(r.output).toMatch(/unsupported request frontend\.lint/);
   });
 
   it("a declaration with an error fails --call targets with the located error", async () => {
