@@ -1,4 +1,4 @@
-import { DiagnosticsError, isDiagnosticsError, selectImage, warningAt, type Diagnostic, type Image } from "../grammar/index.js";
+import { DiagnosticsError, isDiagnosticsError, selectImage, type Image } from "../grammar/index.js";
 import { formatPlatform, parsePlatform, sortedMap, type Platform } from "../llb/index.js";
 import { bomAttestations } from "./bom/names.js";
 import { gw, isGatewayError, type GatewayClient, type Result } from "./gateway/client.js";
@@ -6,16 +6,14 @@ import { diagnosticsToStatus, messageToStatus } from "./gateway/errors.js";
 import { isOptionError, readBuildOptions, type BuildOptions } from "./gateway/options.js";
 import { buildPlatformImage, type PlatformImage } from "./image-build.js";
 import { readDeclaration, requestDeclarationFiles, type DeclarationFiles, type LoadedDeclaration } from "./load.js";
-import { exportLock, loadLock, LOCK_MODE_ARG, lockEntryFor, LOCK_TARGET, packageResolver } from "./lock-target.js";
+import { exportLock, loadLock, lockEntryFor, LOCK_TARGET, packageResolver } from "./lock-target.js";
+import { BOM_IMAGE_ARG, unusedBuildArgWarnings } from "./build-args.js";
 import { BuildSession, Capabilities, isCapabilityError, workerPlatform } from "./session.js";
 import { handleSubrequest } from "./subrequests.js";
 import { unusedNamedContexts } from "./resolve/named-contexts.js";
 
 /** Targets slipway reserves: they export a by-product of the build instead of the image. */
 export const BOM_TARGET = "bom";
-
-/** With `--target bom`, the build argument that names the image whose BOM to export (default: the last). */
-export const BOM_IMAGE_ARG = "SLIPWAY_IMAGE";
 
 type ReturnRequest = InstanceType<typeof gw.ReturnRequest>;
 
@@ -85,35 +83,6 @@ async function buildWith(session: BuildSession, declarationFiles: DeclarationFil
     if (isCapabilityError(e)) return failure(messageToStatus(e.message));
     throw e;
   }
-}
-
-/** Build arguments slipway reads itself. */
-const SLIPWAY_BUILD_ARGS = new Set([BOM_IMAGE_ARG, LOCK_MODE_ARG, "SOURCE_DATE_EPOCH"]);
-
-/**
- * Build arguments that clients and BuildKit pass on their own: never the user's misspelt variable. Docker
- * predefines the proxy arguments (and buildx passes the client's proxy settings as such); `BUILDKIT_*`
- * ones steer BuildKit's frontends.
- */
-const PREDEFINED_BUILD_ARG = /^(BUILDKIT_\w+|(HTTPS?|FTP|NO|ALL)_PROXY|(https?|ftp|no|all)_proxy)$/;
-
-/**
- * A build argument the declaration does not use is most often a misspelt variable, which leaves the
- * variable at its default: `docker build` warns about unconsumed build arguments of a Dockerfile, and so
- * does slipway.
- */
-function unusedBuildArgWarnings(loaded: LoadedDeclaration): Diagnostic[] {
-  return loaded.unusedBuildArgs
-    .filter(({ name }) => !SLIPWAY_BUILD_ARGS.has(name) && !PREDEFINED_BUILD_ARG.test(name))
-    .map(({ name, closest }) =>
-      // the summary is all `docker build` shows of a warning without --debug: the likely fix goes there
-      warningAt(
-        undefined,
-        `Unused build argument "${name}"${closest ? ` (did you mean "${closest}"?)` : ""}`,
-        `No variable of ${loaded.declaration.file.name} is named "${name}", so its value is not used.`,
-        { hint: closest ? `Pass --build-arg ${closest}=… instead.` : `Remove --build-arg ${name}, or declare it with a variable block.` },
-      ),
-    );
 }
 
 /** `--platform` wins, then the image's `platforms`, then the worker's own platform. */

@@ -1,5 +1,6 @@
 import type { Declaration, Image, ImageReference, Located } from "../grammar/index.js";
 import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, SourceMap, type Platform, type State } from "../llb/index.js";
+import { SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
 import { bomInputsOf } from "./bom-inputs.js";
 import { BOM_FILES, ESTALEIRO_LABEL } from "./bom/names.js";
 // the worker's modules, not its index: the frontend must not load the BOM writers the worker runs
@@ -178,6 +179,6 @@ function frontendImage(): WorkerImage {
 }
 
 function sourceDateEpoch(session: BuildSession): number | undefined {
-  const v = session.options.buildArgs.get("SOURCE_DATE_EPOCH");
+  const v = session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG);
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Image } from "../grammar/index.js";
 import { DiagnosticsError, SourceFile } from "../grammar/index.js";
 import { customName, formatPlatform, mkfile, scratch, type Platform } from "../llb/index.js";
+import { LOCK_MODE_ARG } from "./build-args.js";
 import {
   debianArchitecture,
   findLockEntry,
@@ -23,12 +24,6 @@ import type { BuildSession } from "./session.js";
 
 /** The reserved target that exports `slipway.lock.json` instead of an image. */
 export const LOCK_TARGET = "lock";
-
-/**
- * The build argument that controls the lock: `update` re-resolves from the repositories' indexes even
- * when a lock exists (the lock target always does). Anything else leaves a present lock in charge.
- */
-export const LOCK_MODE_ARG = "SLIPWAY_LOCK";
 
 /** The lock beside the declaration, parsed; problems are located in the lock file. */
 export function loadLock(session: BuildSession, loaded: LoadedDeclaration): LockFile | undefined {

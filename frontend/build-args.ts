@@ -1,0 +1,43 @@
+import { warningAt, type Diagnostic } from "../grammar/index.js";
+import type { LoadedDeclaration } from "./load.js";
+
+/** With `--target bom`, the build argument that names the image whose BOM to export (default: the last). */
+export const BOM_IMAGE_ARG = "SLIPWAY_IMAGE";
+
+/**
+ * The build argument that controls the lock: `update` re-resolves from the repositories' indexes even
+ * when a lock exists (the lock target always does). Anything else leaves a present lock in charge.
+ */
+export const LOCK_MODE_ARG = "SLIPWAY_LOCK";
+
+/** The creation time the BOM documents state, in seconds since the epoch (reproducible-builds.org). */
+export const SOURCE_DATE_EPOCH_ARG = "SOURCE_DATE_EPOCH";
+
+/** Build arguments slipway reads itself. */
+const SLIPWAY_BUILD_ARGS: ReadonlySet<string> = new Set([BOM_IMAGE_ARG, LOCK_MODE_ARG, SOURCE_DATE_EPOCH_ARG]);
+
+/**
+ * Build arguments that clients and BuildKit pass on their own: never the user's misspelt variable. Docker
+ * predefines the proxy arguments (and buildx passes the client's proxy settings as such); `BUILDKIT_*`
+ * ones steer BuildKit's frontends.
+ */
+const PREDEFINED_BUILD_ARG = /^(BUILDKIT_\w+|(HTTPS?|FTP|NO|ALL)_PROXY|(https?|ftp|no|all)_proxy)$/;
+
+/**
+ * A build argument the declaration does not use is most often a misspelt variable, which leaves the
+ * variable at its default: `docker build` warns about unconsumed build arguments of a Dockerfile, and so
+ * does slipway.
+ */
+export function unusedBuildArgWarnings(loaded: LoadedDeclaration): Diagnostic[] {
+  return loaded.unusedBuildArgs
+    .filter(({ name }) => !SLIPWAY_BUILD_ARGS.has(name) && !PREDEFINED_BUILD_ARG.test(name))
+    .map(({ name, closest }) =>
+      // the summary is all `docker build` shows of a warning without --debug: the likely fix goes there
+      warningAt(
+        undefined,
+        `Unused build argument "${name}"${closest ? ` (did you mean "${closest}"?)` : ""}`,
+        `No variable of ${loaded.declaration.file.name} is named "${name}", so its value is not used.`,
+        { hint: closest ? `Pass --build-arg ${closest}=… instead.` : `Remove --build-arg ${name}, or declare it with a variable block.` },
+      ),
+    );
+}
