@@ -1,7 +1,8 @@
-import { DiagnosticsError, RESERVED_TARGETS, selectImage, type Declaration, type Image } from "../grammar/index.js";
+import { DiagnosticsError, RESERVED_TARGETS, selectImage, type Declaration, type Diagnostic, type Image, type SourceFile } from "../grammar/index.js";
 import { sortedMap } from "../llb/index.js";
 import { google as anyPb } from "../llb/proto/google/protobuf/any.js";
 import { google } from "../llb/proto/google/rpc/status.js";
+import { unusedBuildArgWarnings } from "./build-args.js";
 import { gw } from "./gateway/client.js";
 import type { LoadedDeclaration } from "./load.js";
 
@@ -11,11 +12,9 @@ type Range = Image["range"];
 const DESCRIBE = "frontend.subrequests.describe";
 const TARGETS = "frontend.targets";
 const OUTLINE = "frontend.outline";
+const LINT = "frontend.lint";
 
-/**
- * The subrequests slipway answers (`docker buildx build --call NAME`), in BuildKit's
- * frontend/subrequests shapes. check comes later.
- */
+/** The subrequests slipway answers (`docker buildx build --call NAME`), in BuildKit's frontend/subrequests shapes. */
 const SUPPORTED = [
   { name: DESCRIBE, version: "1.0.0", type: "rpc", description: "List available subrequest types", opts: [], metadata: [{ name: "result.json" }, { name: "result.txt" }] },
   { name: TARGETS, version: "1.0.0", type: "rpc", description: "List all targets current build supports", opts: [], metadata: [{ name: "result.json" }, { name: "result.txt" }] },
@@ -26,6 +25,14 @@ const SUPPORTED = [
     description: "List all parameters current build takes",
     opts: [{ name: "target", description: "Target build stage" }],
     metadata: [{ name: "result.json" }, { name: "result.txt" }],
+  },
+  {
+    name: LINT,
+    version: "1.0.0",
+    type: "rpc",
+    description: "Lint a declaration",
+    opts: [],
+    metadata: [{ name: "result.json" }, { name: "result.txt" }, { name: "result.statuscode" }],
   },
 ];
 
@@ -52,6 +59,11 @@ export async function handleSubrequest(id: string, target: string | undefined, l
   if (id === OUTLINE) {
     const o = outline(await load(), target);
     return metadataResult(JSON.stringify(o, null, 2), printOutline(o));
+  }
+  if (id === LINT) {
+    const loaded = await load();
+    const results = lintResults(loaded.declaration.file, [...loaded.warnings, ...unusedBuildArgWarnings(loaded)]);
+    return metadataResult(JSON.stringify(results, null, 2), printLint(results), { "result.statuscode": results.warnings.length > 0 ? "1" : "0" });
   }
   const detail = new anyPb.protobuf.Any({
     type_url: "github.com/moby/buildkit/errdefs.Subrequest+json",
@@ -157,7 +169,43 @@ function descriptionOf(image: Image): string | undefined {
   return image.config.labels.find((l) => l.key === "org.opencontainers.image.description")?.value;
 }
 
-function metadataResult(json: string, txt: string): ReturnRequest {
+/**
+ * BuildKit's `lint.LintResults` for `--call check`: the warnings a build of the declaration would show
+ * before it resolves anything (the checks, plain-HTTP downloads, unused steps and build arguments, …),
+ * located in the declaration, its only source. A declaration with errors fails the request with the
+ * located errors, as a build does, rather than putting one of them in `buildError`.
+ */
+export interface LintResults {
+  readonly warnings: readonly { readonly ruleName: string; readonly detail?: string; readonly location: Location | { readonly sourceIndex: -1 } }[];
+  readonly sources: readonly { readonly filename: string; readonly data: string; readonly language: string }[];
+}
+
+export function lintResults(file: SourceFile, warnings: readonly Diagnostic[]): LintResults {
+  return {
+    warnings: warnings.map((d) => {
+      const detail = [d.detail, d.hint].filter((x): x is string => Boolean(x)).join(" ");
+      return {
+        ruleName: d.summary,
+        ...(detail && { detail }),
+        // BuildKit prints no snippet for a negative index
+        location: d.subject?.file === file.name ? { sourceIndex: 0, ranges: [pbRange(d.subject)] } : { sourceIndex: -1 as const },
+      };
+    }),
+    sources: [{ filename: file.name, data: base64(file.text), language: "HCL" }],
+  };
+}
+
+/** What `result.txt` holds for clients that only print it: one paragraph per warning (no snippets). */
+export function printLint(results: LintResults): string {
+  return results.warnings
+    .map((w) => {
+      const line = "ranges" in w.location ? `${results.sources[0]!.filename}:${w.location.ranges[0]!.start.line}: ` : "";
+      return `\nWARNING: ${w.ruleName}\n${line}${w.detail ?? ""}\n`;
+    })
+    .join("");
+}
+
+function metadataResult(json: string, txt: string, extra: Record<string, string> = {}): ReturnRequest {
   const utf8 = (s: string) => new TextEncoder().encode(s);
   return new gw.ReturnRequest({
     result: new gw.Result({
@@ -165,6 +213,7 @@ function metadataResult(json: string, txt: string): ReturnRequest {
         ["result.json", utf8(json)],
         ["result.txt", utf8(txt)],
         ["version", utf8("1.0.0")],
+        ...Object.entries(extra).map(([k, v]) => [k, utf8(v)] as const),
       ]),
     }),
   });

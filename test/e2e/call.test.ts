@@ -68,11 +68,31 @@ image "app" {
     expect(unknown.output).toMatch(/has no image named "ap"/);
   });
 
-  it("a subrequest slipway does not answer yet fails with BuildKit's unsupported-request error", async () => {
-    const dir = project("call-check", { "slipway.hcl": declaration() });
-    const r = await call(dir, "check");
-    expect(r.code).not.toBe(0);
-    expect(r.output).toMatch(/unsupported request frontend\.lint/);
+  it("check: the declaration's warnings with their snippets, failing the command; none, it passes", async () => {
+    const dir = project("call-check", {
+      "slipway.hcl": `${declaration()}
+step "unused" {
+  dockerfile = "Dockerfile"
+}
+`,
+    });
+    const r = await runAsync("docker", ["buildx", "build", "--call", "check", "--build-arg", "greetin=x", "-f", `${dir}/slipway.hcl`, dir], { cwd: dir, timeoutMs: 300_000 });
+    expect(r.code, r.output.slice(-3000)).not.toBe(0);
+    expect(r.output).toMatch(/WARNING: Unused step/);
+    expect(r.output).toMatch(/slipway\.hcl:12\n-+\n[\s\S]*>>> step "unused" \{/);
+    expect(r.output).toMatch(/WARNING: Unused build argument "greetin"/);
+
+    const clean = project("call-check-clean", { "slipway.hcl": declaration() });
+    const ok = await call(clean, "check");
+    expect(ok.code, ok.output.slice(-3000)).toBe(0);
+    expect(ok.output).toMatch(/no warnings found/i);
+  });
+
+  it("subrequests.describe lists what slipway answers", async () => {
+    const dir = project("call-describe", { "slipway.hcl": declaration() });
+    const r = await call(dir, "subrequests.describe");
+    expect(r.code, r.output.slice(-3000)).toBe(0);
+    for (const name of ["subrequests.describe", "targets", "outline", "lint"]) expect(r.stdout).toMatch(new RegExp(`^${name.replace(".", "\\.")}\\s+1\\.0\\.0`, "m"));
   });
 
   it("a declaration with an error fails --call targets with the located error", async () => {
