@@ -9,7 +9,7 @@ import { readDeclaration, requestDeclarationFiles, type DeclarationFiles, type L
 import { exportLock, loadLock, lockEntryFor, LOCK_TARGET, packageResolver } from "./lock-target.js";
 import { BOM_IMAGE_ARG, unusedBuildArgWarnings } from "./build-args.js";
 import { BuildSession, Capabilities, isCapabilityError, workerPlatform } from "./session.js";
-import { handleSubrequest } from "./subrequests.js";
+import { handleSubrequest } from "./subrequests/index.js";
 import { unusedNamedContexts } from "./resolve/named-contexts.js";
 
 /** Targets slipway reserves: they export a by-product of the build instead of the image. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadDeclaration, SourceFile, warningAt } from "../../grammar/index.js";
-import { lintResults, printLint } from "../../frontend/subrequests.js";
+import { lintResults, printLint } from "../../frontend/subrequests/index.js";
 
 const text = `image "app" {
   base_image = "scratch"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isDiagnosticsError, loadDeclaration, SourceFile } from "../../grammar/index.js";
 import type { LoadedDeclaration } from "../../frontend/load.js";
-import { outline, printOutline } from "../../frontend/subrequests.js";
+import { outline, printOutline } from "../../frontend/subrequests/index.js";
 
 const text = `variable "greeting" {
   default     = "hello"

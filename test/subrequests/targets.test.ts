@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadDeclaration, SourceFile } from "../../grammar/index.js";
-import { printTargets, targetList } from "../../frontend/subrequests.js";
+import { printTargets, targetList } from "../../frontend/subrequests/index.js";
 
 const text = `image "builder" {
   base_image = "debian:bookworm"
