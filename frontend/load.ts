@@ -10,10 +10,10 @@ import {
   type FileRead,
 } from "../grammar/index.js";
 import { customName, local, marshal, type Definition, type Platform } from "../llb/index.js";
-import { gw, type GatewayClient } from "./gateway/client.js";
+import type { GatewayClient } from "./gateway/client.js";
 import type { BuildOptions } from "./gateway/options.js";
 import { loadWithReads } from "./declaration-reads.js";
-import { cacheImportsOf, nodeSha256, type BuildSession } from "./session.js";
+import { nodeSha256, solveDefinition, type BuildSession } from "./session.js";
 
 /** The declaration names BuildKit's `filename` option falls back to, in order. */
 export const DEFAULT_FILENAMES = ["slipway.hcl", "estaleiro.hcl"] as const;
@@ -65,9 +65,7 @@ export function requestDeclarationFiles(client: GatewayClient, options: BuildOpt
     constraints: customName(`[internal] load build definition from ${candidates.join(" or ")}`),
   });
   const definition = marshal(state, { platform, sha256: nodeSha256 });
-  const ref = client
-    .solve(new gw.SolveRequest({ Definition: definition.proto, allowResultReturn: true, allowResultArrayRef: true, CacheImports: cacheImportsOf(options) }))
-    .then((result) => result.ref?.id ?? "");
+  const ref = solveDefinition(client, definition, options);
   ref.catch(() => {}); // awaited by readDeclaration, or dropped when the build stops at Ping
   return { candidates, lockPaths, definition, ref };
 }

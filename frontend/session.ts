@@ -125,18 +125,8 @@ export class BuildSession {
   }
 
   /** Solves `state` and returns the result's ref id ("" for an empty result). */
-  async solve(state: State, platform: Platform, options: { evaluate?: boolean } = {}): Promise<string> {
-    const definition = this.marshal(state, platform);
-    const result = await this.client.solve(
-      new gw.SolveRequest({
-        Definition: definition.proto,
-        allowResultReturn: true,
-        allowResultArrayRef: true,
-        Evaluate: options.evaluate ?? false,
-        CacheImports: this.cacheImports(),
-      }),
-    );
-    return result.ref?.id ?? "";
+  solve(state: State, platform: Platform, options: { evaluate?: boolean } = {}): Promise<string> {
+    return solveDefinition(this.client, this.marshal(state, platform), this.options, options);
   }
 
   cacheImports() {
@@ -186,8 +176,26 @@ export class BuildSession {
   }
 }
 
+/**
+ * Solves a marshalled definition with the build's cache imports and returns the result's ref id ("" for an
+ * empty result). `BuildSession.solve` checks the caps first; the declaration's early Solve, sent before
+ * the caps are known, checks them before it uses the ref.
+ */
+export async function solveDefinition(client: GatewayClient, definition: Definition, options: BuildOptions, solve: { evaluate?: boolean } = {}): Promise<string> {
+  const result = await client.solve(
+    new gw.SolveRequest({
+      Definition: definition.proto,
+      allowResultReturn: true,
+      allowResultArrayRef: true,
+      Evaluate: solve.evaluate ?? false,
+      CacheImports: cacheImportsOf(options),
+    }),
+  );
+  return result.ref?.id ?? "";
+}
+
 /** The `cache-imports` option as a SolveRequest's CacheImports. */
-export function cacheImportsOf(options: BuildOptions) {
+function cacheImportsOf(options: BuildOptions) {
   return options.cacheImports.map(
     (c) => new gw.CacheOptionsEntry({ Type: c.type, Attrs: new Map(Object.entries(c.attrs).sort(([a], [b]) => (a < b ? -1 : 1))) }),
   );
