@@ -11,8 +11,20 @@ import { handleBuild } from "./build.js";
 import { GatewayClient } from "./gateway/client.js";
 import { messageToStatus } from "./gateway/errors.js";
 import { gw } from "./gateway/client.js";
+import { SLIPWAY_VERSION } from "./version.js";
 
 export async function main(): Promise<void> {
+  // BuildKit starts the frontend without arguments; `--version` is for people and smoke tests (the
+  // multi-platform image's own, under emulation): it loads the whole app (with its code cache) first.
+  const args = process.argv.slice(2);
+  if (args.length > 0) {
+    const known = args.length === 1 && args[0] === "--version";
+    const text = known
+      ? `slipway ${SLIPWAY_VERSION} (node ${process.version}, ${process.platform}/${process.arch})\n`
+      : `slipway: the frontend takes no arguments but --version (BuildKit starts it with none); got ${args.join(" ")}\n`;
+    (known ? process.stdout : process.stderr).write(text, () => process.exit(known ? 0 : 2));
+    return;
+  }
   // process start (node's timeOrigin) to here: node's own start and loading the bundle
   const timings = new Map<string, number>([["at main", performance.now()]]);
   const client = await GatewayClient.overStdio();

@@ -7,12 +7,13 @@
 // - One CommonJS bundle (`app.cjs`). Loading the stack's module graphs unbundled (chevrotain pulls in
 //   hundreds of lodash-es files) was measured at 303 ms against 136 ms bundled. CommonJS because
 //   grpc-js is CommonJS, and because Node 20 can give a code cache to a script but not to an ES module.
-// - A V8 code cache for it, made here by the node that will run it (the Dockerfile runs this script in
-//   the same node image as the frontend's): `frontend.cjs` compiles `app.cjs` with that cache instead of
+// - A V8 code cache for it, made by the node that will run it (the Dockerfile makes it in each platform's
+//   node image, the frontend's own): `frontend.cjs` compiles `app.cjs` with that cache instead of
 //   parsing 2.3 MB of JavaScript (start-up CPU −60 ms), with every function compiled, not only those
 //   module evaluation reaches (the build's own work −25 ms). Node 20 has no `module.enableCompileCache`
 //   (22+), so it is vm.Script's `cachedData`. The cache file is named after the bundle's hash, because
 //   V8 only checks the source's length: a stale cache is never picked up; a rejected one costs the parse.
+//   scripts/code-cache.mjs makes it.
 // - openpgp (0.8 MB, with cipher tables built when it loads) only verifies Debian archives, which most
 //   builds never touch: it is its own file, loaded on first use through a module that forwards each
 //   export (`LAZY_PACKAGES`; start-up CPU −40 ms).
@@ -21,20 +22,14 @@
 // - Not done: `--minify` (no difference once cached, unreadable stack traces); a V8 startup snapshot
 //   (Node 20 cannot snapshot http2/tls, which grpc-js loads).
 import { build } from "esbuild";
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { APP_SCRIPT_NAME, codeCacheName, writeCodeCache } from "./code-cache.mjs";
 
 const FRONTEND_DIR = "dist/frontend";
 const MAPS_DIR = "dist/maps";
 /** Packages the frontend loads on first use, each from its own file beside the app. */
 const LAZY_PACKAGES = ["openpgp"];
-/**
- * The app's script name, for both the code cache and the loader: V8 keeps the name a cache was made
- * under, so a build-time path would show up in every stack trace. Lines map through dist/maps/app.cjs.map.
- */
-const APP_SCRIPT_NAME = "slipway-frontend/app.cjs";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
@@ -83,9 +78,10 @@ async function bundleFrontend() {
   await writeBundle("bom-worker.cjs", {
     stdin: { contents: `require("./frontend/bom-worker/main.ts").main();`, resolveDir: ".", loader: "js" },
   });
-  const hash = createHash("sha256").update(app).digest("hex").slice(0, 16);
-  const cacheName = `app-${hash}.v8cache`;
-  writeCodeCache(join(FRONTEND_DIR, "app.cjs"), join(FRONTEND_DIR, cacheName));
+  const cacheName = codeCacheName(app);
+  // `--no-code-cache`: the Dockerfile bundles once on the build machine and makes each platform's cache
+  // in that platform's image (scripts/code-cache.mjs)
+  if (!process.argv.includes("--no-code-cache")) writeCodeCache(join(FRONTEND_DIR, "app.cjs"), join(FRONTEND_DIR, cacheName));
   writeFileSync(join(FRONTEND_DIR, "frontend.cjs"), loaderSource(cacheName));
   console.error(`bundle: ${FRONTEND_DIR}/ (frontend.cjs, app.cjs, ${cacheName}, bom-worker.cjs${LAZY_PACKAGES.map((p) => `, ${p}.cjs`).join("")})`);
 }
@@ -99,44 +95,6 @@ async function writeBundle(name, options) {
     else writeFileSync(f.path, (code = f.text));
   }
   return code;
-}
-
-/**
- * Makes V8's code cache for the app with every function compiled, not only the top level: V8 compiles a
- * function when it is first called, and those compilations, spread over every build, cost more than
- * reading a bigger cache (bench/RESULTS.md). V8 checks a cache against the flags it is made under, so
- * `--no-lazy` is on only while the script compiles and off again before the cache is taken: the cache
- * matches a plain `node`. NODE_OPTIONS is cleared for the same reason.
- */
-function writeCodeCache(appFile, cacheFile) {
-  const producer = `
-    const { readFileSync, writeFileSync } = require("node:fs");
-    const Module = require("node:module");
-    const v8 = require("node:v8");
-    const vm = require("node:vm");
-    const [appFile, cacheFile] = process.argv.slice(1);
-    v8.setFlagsFromString("--no-lazy");
-    const script = new vm.Script(Module.wrap(readFileSync(appFile, "latin1")), { filename: ${JSON.stringify(APP_SCRIPT_NAME)} });
-    v8.setFlagsFromString("--lazy");
-    writeFileSync(cacheFile, script.createCachedData());
-  `;
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  const r = spawnSync(process.execPath, ["-e", producer, appFile, cacheFile], { env, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`bundle: making the code cache failed:\n${r.stderr}`);
-  // the check the entry makes, here once: should a node reject such a cache, say so and ship none
-  const check = `
-    const { readFileSync } = require("node:fs");
-    const Module = require("node:module");
-    const vm = require("node:vm");
-    const [appFile, cacheFile] = process.argv.slice(1);
-    const script = new vm.Script(Module.wrap(readFileSync(appFile, "latin1")), { filename: ${JSON.stringify(APP_SCRIPT_NAME)}, cachedData: readFileSync(cacheFile) });
-    process.exit(script.cachedDataRejected ? 1 : 0);
-  `;
-  if (spawnSync(process.execPath, ["-e", check, appFile, cacheFile], { env }).status !== 0) {
-    rmSync(cacheFile);
-    console.error("bundle: warning: this node rejects the code cache it made, so the frontend starts without one (slower); see writeCodeCache in scripts/bundle.mjs");
-  }
 }
 
 /**

@@ -79,7 +79,7 @@ function frontendInputs(): string[] {
     }
   };
   for (const d of ["grammar", "llb", "frontend"]) walk(join(REPO, d));
-  for (const f of ["Dockerfile", ".dockerignore", "package.json", "package-lock.json", "scripts/bundle.mjs", "tsconfig.json", "tsconfig.base.json", "env.d.ts"]) {
+  for (const f of ["Dockerfile", ".dockerignore", "package.json", "package-lock.json", "scripts/bundle.mjs", "scripts/code-cache.mjs", "tsconfig.json", "tsconfig.base.json", "env.d.ts"]) {
     files.push(join(REPO, f));
   }
   return files;
