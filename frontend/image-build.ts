@@ -44,7 +44,7 @@ export async function buildPlatformImage(
   lockedBaseDigest?: string,
 ): Promise<PlatformImage> {
   const declaration = loaded.declaration;
-  const sourceMap = new SourceMap(declaration.file.name, declaration.file.text);
+  const sourceMap = new SourceMap(declaration.file.name, declaration.file.text, loaded.loadedBy && { definition: loaded.loadedBy.proto });
 
   const [base, images, git, steps] = await session.time("resolve", () => Promise.all([
     image.base.kind === "image" ? resolveImage(session, pinnedByLock(image.base.ref, lockedBaseDigest), platform, "base image") : Promise.resolve(undefined),

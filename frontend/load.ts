@@ -33,6 +33,12 @@ export interface LoadedDeclaration {
   readonly unusedBuildArgs: readonly { readonly name: string; readonly closest?: string }[];
   /** Every value the declaration takes from build arguments (for `--call outline`). */
   readonly arguments: readonly DeclarationArgument[];
+  /**
+   * The LLB that read the declaration (the `dockerfile` local), as the Dockerfile frontend gives it: the
+   * declaration's source map carries it (`SourceInfo.definition`), and BuildKit's provenance records it
+   * beside the declaration's text.
+   */
+  readonly loadedBy?: Definition;
 }
 
 /**
@@ -128,6 +134,7 @@ export async function readDeclaration(session: BuildSession, platform: Platform,
     contextFiles,
     unusedBuildArgs: result.unusedVars ?? [],
     arguments: result.arguments ?? [],
+    loadedBy: files.definition,
   };
 }
 

@@ -150,7 +150,9 @@ export interface BuildOptions {
 
 /** `docker buildx build` of a declaration, as a user runs it. Does not throw on failure. */
 export function buildx(dir: string, options: BuildOptions = {}): Promise<Run> {
-  const args = ["buildx", "build", "--progress=plain", "--provenance=false", "-f", join(dir, options.file ?? "slipway.hcl")];
+  // no provenance unless a test asks for it (`extra: ["--provenance=…"]`): it slows every build down
+  const provenance = options.extra?.some((a) => a.startsWith("--provenance")) ? [] : ["--provenance=false"];
+  const args = ["buildx", "build", "--progress=plain", ...provenance, "-f", join(dir, options.file ?? "slipway.hcl")];
   for (const [k, v] of Object.entries(options.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
   if (options.viaBuildArg) args.push("--build-arg", `BUILDKIT_SYNTAX=${frontendImage()}`);
   if (options.target) args.push("--target", options.target);
