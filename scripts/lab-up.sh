@@ -2,16 +2,16 @@
 # Brings up everything slipway's builds and end-to-end tests need on a fresh Debian 12 machine (as root):
 # Docker Engine with its embedded BuildKit and buildx (from Debian's own packages), a registry on
 # 127.0.0.1:5000 that also serves as the docker.io mirror, and the two base images the examples and the
-# frontend image start from (debian:bookworm, node:20-bookworm-slim), made locally because no public
-# registry may be reachable. Idempotent: a second run only starts what is not running (a few seconds).
+# frontend image start from (debian:bookworm, node:20-bookworm-slim; linux/amd64 and linux/arm64), made
+# locally because no public registry may be reachable. Idempotent: a second run only starts what is not running (a few seconds).
 #
 #   SLIPWAY_LAB_DIR   where logs, registry data and scratch space live   (default /var/lib/slipway-lab)
 #   SLIPWAY_SUITE     Debian suite to take docker.io/docker-cli/docker-buildx from (default sid, then trixie)
 #   SLIPWAY_MIRROR    Debian archive URL (default: the first one in this machine's apt configuration)
 #   SLIPWAY_ARM64     1 (default): also run linux/arm64 programs (QEMU user mode through binfmt_misc, from
 #                     Debian) and make both base images two-platform, for the multi-platform frontend image;
-#                     0: amd64 only. About 4 minutes more on a fresh machine, once (debootstrap under
-#                     emulation); seconds after that.
+#                     0: amd64 only. Once: minutes (an emulated debootstrap; 9 min 48 s measured on a busy
+#                     2-core machine); seconds after that.
 set -euo pipefail
 
 LAB_DIR=${SLIPWAY_LAB_DIR:-/var/lib/slipway-lab}
