@@ -17,8 +17,8 @@ import { fileURLToPath } from "node:url";
 export const APP_SCRIPT_NAME = "slipway-frontend/app.cjs";
 
 /**
- * The cache's file name: after the bundle's hash, because V8 only checks the source's length, so a stale
- * cache is never picked up.
+ * The cache's file name: after the bundle's hash (of its UTF-8 bytes: a string or the file's Buffer),
+ * because V8 only checks the source's length, so a stale cache is never picked up.
  */
 export function codeCacheName(appSource) {
   return `app-${createHash("sha256").update(appSource).digest("hex").slice(0, 16)}.v8cache`;
@@ -71,6 +71,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.exit(2);
   }
   const appFile = join(dir, "app.cjs");
-  const name = codeCacheName(readFileSync(appFile, "latin1"));
+  // the bytes, as the bundler hashed them (the bundle is not all ASCII: a latin1 string would re-encode)
+  const name = codeCacheName(readFileSync(appFile));
   if (writeCodeCache(appFile, join(dir, name))) console.error(`code cache: ${join(dir, name)} (node ${process.version}, ${process.arch})`);
 }

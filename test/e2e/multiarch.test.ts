@@ -26,7 +26,7 @@ const emulatesArm64 = (() => {
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 const version = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version;
 
-describe.skipIf(!emulatesArm64)("the multi-platform frontend image (skipped: the lab was brought up with SLIPWAY_ARM64=0)", () => {
+describe.skipIf(!emulatesArm64)("the multi-platform frontend image (needs the lab's arm64 emulation, which SLIPWAY_ARM64=0 leaves out)", () => {
   let image = "";
 
   beforeAll(() => {
@@ -49,6 +49,17 @@ describe.skipIf(!emulatesArm64)("the multi-platform frontend image (skipped: the
     expect(r.stdout).toMatch(new RegExp(`^slipway ${version.replace(/\./g, "\\.")} \\(node v20\\.\\d+\\.\\d+, linux/${arch}\\)\\n$`));
     // the loader says so when V8 rejects the cache: a cache made by the other platform's node
     expect(r.stderr).not.toMatch(/code cache/);
+    // and silently starts without one when the file is missing: the cache the loader names is there
+    const files = scratchDir(`multiarch-slipway-${arch}`);
+    const container = must("docker", ["create", "--platform", platform, image]).stdout.trim();
+    try {
+      must("docker", ["cp", `${container}:/slipway/.`, files]);
+    } finally {
+      run("docker", ["rm", container]);
+    }
+    const cacheName = /app-[0-9a-f]{16}\.v8cache/.exec(readFileSync(join(files, "frontend.cjs"), "utf8"))?.[0];
+    expect(cacheName).toBeDefined();
+    expect(existsSync(join(files, cacheName!)), `${platform}: /slipway/${cacheName}`).toBe(true);
   });
 
   it("runs the BOM worker on arm64 over a real arm64 Debian, writing the same bytes as on amd64", () => {
