@@ -3,7 +3,8 @@
 # Docker Engine with its embedded BuildKit and buildx (from Debian's own packages), a registry on
 # 127.0.0.1:5000 that also serves as the docker.io mirror, and the two base images the examples and the
 # frontend image start from (debian:bookworm, node:20-bookworm-slim; linux/amd64 and linux/arm64), made
-# locally because no public registry may be reachable. Idempotent: a second run only starts what is not running (a few seconds).
+# locally because no public registry may be reachable. Idempotent: a second run only starts what is not
+# running (a few seconds).
 #
 #   SLIPWAY_LAB_DIR   where logs, registry data and scratch space live   (default /var/lib/slipway-lab)
 #   SLIPWAY_SUITE     Debian suite to take docker.io/docker-cli/docker-buildx from (default sid, then trixie)
@@ -194,7 +195,7 @@ if [ "$ARM64" = 1 ]; then
     || die "qemu-aarch64 is not registered with binfmt_misc (with the F flag); see update-binfmts --display qemu-aarch64"
   mkdir -p "$LAB_DIR/cache"
   if ! has_arm64 debian bookworm; then
-    say "making debian:bookworm for linux/arm64 with debootstrap under emulation (about 3 minutes)"
+    say "making debian:bookworm for linux/arm64 with debootstrap under emulation (minutes; SLIPWAY_ARM64=0 skips it)"
     rm -rf "$LAB_DIR/rootfs-arm64" "$LAB_DIR/arm64ctx"
     mkdir -p "$LAB_DIR/cache/debootstrap-arm64" "$LAB_DIR/arm64ctx"
     debootstrap --arch=arm64 --variant=minbase --cache-dir="$LAB_DIR/cache/debootstrap-arm64" bookworm "$LAB_DIR/rootfs-arm64" "$MIRROR" \
