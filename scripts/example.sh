@@ -11,11 +11,13 @@ example=${example%/}
 name=$(basename "$example")
 [ -f "$example/slipway.hcl" ] || { echo "example.sh: no $example/slipway.hcl" >&2; exit 2; }
 
-scripts/lab-up.sh
+# The main job needs no emulation: the lab and the frontend image for this machine's platform only
+# (scripts/test.sh sets up linux/arm64 too, for the multi-platform frontend image's own test).
+SLIPWAY_ARM64=${SLIPWAY_ARM64:-0} scripts/lab-up.sh
 echo "example.sh: installing dependencies and building slipway" >&2
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 npm run --silent build >/dev/null
-frontend=$(scripts/frontend-image.sh)
+frontend=$(SLIPWAY_FRONTEND_PLATFORMS=${SLIPWAY_FRONTEND_PLATFORMS:-linux/$(dpkg --print-architecture)} scripts/frontend-image.sh)
 echo "example.sh: frontend image $frontend" >&2
 
 build() { docker buildx build --progress=plain -f "$example/slipway.hcl" --build-arg "BUILDKIT_SYNTAX=$frontend" "$@" "$example"; }
