@@ -224,9 +224,10 @@ function decodeMode(ctx: DecodeContext, attr: Parameters<typeof typedValue>[1]):
   return undefined;
 }
 
+/** `USER[:GROUP]`, each a name or a numeric id BuildKit takes as an id (llb/file-owner.ts: up to 2^31-1). */
 function validOwner(owner: string): boolean {
   const parts = owner.split(":");
-  return parts.length <= 2 && parts.every((p) => OWNER_PART.test(p));
+  return parts.length <= 2 && parts.every((p) => OWNER_PART.test(p) && !(/^\d+$/.test(p) && Number(p) > 0x7fffffff));
 }
 
 function capitalize(s: string): string {

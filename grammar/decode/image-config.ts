@@ -26,6 +26,10 @@ export const HEALTHCHECK_SCHEMA: BodySchema = {
 
 // OCI: a variable is "NAME=VALUE", so a name holds no "=" (nor a control character, see text.ts).
 const ENV_NAME = /^[^=\u0000-\u001f\u007f-\u009f]+$/u;
+/** 2^63 ns: the first duration a Go time.Duration (int64) cannot hold. */
+const MAX_DURATION_NS = 2 ** 63;
+/** The image config's Retries is a Go int; a count above int32 means nothing for a healthcheck. */
+const MAX_RETRIES = 2 ** 31 - 1;
 const PORT = /^(\d+)(?:\/(tcp|udp|sctp))?$/i;
 const SIGNAL = /^(?:SIG)?[A-Z][A-Z0-9]*(?:[+-]\d+)?$|^\d+$/i;
 
@@ -157,13 +161,16 @@ function decodeHealthcheck(ctx: DecodeContext, block: Block): Healthcheck | unde
       ctx.diagnostics.push(errorAt(d.range, "Invalid duration", parsed.message + "."));
     } else if (parsed.nanoseconds !== 0 && parsed.nanoseconds < 1e6) {
       ctx.diagnostics.push(errorAt(d.range, "Invalid duration", `The healthcheck's ${name} must be 0 or at least 1ms; "${d.value}" is shorter.`));
+    } else if (parsed.nanoseconds >= MAX_DURATION_NS) {
+      // The image config stores a Go time.Duration, an int64 of nanoseconds (about 292 years).
+      ctx.diagnostics.push(errorAt(d.range, "Invalid duration", `The healthcheck's ${name} "${d.value}" is longer than a Go duration can be (about 292 years).`));
     } else {
       durations[key] = parsed.nanoseconds;
     }
   }
   const retries = numberAttr(ctx, c.attributes.get("retries"));
-  if (retries && !(Number.isInteger(retries.value) && retries.value >= 0)) {
-    ctx.diagnostics.push(errorAt(retries.range, "Invalid retries", `The retry count must be a whole number, 0 or more; it is ${formatNumber(retries.value)}.`));
+  if (retries && !(Number.isInteger(retries.value) && retries.value >= 0 && retries.value <= MAX_RETRIES)) {
+    ctx.diagnostics.push(errorAt(retries.range, "Invalid retries", `The retry count must be a whole number from 0 to ${MAX_RETRIES}; it is ${formatNumber(retries.value)}.`));
   }
   if (!test) return undefined;
   return { test, ...durations, ...(retries ? { retries: retries.value } : {}), range: block.range };
