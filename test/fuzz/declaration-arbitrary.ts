@@ -14,7 +14,7 @@ const HOSTILE = [
   "", " ", "-x", "--upload-pack=touch /x", "ext::sh -c x", "fd::3", "file:///srv/r", "/", "//", "/.", "/..", "/../x", "/a/../../b", "/a/./b//c/", "..", "../x", "./", ".", "~/x",
   "a\\u0000b", "a\\nb", "\\r", "\\t", "\\u001b[31m", "\\u007f", "\\u0085", "\\u202e", "😀", "é/ü", "HTTPS://EXAMPLE.ORG/X", "https://", "https://?x", "https:///x", "http://[::1]:99999/x",
   "a=b", "=", "99999999999", "4294967296", "-1", "1e308", "0x10", "07777", "17777", "sha256:abc", "a b", " x ", "%%{", "$${x}", "[", "\\\\", "a:b:c", ":", "@", "root", "x".repeat(300),
-  "git@host:", "user@:path", "ssh://", "git://h/#ref", "https://h/r.git#v1", "v1:sub", "a..b", "a@{1}", "refs/heads/", "x.lock", "CMD-SHELL", "0", "1ms", "-5s", "linux", "linux/amd64/v9",
+  "git@host:", "user@:path", "ssh://", "git://h/#ref", "https://h/r.git#v1", "v1:sub", "a..b", "a@{1}", "refs/heads/", "x.lock", "CMD-SHELL", "0", "1ms", "-5s", "3000000h", "9223372036854775807ns", "0.0000001s", "1e400h", "linux", "linux/amd64/v9",
 ];
 
 const quoted = fc.constantFrom(...SAFE, ...HOSTILE).map((s) => `"${s}"`);
@@ -115,7 +115,12 @@ const image = (n: number) =>
       v('"debian:bookworm"', '"debian:bookworm"', '"127.0.0.1:5000/base:1"'),
       attributes("  ", config),
       fc.integer({ min: 1, max: 4 }).chain((k) => fc.tuple(...Array.from({ length: k }, (_, i) => file(i)))),
-      fc.option(fc.tuple(v('["CMD", "/bin/ok"]', '"curl -f localhost"', '["NONE"]'), v("3", "0")).map(([t, r]) => `  healthcheck {\n    test = ${t}\n    retries = ${r}\n  }\n`), { nil: "" }),
+      fc.option(
+        fc
+          .tuple(v('["CMD", "/bin/ok"]', '"curl -f localhost"', '["NONE"]'), v("3", "0"), v(...q("30s", "1m30s", "0", "1.5h", "250ms")))
+          .map(([t, r, d]) => `  healthcheck {\n    test = ${t}\n    retries = ${r}\n    interval = ${d}\n  }\n`),
+        { nil: "" },
+      ),
       fc.option(absolute.map((p) => `  bom {\n    path = ${p}\n  }\n`), { nil: "" }),
       fc.option(apt, { nil: "", freq: 4 }),
     )

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadDeclaration, SourceFile, type Diagnostic } from "../../grammar/index.js";
 import { parsePlatform } from "../../llb/index.js";
 import { compileWithoutBuildKit } from "../../frontend/cli/commands/llb.js";
+import { buildImageConfig, type OciImageConfig } from "../../frontend/compile/index.js";
 import { hostileDeclaration } from "./declaration-arbitrary.js";
 import { mutated } from "./hcl-arbitrary.js";
 
@@ -25,8 +26,13 @@ interface Counts {
   inputs: number;
   crashes: number;
   slow: number;
+  ms: number;
 }
-const counts = { decode: { inputs: 0, crashes: 0, slow: 0 }, llb: { inputs: 0, crashes: 0, slow: 0 } } satisfies Record<string, Counts>;
+const counts = {
+  decode: { inputs: 0, crashes: 0, slow: 0, ms: 0 },
+  "image config": { inputs: 0, crashes: 0, slow: 0, ms: 0 },
+  llb: { inputs: 0, crashes: 0, slow: 0, ms: 0 },
+} satisfies Record<string, Counts>;
 
 function unlocated(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => d.subject === undefined);
@@ -45,6 +51,7 @@ async function watched<T>(layer: Counts, what: string, input: string, f: () => T
     throw new Error(`${what} threw on input ${JSON.stringify(input)}:\n${(e as Error).stack}`);
   }
   const ms = performance.now() - start;
+  layer.ms += ms;
   if (ms > LIMIT_MS) {
     layer.slow++;
     throw new Error(`${what} took ${ms.toFixed(0)} ms (limit ${LIMIT_MS}) on input ${JSON.stringify(input)}`);
@@ -62,11 +69,32 @@ async function check(input: string): Promise<void> {
   if (!declaration) return;
   for (const image of declaration.images) {
     const platform = parsePlatform(image.platforms?.value[0] ?? "linux/amd64");
+    const config = await watched(counts["image config"], "image config", input, () => JSON.stringify(buildImageConfig(undefined, image, platform, new Map(), [])));
+    expect(configProblem(JSON.parse(config)), `${config}\n${input}`).toBeUndefined();
     const compiled = await watched(counts.llb, "compile to LLB", input, () => compileWithoutBuildKit(declaration, image, platform, undefined));
     expect(unlocated(compiled.diagnostics), input).toEqual([]);
     if (compiled.diagnostics.length === 0) expect(compiled.definition, input).toBeDefined();
     compiled.definition?.toBytes();
   }
+}
+
+/**
+ * What in an image config nothing can read: a null or "undefined" in Env, Cmd, Entrypoint or the
+ * healthcheck test, a NUL anywhere, a timing or count that is not a whole number Go's int64 holds.
+ */
+function configProblem(image: OciImageConfig): string | undefined {
+  const c = image.config;
+  const lists = [c.Env, c.Cmd, c.Entrypoint, c.Healthcheck?.Test, Object.keys(c.Labels ?? {}), Object.values(c.Labels ?? {}), Object.keys(c.Volumes ?? {})];
+  for (const list of lists) {
+    for (const item of list ?? []) {
+      if (typeof item !== "string") return `a ${typeof item} in a string list`;
+      if (item.includes("\u0000") || /=undefined$|^undefined$/.test(item)) return `${JSON.stringify(item)} in the config`;
+    }
+  }
+  for (const n of [c.Healthcheck?.Interval, c.Healthcheck?.Timeout, c.Healthcheck?.StartPeriod, c.Healthcheck?.StartInterval, c.Healthcheck?.Retries]) {
+    if (n !== undefined && !(Number.isInteger(n) && n >= 0 && n < 2 ** 63)) return `the number ${n} in the healthcheck`;
+  }
+  return undefined;
 }
 
 const corpusDirs = ["grammar/valid", "grammar/invalid", "grammar/syntax/corpus"].map((d) => join(import.meta.dirname, "..", d));
@@ -86,7 +114,7 @@ describe("decode and compile to LLB never crash", () => {
   it(`on mutated corpus files (${Math.ceil(RUNS / 2)} inputs)`, async () => {
     await fc.assert(fc.asyncProperty(mutated(seeds), check), { numRuns: Math.ceil(RUNS / 2) });
     // The per-layer counts, for the CI log (the issue asks for them there).
-    for (const [layer, c] of Object.entries(counts)) console.log(`fuzz ${layer}: ${c.inputs} inputs, ${c.crashes} crashes, ${c.slow} over 1 s`);
+    for (const [layer, c] of Object.entries(counts)) console.log(`fuzz ${layer}: ${c.inputs} inputs, ${c.crashes} crashes, ${c.slow} over 1 s (${(c.ms / 1000).toFixed(1)} s in all)`);
     expect(counts.decode.inputs).toBeGreaterThanOrEqual(RUNS + Math.ceil(RUNS / 2));
     // The generator must reach compilation, or the property says nothing about llb.
     expect(counts.llb.inputs).toBeGreaterThan(RUNS / 20);
