@@ -1,5 +1,6 @@
 import type { Block } from "../syntax/ast.js";
-import type { Located, SourceFileDecl, Step, Tarball } from "../model/declaration.js";
+import type { KeyValue, Located, SourceFileDecl, Step, Tarball } from "../model/declaration.js";
+import { errorAt } from "../source/diagnostic.js";
 import { cleanPath } from "../eval/path.js";
 import { decodeVcs } from "./apt.js";
 import { content, type BodySchema } from "./schema.js";
@@ -32,11 +33,7 @@ export function decodeStep(ctx: DecodeContext, block: Block): Step | undefined {
   const dockerfile = named(ctx, stringAttr(ctx, c.attributes.get("dockerfile")), "The Dockerfile path");
   const target = named(ctx, stringAttr(ctx, c.attributes.get("target")), "The target");
   const context = named(ctx, stringAttr(ctx, c.attributes.get("context")), "The step's context");
-  const buildArgs = (stringMapAttr(ctx, c.attributes.get("build_args")) ?? []).filter(
-    (kv) =>
-      checkCharacters(ctx.diagnostics, { value: kv.key, range: kv.range }, "The build argument name", "name") &&
-      checkCharacters(ctx.diagnostics, { value: kv.value, range: kv.range }, `The value of the build argument "${kv.key}"`, "text"),
-  );
+  const buildArgs = (stringMapAttr(ctx, c.attributes.get("build_args")) ?? []).filter((kv) => buildArg(ctx, kv));
   const sourceFiles = decodeSourceFiles(ctx, c.blocks, `step ${name?.value}`);
   if (!name || !dockerfile) {
     ctx.omissions.steps.add(name?.value);
@@ -77,6 +74,18 @@ function decodeSourceFiles(ctx: DecodeContext, blocks: readonly Block[], owner: 
     else ctx.omissions.sourceFiles.add(owner);
   }
   return out;
+}
+
+/** A build argument reaches BuildKit as `build-arg:NAME=VALUE`: a name is not empty and holds no "=". */
+function buildArg(ctx: DecodeContext, kv: KeyValue): boolean {
+  if (kv.key === "" || kv.key.includes("=")) {
+    ctx.diagnostics.push(errorAt(kv.range, "Invalid build argument name", `${JSON.stringify(kv.key)} cannot be a build argument name: it is empty or contains "=".`));
+    return false;
+  }
+  return (
+    checkCharacters(ctx.diagnostics, { value: kv.key, range: kv.range }, "The build argument name", "name") &&
+    checkCharacters(ctx.diagnostics, { value: kv.value, range: kv.range }, `The value of the build argument "${kv.key}"`, "text")
+  );
 }
 
 /** A name or relative path whose characters are checked here (its shape is checked in checks.ts). */

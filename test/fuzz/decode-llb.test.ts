@@ -18,6 +18,8 @@ import { mutated } from "./hcl-arbitrary.js";
  */
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
+// About 15 ms an input on a busy 2-core machine; the watchdog per input is what matters, not this.
+const TIMEOUT_MS = Math.max(120_000, RUNS * 60);
 const LIMIT_MS = 1000;
 const HEAP_LIMIT = 200 * 1024 * 1024;
 const readFile = (path: string) => (path.includes("missing") ? { kind: "missing" as const } : { kind: "text" as const, text: `contents of ${path}` });
@@ -109,7 +111,7 @@ describe("decode and compile to LLB never crash", () => {
 
   it(`on hostile declarations (${RUNS} inputs)`, async () => {
     await fc.assert(fc.asyncProperty(hostileDeclaration, check), { numRuns: RUNS });
-  });
+  }, TIMEOUT_MS);
 
   it(`on mutated corpus files (${Math.ceil(RUNS / 2)} inputs)`, async () => {
     await fc.assert(fc.asyncProperty(mutated(seeds), check), { numRuns: Math.ceil(RUNS / 2) });
@@ -118,5 +120,5 @@ describe("decode and compile to LLB never crash", () => {
     expect(counts.decode.inputs).toBeGreaterThanOrEqual(RUNS + Math.ceil(RUNS / 2));
     // The generator must reach compilation, or the property says nothing about llb.
     expect(counts.llb.inputs).toBeGreaterThan(RUNS / 20);
-  });
+  }, TIMEOUT_MS);
 });

@@ -30,3 +30,12 @@ image "app" {
 step "build\tit" {
   dockerfile = "Dockerfile"
 }
+
+step "other" {
+  dockerfile = "Dockerfile"
+  build_args = {
+    "A=B"     = "1"
+    ""        = "2"
+    "VERSION" = "two\nlines are text"
+  }
+}
