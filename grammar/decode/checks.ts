@@ -119,7 +119,8 @@ function checkImage(out: Diagnostic[], image: ImageDraft, declared: Declared): v
         }),
       );
     }
-    unique(out, destinations, file.destination, "file destination");
+    // "/opt/x/" (into the directory /opt/x) and "/opt/x" (the file /opt/x) cannot both be.
+    unique(out, destinations, { value: file.destination.value.replace(/(.)\/$/, "$1"), range: file.destination.range }, "file destination");
     checkFileSource(out, file, declared);
   }
 

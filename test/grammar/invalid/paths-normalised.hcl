@@ -45,3 +45,18 @@ image "app" {
     }
   }
 }
+
+image "dirs" {
+  base_image = "debian:bookworm"
+
+  file "/opt/x/" {
+    from_context {
+      path = "a"
+    }
+  }
+  file "/opt//x" {
+    from_context {
+      path = "a"
+    }
+  }
+}
