@@ -3,7 +3,7 @@ import { PREDICATE_TYPE_ANNOTATION } from "../bom/oci.js";
 import { jsonChanges, type FieldChange } from "./json-changes.js";
 import { readLayerEntries, type EntryState, type LayerEntries } from "./layer.js";
 import type { ImageDiffLimits } from "./limits.js";
-import type { Descriptor, ImageTree, PlatformImage } from "./tree.js";
+import { jsonBlob, type Descriptor, type ImageTree, type PlatformImage } from "./tree.js";
 
 /** One side of the comparison, as read. */
 export interface DiffSide {
@@ -119,7 +119,7 @@ export async function diffImages(a: OpenedImage, b: OpenedImage, limits: ImageDi
 }
 
 async function diffPlatform(storeA: ImageStore, a: PlatformImage, storeB: ImageStore, b: PlatformImage, limits: ImageDiffLimits): Promise<PlatformDiff | undefined> {
-  const attestation = attestationChanges(a, b);
+  const attestation = await attestationChanges(storeA, a, storeB, b, limits);
   if (a.digest === b.digest && attestation.length === 0) return undefined;
   const manifestFields = jsonChanges(a.manifest, b.manifest, "", (p) => p === "layers" || p === "config.digest" || p === "config.size");
   const configFields = jsonChanges(a.config, b.config);
@@ -145,16 +145,36 @@ async function diffPlatform(storeA: ImageStore, a: PlatformImage, storeB: ImageS
   };
 }
 
-function attestationChanges(a: PlatformImage, b: PlatformImage): FieldChange[] {
+/**
+ * The attestation manifests: when both images have one, the statements of each predicate type whose
+ * layer differs, field by field (`["https://spdx.dev/Document"].subject[0].name`).
+ */
+async function attestationChanges(storeA: ImageStore, a: PlatformImage, storeB: ImageStore, b: PlatformImage, limits: ImageDiffLimits): Promise<FieldChange[]> {
   if (a.attestation?.digest === b.attestation?.digest) return [];
   if (a.attestation === undefined || b.attestation === undefined) {
     return [{ path: "digest", ...(a.attestation && { a: a.attestation.digest }), ...(b.attestation && { b: b.attestation.digest }) }];
   }
   const byType = (m: Readonly<Record<string, unknown>>) => {
     const layers = Array.isArray(m.layers) ? (m.layers as Descriptor[]) : [];
-    return Object.fromEntries(layers.map((l) => [l.annotations?.[PREDICATE_TYPE_ANNOTATION] ?? l.digest, l.digest]));
+    return new Map(layers.map((l) => [l.annotations?.[PREDICATE_TYPE_ANNOTATION] ?? l.digest, l]));
   };
-  const changes = jsonChanges(byType(a.attestation.manifest), byType(b.attestation.manifest));
+  const [la, lb] = [byType(a.attestation.manifest), byType(b.attestation.manifest)];
+  const changes: FieldChange[] = [];
+  for (const type of [...new Set([...la.keys(), ...lb.keys()])].sort()) {
+    const [da, db] = [la.get(type), lb.get(type)];
+    const path = `[${JSON.stringify(type)}]`;
+    if (da?.digest === db?.digest) continue;
+    if (da === undefined || db === undefined) {
+      changes.push({ path, ...(da && { a: da.digest }), ...(db && { b: db.digest }) });
+      continue;
+    }
+    const [sa, sb] = await Promise.all([
+      jsonBlob(storeA, da, limits.attestationBytes, "attestation"),
+      jsonBlob(storeB, db, limits.attestationBytes, "attestation"),
+    ]);
+    const inside = jsonChanges(sa, sb, path);
+    changes.push(...(inside.length > 0 ? inside : [{ path, a: da.digest, b: db.digest }]));
+  }
   return changes.length > 0 ? changes : [{ path: "digest", a: a.attestation.digest, b: b.attestation.digest }];
 }
 

@@ -6,6 +6,8 @@ export interface ImageDiffLimits {
   readonly layerEntries: number;
   /** Bytes of one manifest, index or image config. */
   readonly jsonBytes: number;
+  /** Bytes of one attestation (an in-toto statement: a BOM can be large). */
+  readonly attestationBytes: number;
   /** Bytes of one blob file in a layout directory. */
   readonly blobBytes: number;
 }
@@ -16,6 +18,7 @@ export const DEFAULT_LIMITS: Readonly<ImageDiffLimits> = Object.freeze({
   layerBytes: 16 * GiB,
   layerEntries: 1_000_000,
   jsonBytes: 4 * 1024 ** 2,
+  attestationBytes: 64 * 1024 ** 2,
   blobBytes: 4 * GiB - 1,
 });
 

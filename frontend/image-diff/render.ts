@@ -26,7 +26,8 @@ export function renderImageDiff(diff: ImageDiff): string {
 }
 
 function platformLines(d: PlatformDiff): string[] {
-  const lines = [`${d.platform}: manifest ${short(d.manifest.a)} → ${short(d.manifest.b)}`];
+  const manifest = d.manifest.a === d.manifest.b ? `${short(d.manifest.a)} (the same)` : `${short(d.manifest.a)} → ${short(d.manifest.b)}`;
+  const lines = [`${d.platform}: manifest ${manifest}`];
   if (d.manifestFields.length > 0) lines.push("  manifest", ...fieldLines(d.manifestFields, "    "));
   if (d.config.a !== d.config.b) lines.push(`  config ${short(d.config.a)} → ${short(d.config.b)}`, ...fieldLines(d.configFields, "    "));
   if (d.attestation.length > 0) lines.push("  attestation", ...fieldLines(d.attestation, "    "));

@@ -133,25 +133,31 @@ class TreeReader {
     if (typeof d.size === "number" && d.size > this.limits.jsonBytes) {
       throw new ImageDiffError(this.store.description, `${name} is ${formatBytes(d.size)}, over the ${formatBytes(this.limits.jsonBytes)} a manifest or config may have`);
     }
+    if (isBlob) return jsonBlob(this.store, d, this.limits.jsonBytes, what);
     let value: unknown;
-    if (isBlob) {
-      const bytes = await this.store.blob(d.digest);
-      if (bytes.length > this.limits.jsonBytes) throw new ImageDiffError(this.store.description, `${name} is over the ${formatBytes(this.limits.jsonBytes)} a config may have`);
-      try {
-        value = JSON.parse(new TextDecoder().decode(bytes));
-      } catch {
-        throw new ImageDiffError(this.store.description, `${name} is not JSON`);
-      }
-    } else {
-      try {
-        value = await this.store.manifest(d.digest);
-      } catch (e) {
-        if (e instanceof SyntaxError) throw new ImageDiffError(this.store.description, `${name} is not JSON`);
-        throw e;
-      }
+    try {
+      value = await this.store.manifest(d.digest);
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new ImageDiffError(this.store.description, `${name} is not JSON`);
+      throw e;
     }
     return object(this.store.description, value, name);
   }
+}
+
+/** A blob holding a JSON object (a config, an in-toto statement), refused past `limit` bytes. */
+export async function jsonBlob(store: ImageStore, d: Descriptor, limit: number, what: string): Promise<Readonly<Record<string, unknown>>> {
+  const name = `${what} ${d.digest}`;
+  if (typeof d.size === "number" && d.size > limit) throw new ImageDiffError(store.description, `${name} is ${formatBytes(d.size)}, over the ${formatBytes(limit)} it may have`);
+  const bytes = await store.blob(d.digest);
+  if (bytes.length > limit) throw new ImageDiffError(store.description, `${name} is over the ${formatBytes(limit)} it may have`);
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new ImageDiffError(store.description, `${name} is not JSON`);
+  }
+  return object(store.description, value, name);
 }
 
 function object(description: string, value: unknown, what: string): Readonly<Record<string, unknown>> {

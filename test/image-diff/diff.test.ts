@@ -167,6 +167,21 @@ describe("slipway diff: what differs", () => {
     expect(r.stdout).toMatch(/^ {2}layer 2: only in A, sha256:[0-9a-f]{12}, 1 entry differs\n {4}- \/extra\.txt {2}file 0644 0:0 1 bytes sha256:[0-9a-f]{12}$/m);
   });
 
+  it("compares attestations statement by statement, by predicate type", async () => {
+    const statement = (name: string, version: string) => ({ predicateType: "https://slipway.dev/bom/v1", subject: [{ name, digest: { sha256: "0".repeat(64) } }], predicate: { version } });
+    const spdx = { predicateType: "https://spdx.dev/Document", predicate: { spdxVersion: "SPDX-2.3" } };
+    const a = withApp(same, { attestations: { "https://slipway.dev/bom/v1": statement("pkg:docker/app:one", "1"), "https://spdx.dev/Document": spdx } });
+    const b = withApp(same, { attestations: { "https://slipway.dev/bom/v1": statement("pkg:docker/app:two", "1") } });
+    const r = await diff(writeLayout([a]), writeLayout([b]));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^linux\/amd64: manifest sha256:[0-9a-f]{12} \(the same\)\n {2}attestation\n/m);
+    expect(r.stdout).toContain('    ~ ["https://slipway.dev/bom/v1"].subject[0].name: "pkg:docker/app:one" → "pkg:docker/app:two"\n');
+    expect(r.stdout).toMatch(/^ {4}- \["https:\/\/spdx\.dev\/Document"\]: "sha256:[0-9a-f]{64}"$/m);
+    expect(r.stdout).not.toContain("layer");
+    const none = await diff(writeLayout([a]), writeLayout([withApp(same)]));
+    expect(none.stdout).toMatch(/^ {4}- digest: "sha256:[0-9a-f]{64}"$/m);
+  });
+
   it("tells a layer compressed differently from one whose files differ", async () => {
     const json = await diffJson([withApp(same)], [withApp(same, { plain: true })]);
     const layers = json.images[0]!.layers;

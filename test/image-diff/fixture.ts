@@ -12,6 +12,8 @@ export interface TestImage {
   readonly config?: Record<string, unknown>;
   /** Store layers uncompressed. */
   readonly plain?: boolean;
+  /** In-toto statements by predicate type, attached in an attestation manifest as BuildKit does. */
+  readonly attestations?: Readonly<Record<string, unknown>>;
 }
 
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -23,7 +25,7 @@ const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
  */
 export function writeLayout(images: readonly TestImage[], dir = tempDir("diff-layout")): string {
   const blobs = new Blobs();
-  const manifests = images.map((image) => {
+  const manifests = images.flatMap((image) => {
     const [os, architecture, variant] = (image.platform ?? "linux/amd64").split("/");
     const tars = image.layers.map((entries) => tar(entries));
     const layers = tars.map((t) =>
@@ -43,7 +45,22 @@ export function writeLayout(images: readonly TestImage[], dir = tempDir("diff-la
       "application/vnd.oci.image.config.v1+json",
     );
     const manifest = blobs.json({ schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers }, OCI_MANIFEST);
-    return { ...manifest, platform: { os, architecture, ...(variant && { variant }) } };
+    const platform = { ...manifest, platform: { os, architecture, ...(variant && { variant }) } };
+    if (image.attestations === undefined) return [platform];
+    const statements = Object.entries(image.attestations).map(([type, statement]) => ({
+      ...blobs.json(statement, "application/vnd.in-toto+json"),
+      annotations: { "in-toto.io/predicate-type": type },
+    }));
+    const attestationConfig = blobs.json({ architecture: "unknown", os: "unknown", rootfs: { type: "layers", diff_ids: [] } }, "application/vnd.oci.image.config.v1+json");
+    const attestation = blobs.json({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: attestationConfig, layers: statements }, OCI_MANIFEST);
+    return [
+      platform,
+      {
+        ...attestation,
+        platform: { architecture: "unknown", os: "unknown" },
+        annotations: { "vnd.docker.reference.digest": manifest.digest, "vnd.docker.reference.type": "attestation-manifest" },
+      },
+    ];
   });
   const index = blobs.json({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }, OCI_INDEX);
   mkdirSync(join(dir, "blobs", "sha256"), { recursive: true });
