@@ -51,11 +51,17 @@ const MAX_LAYERS = 1000;
  */
 export async function readImageTree(store: ImageStore, limits: ImageDiffLimits): Promise<ImageTree> {
   const reader = new TreeReader(store, limits);
-  const root = await store.root();
+  let root;
+  try {
+    root = await store.root();
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new ImageDiffError(store.description, "the manifest or index it names is not JSON");
+    throw e;
+  }
   let json = object(store.description, root.json, "the root of the image");
   let digest = root.digest;
   let contentAddressed = digest !== undefined;
-  const top = descriptors(store.description, json, "index.json");
+  const top = descriptors(store.description, json, root.digest === undefined ? "index.json" : "the image index");
   if (root.digest === undefined && top.length === 1) {
     // A layout's index.json names one image: an index (looked through) or a single manifest.
     digest = top[0]!.digest;

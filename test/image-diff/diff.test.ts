@@ -206,6 +206,12 @@ describe("slipway diff: what differs", () => {
     expect(reordered.stdout).toContain("platforms\n  ~ the index lists them in another order\n");
   });
 
+  it("writes a path with control characters or spaces as a JSON string, so it cannot reach the terminal raw", async () => {
+    const r = await diff(writeLayout([withApp(same)]), writeLayout([withApp((e) => [...e, { name: "app/evil\u001b[31m name\n", content: "x" }])]));
+    expect(r.stdout).toContain('    + "/app/evil\\u001b[31m name\\n"  file 0644 0:0 1 bytes');
+    expect(r.stdout).not.toContain("\u001b");
+  });
+
   it("reads OCI archives (plain and gzip) and compares them with a layout directory", async () => {
     const dir = writeLayout([withApp(same)]);
     for (const archive of [tarDirectory(dir, "pax"), tarDirectory(dir, "gnu", true)]) {
@@ -294,6 +300,22 @@ describe("slipway diff: input that is not an image", () => {
     const link = good();
     execFileSync("ln", ["-sf", "/dev/zero", join(link, "index.json")]);
     await refused(link, good(), /: index\.json is a symbolic link; a layout holds regular files only$/);
+  });
+
+  it("a registry that answers with something other than a manifest", async () => {
+    const answer = (body: string) => (async () => new Response(body, { status: 200, headers: { "content-type": "application/json" } })) as typeof fetch;
+    for (const [body, pattern] of [
+      ["<html>not json</html>", /^slipway diff: registry\.example\/team\/app:1: the manifest or index it names is not JSON$/],
+      ['{"manifests": "nope"}', /^slipway diff: registry\.example\/team\/app:1: the image index has a "manifests" list that is not a list of descriptors$/],
+      ['{"config": {"digest": "sha256:zz"}}', /^slipway diff: registry\.example\/team\/app:1: image manifest sha256:[0-9a-f]{64} is not an image manifest/],
+      ["[".repeat(100) + "]".repeat(100), /: the root of the image is not a JSON object$/],
+      ['{"a":' + "[".repeat(100) + "]".repeat(100) + "}", /: the root of the image nests more than 64 levels deep$/],
+    ] as const) {
+      const { io, out } = memoryIO({});
+      expect(await runDiffCommand(["registry.example/team/app:1", "registry.example/team/app:2"], io, { fetch: answer(body) })).toBe(2);
+      expect(out.stdout).toBe("");
+      expect(out.stderr.trimEnd()).toMatch(pattern);
+    }
   });
 
   it("layers: not a tar, not gzip, zstd, over the decompression or entry limit", async () => {
