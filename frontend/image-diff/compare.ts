@@ -30,6 +30,8 @@ export interface ImageDiff {
   };
   /** Every platform both images have whose image differs, sorted by platform. */
   readonly images: readonly PlatformDiff[];
+  /** What differs that no field shows, in words. */
+  readonly notes: readonly string[];
 }
 
 export interface PlatformDiff {
@@ -96,7 +98,7 @@ export async function diffImages(a: OpenedImage, b: OpenedImage, limits: ImageDi
   const [imagesA, imagesB] = [pick(a.tree), pick(b.tree)];
   const side = (o: OpenedImage, images: readonly PlatformImage[]): DiffSide => ({ source: o.source, digest: o.tree.digest ?? null, platforms: images.map((i) => i.platform).sort() });
   const sides = { a: side(a, imagesA), b: side(b, imagesB) };
-  const none = { index: [], platforms: { onlyInA: [], onlyInB: [], reordered: false }, images: [] };
+  const none = { index: [], platforms: { onlyInA: [], onlyInB: [], reordered: false }, images: [], notes: [] };
   if (platform === undefined && a.tree.digest !== undefined && a.tree.digest === b.tree.digest) return { version: 1, identical: true, ...sides, ...none };
 
   const index = platform === undefined && a.tree.index && b.tree.index ? jsonChanges(a.tree.index, b.tree.index, "", (p) => p === "manifests") : [];
@@ -114,8 +116,13 @@ export async function diffImages(a: OpenedImage, b: OpenedImage, limits: ImageDi
     onlyInB: imagesB.filter((i) => !mapA.has(i.platform)).map((i) => i.platform).sort(),
     reordered: common.join() !== commonInB.join(),
   };
-  const identical = index.length === 0 && platforms.onlyInA.length === 0 && platforms.onlyInB.length === 0 && !platforms.reordered && images.length === 0;
-  return { version: 1, identical, ...sides, index, platforms, images };
+  const found = index.length > 0 || platforms.onlyInA.length > 0 || platforms.onlyInB.length > 0 || platforms.reordered || images.length > 0;
+  // Two digests that differ are two images, even when nothing above shows how (e.g. the attestation
+  // manifests listed in another order): never "identical".
+  const notes = !found && platform === undefined && a.tree.digest !== undefined && b.tree.digest !== undefined && a.tree.digest !== b.tree.digest
+    ? ["the digests differ, but every platform's image is the same: the indexes list their manifests in other bytes or another order"]
+    : [];
+  return { version: 1, identical: !found && notes.length === 0, ...sides, index, platforms, images, notes };
 }
 
 async function diffPlatform(storeA: ImageStore, a: PlatformImage, storeB: ImageStore, b: PlatformImage, limits: ImageDiffLimits): Promise<PlatformDiff | undefined> {

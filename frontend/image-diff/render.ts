@@ -21,6 +21,7 @@ export function renderImageDiff(diff: ImageDiff): string {
     if (reordered) lines.push("  ~ the index lists them in another order");
   }
   for (const image of diff.images) lines.push(...platformLines(image));
+  lines.push(...diff.notes.map((n) => `note: ${n}`));
   lines.push(...summary(diff));
   return lines.map((l) => `${l}\n`).join("");
 }

@@ -92,7 +92,7 @@ describe("slipway diff: what differs", () => {
 
   it("reports each kind in --json with full digests and both states", async () => {
     const json = await diffJson([withApp(same)], [withApp(replace("app/config.json", { content: "{}\n", mode: 0o600, type: "file" }))]);
-    expect(Object.keys(json)).toEqual(["version", "identical", "a", "b", "index", "platforms", "images"]);
+    expect(Object.keys(json)).toEqual(["version", "identical", "a", "b", "index", "platforms", "images", "notes"]);
     expect(json.version).toBe(1);
     expect(json.identical).toBe(false);
     const [image] = json.images;
@@ -204,6 +204,17 @@ describe("slipway diff: what differs", () => {
     expect(one).toMatchObject({ code: 0, stdout: "identical\n" });
     const reordered = await diff(writeLayout([amd, arm]), writeLayout([arm, amd]));
     expect(reordered.stdout).toContain("platforms\n  ~ the index lists them in another order\n");
+
+    // the same manifests, but the index written with other bytes: two digests are never "identical"
+    const spaced = writeLayout([amd, arm]);
+    const indexFile = join(spaced, "blobs/sha256", indexDigest(spaced).slice(7));
+    const reindented = JSON.stringify(JSON.parse(readFileSync(indexFile, "utf8")), null, 1);
+    const rewritten = createHash("sha256").update(reindented).digest("hex");
+    writeFileSync(join(spaced, "blobs/sha256", rewritten), reindented);
+    writeFileSync(join(spaced, "index.json"), readFileSync(join(spaced, "index.json"), "utf8").replace(indexDigest(spaced).slice(7), rewritten).replace(/"size":\d+/, `"size":${reindented.length}`));
+    const bytes = await diff(writeLayout([amd, arm]), spaced);
+    expect(bytes.code).toBe(1);
+    expect(bytes.stdout).toMatch(/\nnote: the digests differ, but every platform's image is the same: the indexes list their manifests in other bytes or another order\n$/);
   });
 
   it("writes a path with control characters or spaces as a JSON string, so it cannot reach the terminal raw", async () => {
