@@ -5,7 +5,7 @@ import type { Range } from "../source/pos.js";
 import { suggest } from "../source/suggest.js";
 import { evaluateExpr } from "./evaluate.js";
 import type { FileReader, FunctionTable } from "./functions/index.js";
-import { references } from "./references.js";
+import { references, type Reference } from "./references.js";
 import { Scope, type NameResolver } from "./scope.js";
 import { ANY, BOOL, NUMBER, STRING, convert, describe, listOf, mapOf, parseArgument, parseTypeExpr, typeString, type Type } from "./types.js";
 import { UNKNOWN, formatNumber, stringValue, toJson, type Value } from "./value.js";
@@ -213,26 +213,78 @@ export class Inputs implements NameResolver {
     );
   }
 
-  private enter(key: string, display: string, range: Range, diagnostics: Diagnostic[]): State | undefined {
-    const state = this.states.get(key);
-    if (state?.phase === "done") return state;
-    if (state?.phase === "resolving") {
-      const start = this.stack.findIndex((s) => s.key === key);
-      const cycle = this.stack.slice(start);
-      if (!this.poisoned.has(key)) {
-        const path = [...cycle.map((s) => s.display), display].join(" → ");
-        diagnostics.push(
-          errorAt(range, "Cycle in variables and locals", `${display} depends on itself: ${path}.`, {
-            hint: "Break the cycle: one of these definitions must not refer, directly or through others, to the next.",
-          }),
-        );
-      }
-      for (const s of cycle) this.poisoned.add(s.key);
-      return { phase: "done", value: UNKNOWN };
+  /** Reports a cycle when `key` is being resolved already (and poisons its members); true when it was. */
+  private cycleAt(key: string, display: string, range: Range, diagnostics: Diagnostic[]): boolean {
+    if (this.states.get(key)?.phase !== "resolving") return false;
+    const start = this.stack.findIndex((s) => s.key === key);
+    const cycle = this.stack.slice(start);
+    if (!this.poisoned.has(key)) {
+      diagnostics.push(
+        errorAt(range, "Cycle in variables and locals", `${display} depends on itself: ${cyclePath([...cycle.map((s) => s.display), display])}.`, {
+          hint: "Break the cycle: one of these definitions must not refer, directly or through others, to the next.",
+        }),
+      );
     }
-    this.states.set(key, { phase: "resolving" });
-    this.stack.push({ key, display });
-    return undefined;
+    for (const s of cycle) this.poisoned.add(s.key);
+    return true;
+  }
+
+  /**
+   * Resolves `root` after every definition it refers to, depth first in dependency order (HCL's
+   * `Variables()` ordering). The walk keeps its own stack rather than recursing, so a chain of thousands
+   * of locals resolves and a cycle of thousands is reported, not a stack overflow; when a definition is
+   * finally evaluated, everything it refers to is done and evaluation does not come back here.
+   */
+  private settle(root: Definition, range: Range, diagnostics: Diagnostic[]): void {
+    const frames: { readonly def: Definition; readonly refs: readonly Reference[]; next: number }[] = [];
+    const open = (def: Definition, at: Range, into: Diagnostic[]): void => {
+      const key = keyOf(def);
+      const display = def.kind === "local" ? `local.${def.decl.name}` : def.decl.name;
+      if (this.states.get(key)?.phase === "done" || this.cycleAt(key, display, at, into)) return;
+      this.states.set(key, { phase: "resolving" });
+      this.stack.push({ key, display });
+      frames.push({ def, refs: this.dependencies(def), next: 0 });
+    };
+    open(root, range, diagnostics);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      if (frame.next < frame.refs.length) {
+        const ref = frame.refs[frame.next++]!;
+        const def = this.definition(ref);
+        if (def) open(def, ref.range, this.diagnostics);
+        continue;
+      }
+      frames.pop();
+      if (frame.def.kind === "local") this.finishLocal(frame.def.decl);
+      else this.finishVariable(frame.def.decl);
+    }
+  }
+
+  /** The declared definition a reference names, if any. */
+  private definition(ref: Reference): Definition | undefined {
+    if (ref.kind === "local") {
+      const decl = this.locals.get(ref.name);
+      return decl && { kind: "local", decl };
+    }
+    const decl = this.variables.get(ref.name);
+    return decl && { kind: "variable", decl };
+  }
+
+  /**
+   * What a definition refers to: a local's expression; a variable's default when it will be evaluated, and
+   * its validations (their references to the variable itself aside), which run right after it.
+   */
+  private dependencies(def: Definition): Reference[] {
+    if (def.kind === "local") return references(def.decl.expr);
+    const decl = def.decl;
+    const out: Reference[] = [];
+    if (decl.default && (!this.options.vars.has(decl.name) || !decl.type)) out.push(...references(decl.default));
+    for (const v of decl.validations) {
+      for (const r of [...references(v.condition), ...references(v.errorMessage)]) {
+        if (r.kind !== "variable" || r.name !== decl.name) out.push(r);
+      }
+    }
+    return out;
   }
 
   private leave(key: string, state: State & { phase: "done" }): State & { phase: "done" } {
@@ -244,29 +296,34 @@ export class Inputs implements NameResolver {
   /** Resolves the declared names `expr` refers to before it is evaluated (dependency order). */
   private resolveReferences(expr: Expr): void {
     for (const r of references(expr)) {
-      if (r.kind === "local") {
-        const decl = this.locals.get(r.name);
-        if (decl) this.resolveLocal(decl, r.range, this.diagnostics);
-      } else {
-        const decl = this.variables.get(r.name);
-        if (decl) this.resolveVariable(decl, r.range, this.diagnostics);
-      }
+      const def = this.definition(r);
+      if (def) this.settle(def, r.range, this.diagnostics);
     }
   }
 
   private resolveLocal(decl: LocalDecl, range: Range, diagnostics: Diagnostic[]): Value {
     const key = `local ${decl.name}`;
-    const existing = this.enter(key, `local.${decl.name}`, range, diagnostics);
-    if (existing) return existing.phase === "done" ? existing.value : UNKNOWN;
-    this.resolveReferences(decl.expr);
+    this.settle({ kind: "local", decl }, range, diagnostics);
+    const state = this.states.get(key);
+    return state?.phase === "done" ? state.value : UNKNOWN;
+  }
+
+  /** Evaluates a local whose references are resolved. */
+  private finishLocal(decl: LocalDecl): void {
+    const key = `local ${decl.name}`;
     const value = this.poisoned.has(key) ? UNKNOWN : evaluateExpr(decl.expr, this.scope, this.diagnostics);
-    return this.leave(key, { phase: "done", value: this.poisoned.has(key) ? UNKNOWN : value }).value;
+    this.leave(key, { phase: "done", value: this.poisoned.has(key) ? UNKNOWN : value });
   }
 
   private resolveVariable(decl: VariableDecl, range: Range, diagnostics: Diagnostic[]): State & { phase: "done" } {
+    this.settle({ kind: "variable", decl }, range, diagnostics);
+    const state = this.states.get(`var ${decl.name}`);
+    return state?.phase === "done" ? state : { phase: "done", value: UNKNOWN };
+  }
+
+  /** Evaluates a variable whose references are resolved, then runs its validations. */
+  private finishVariable(decl: VariableDecl): void {
     const key = `var ${decl.name}`;
-    const existing = this.enter(key, decl.name, range, diagnostics);
-    if (existing) return existing as State & { phase: "done" };
     const declared = decl.type ? parseTypeExpr(decl.type, this.diagnostics) : undefined;
     const raw = this.options.vars.get(decl.name);
     let state: State & { phase: "done" };
@@ -285,7 +342,6 @@ export class Inputs implements NameResolver {
       }
       state = { phase: "done", value: c.ok ? c.value : UNKNOWN, origin: "build-arg" };
     } else if (decl.default) {
-      this.resolveReferences(decl.default);
       let value = evaluateExpr(decl.default, this.scope, this.diagnostics);
       if (declared) {
         const c = convert(value, declared);
@@ -303,7 +359,6 @@ export class Inputs implements NameResolver {
     if (this.poisoned.has(key)) state = { ...state, value: UNKNOWN };
     this.leave(key, state);
     if (!state.noValue && state.value.kind !== "unknown") this.validate(decl, state);
-    return state;
   }
 
   /** Without a `type`, a build argument takes the kind of the default, as bake does. */
@@ -361,6 +416,18 @@ export class Inputs implements NameResolver {
       this.validating = previous;
     }
   }
+}
+
+type Definition = { readonly kind: "local"; readonly decl: LocalDecl } | { readonly kind: "variable"; readonly decl: VariableDecl };
+
+function keyOf(def: Definition): string {
+  return def.kind === "local" ? `local ${def.decl.name}` : `var ${def.decl.name}`;
+}
+
+/** A cycle's path for a message: a long one shows its first and last few steps. */
+function cyclePath(names: readonly string[]): string {
+  if (names.length <= 12) return names.join(" → ");
+  return [...names.slice(0, 6), `… (${names.length - 10} more) …`, ...names.slice(-4)].join(" → ");
 }
 
 /** A variable's value as text: what a build argument would have to say to give it (JSON for lists and maps). */

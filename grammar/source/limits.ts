@@ -12,14 +12,17 @@ export const LIMITS = Object.freeze({
   expressionDepth: 512,
   /** Lists and maps nested in one another in a value (what `jsondecode`, locals and functions build). */
   valueDepth: 128,
-  /** Evaluation steps (expression nodes evaluated, elements produced) for the whole declaration. */
-  evaluationSteps: 10_000_000,
+  /** Expressions evaluated for the whole declaration (each `for` iteration evaluates at least one). */
+  evaluationSteps: 1_000_000,
   /** Characters in one string value. */
-  stringLength: 16 * 1024 * 1024,
+  stringLength: 4 * 1024 * 1024,
   /** Elements in one list or map value. */
-  collectionLength: 1_000_000,
-  /** Characters of all strings and elements of all collections produced by one evaluation. */
-  producedSize: 256 * 1024 * 1024,
+  collectionLength: 100_000,
+  /**
+   * The size of all the strings and collections one declaration's evaluation builds, where a character
+   * counts 1 and a list or map element 32 (roughly their cost in memory, in bytes).
+   */
+  producedSize: 16 * 1024 * 1024,
   /** Diagnostics printed for one run; the rest are counted in one last line. */
   diagnostics: 100,
   /** Columns of a source line shown in a diagnostic's snippet; longer lines are cut around the range. */

@@ -108,6 +108,14 @@ export class Builder {
     const value = Number(t.image);
     if (!Number.isFinite(value)) {
       this.error(t.startOffset, tokenEnd(t), `Number "${t.image}" is too large`, "Numbers must be finite; this one is beyond the largest representable value.");
+    } else if (/^\d+$/.test(t.image) && !Number.isSafeInteger(value) && BigInt(t.image) !== BigInt(value)) {
+      // HCL keeps such a number exact; a double would silently change its last digits, so it is refused.
+      this.error(
+        t.startOffset,
+        tokenEnd(t),
+        `Number "${t.image}" is too large to be exact`,
+        "Past 2^53 (9007199254740991), not every whole number can be held exactly, and this one cannot; write it as a string if it is an identifier.",
+      );
     }
     return { kind: "literal", value, raw: t.image, range: this.tokenRange(t) };
   }

@@ -51,10 +51,10 @@ describe("nesting and expression depth", () => {
   });
 
   for (const [name, expr] of [
-    ["operator chain", "1" + "+1".repeat(20000)],
-    ["attribute chain", "x" + ".a".repeat(20000)],
-    ["index chain", "x" + "[0]".repeat(20000)],
-    ["unary run", "-".repeat(20000) + "1"],
+    ["operator chain", "1" + "+1".repeat(3000)],
+    ["attribute chain", "x" + ".a".repeat(3000)],
+    ["index chain", "x" + "[0]".repeat(3000)],
+    ["unary run", "-".repeat(3000) + "1"],
   ] as const) {
     it(`refuses an ${name} too deep`, () => {
       expectLocated(image(expr), "Expression too deep", /512/);
@@ -80,5 +80,101 @@ describe("nesting and expression depth", () => {
       expect(errorsOf(text)).toEqual([]);
       expect(format(text, "h.hcl").diagnostics).toEqual([]);
     }
+  });
+});
+
+describe("variables and locals", () => {
+  const chain = (n: number, last: string, wrap = (x: string) => x) =>
+    "locals {\n" + Array.from({ length: n }, (_, i) => `  a${i} = ${wrap(`local.a${i + 1}`)}\n`).join("") + `  a${n} = ${last}\n}\n`;
+
+  it("resolves a chain of 3,000 locals", () => {
+    expect(errorsOf(image("local.a0", chain(3000, '"end"')))).toEqual([]);
+  });
+
+  it("reports a cycle of 3,000 locals once, with a shortened path", () => {
+    const text = "locals {\n" + Array.from({ length: 3000 }, (_, i) => `  a${i} = local.a${(i + 1) % 3000}\n`).join("") + "}\n" + image("local.a0");
+    const errors = errorsOf(text);
+    expect(errors.map((d) => d.summary)).toEqual(["Cycle in variables and locals"]);
+    expect(errors[0]!.detail).toMatch(/local\.a0 → local\.a1 → .*more.* → local\.a0\.$/);
+    expect(errors[0]!.detail!.length).toBeLessThan(400);
+  });
+
+  it("refuses a value nested past the limit built through locals", () => {
+    const d = expectLocated(image("jsonencode(local.a0)", chain(3000, "1", (x) => `[${x}]`)), "Value nested too deep", /128/);
+    expect(d.subject!.start.line).toBeGreaterThan(1);
+  });
+});
+
+describe("evaluation budget and sizes", () => {
+  it("stops three nested for expressions over range(1024)", () => {
+    expectLocated(image("length([for a in range(1024): [for b in range(1024): [for c in range(1024): 1]]])"), "Evaluation too large");
+  });
+
+  it("keeps the budget's error when try() crossed it", () => {
+    expectLocated(image('try([for a in range(1024): [for b in range(1024): [for c in range(1024): 1]]], "x")'), "Evaluation too large");
+  });
+
+  it("refuses a template that builds a string past the limit", () => {
+    expectLocated(image('"%{ for a in range(1024) }%{ for b in range(1024) }${local.s}%{ endfor }%{ endfor }"', `locals {\n  s = "${"0123456789".repeat(100)}"\n}\n`), "String too long");
+  });
+
+  it("refuses join() past the string limit", () => {
+    expectLocated(image('join(local.s, range(1000))', `locals {\n  s = "${"x".repeat(5000)}"\n}\n`), "Error in function call", /limit/);
+  });
+
+  it("refuses JSON nested past the value depth limit", () => {
+    expectLocated(image(`jsondecode("${"[".repeat(5000)}${"]".repeat(5000)}")`), "Invalid function argument", /128/);
+  });
+
+  it("removes duplicates from a long list in linear time", () => {
+    expect(errorsOf(image("length(distinct([for i in range(1000): [for j in range(90): j]]))"))).toEqual([]);
+  });
+});
+
+describe("functions", () => {
+  for (const [call, detail] of [
+    ['format("%.101f", 1)', /precision/],
+    ['format("%999999999d", 1)', /width/],
+    ['join(",", [null])', /element 0 is null/],
+    ['join(",", concat(["a"], [null]))', /element 1 is null/],
+    ['sort(["b", null])', /element 1 is null/],
+  ] as const) {
+    it(`reports ${call} at the call`, () => {
+      expectLocated(image(call), "Invalid function argument", detail);
+    });
+  }
+
+  it("carries a null through concat() without throwing", () => {
+    const r = loadDeclaration(new SourceFile("h.hcl", image('length(concat(["/x"], [null]))')));
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("takes min() and max() of 100,000 numbers", () => {
+    expect(errorsOf(image("max(flatten([for i in range(100): [for j in range(1000): j]])...)"))).toEqual([]);
+  });
+});
+
+describe("numbers", () => {
+  it("refuses an infinite result at the operator", () => {
+    const d = expectLocated(image("1e308*10"), "Number out of range");
+    expect(d.subject!.start.column).toBe(23);
+  });
+
+  it("refuses a whole number literal past 2^53", () => {
+    expectLocated(image("123456789012345678901234567890"), 'Number "123456789012345678901234567890" is too large to be exact');
+  });
+
+  it("refuses whole-number arithmetic past 2^53", () => {
+    expectLocated(image("9007199254740991 + 2"), "Number out of range", /2\^53/);
+  });
+
+  it("refuses tonumber() of a whole number past 2^53", () => {
+    expectLocated(image('tonumber("123456789012345678901234567890")'), "Invalid function argument");
+  });
+
+  it("keeps large numbers that are not whole-number arithmetic", () => {
+    expect(errorsOf(image("1.5e300 * 0.5"))).toEqual([]);
+    expect(errorsOf(image("9007199254740992 * 4"))).toEqual([]);
+    expect(errorsOf(image("9007199254740991"))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { STRING, NUMBER, listOf } from "../types.js";
 import { stringValue, tupleValue, boolValue } from "../value.js";
 import { asInteger, asItems, asString, codePoints } from "./args.js";
-import { ArgumentError, type FunctionDef } from "./function.js";
+import { LIMITS } from "../../source/limits.js";
+import { ArgumentError, FunctionError, type FunctionDef } from "./function.js";
 import { compileRegex, expandGoTemplate, regexMatch } from "./regex.js";
 
 const str = (name: string) => ({ name, type: STRING });
@@ -95,8 +96,18 @@ export const stringFunctions: readonly FunctionDef[] = [
     variadic: { name: "lists", type: listOf(STRING), min: 1 },
     impl: ([sep, ...lists]) => {
       const items: string[] = [];
-      for (const list of lists) for (const item of asItems(list)) items.push(asString(item));
-      return stringValue(items.join(asString(sep!)));
+      let size = 0;
+      for (const list of lists) {
+        for (const item of asItems(list)) {
+          const text = asString(item);
+          items.push(text);
+          size += text.length;
+        }
+      }
+      const separator = asString(sep!);
+      size += Math.max(0, items.length - 1) * separator.length;
+      if (size > LIMITS.stringLength) throw new FunctionError(`the result would have ${size} characters, and slipway's limit for a string is ${LIMITS.stringLength}`);
+      return stringValue(items.join(separator));
     },
   },
   {
