@@ -3,7 +3,7 @@ import { stringValue, tupleValue, boolValue } from "../value.js";
 import { asInteger, asItems, asString, codePoints } from "./args.js";
 import { LIMITS } from "../../source/limits.js";
 import { ArgumentError, FunctionError, type FunctionDef } from "./function.js";
-import { compileRegex, expandGoTemplate, regexMatch } from "./regex.js";
+import { compileRegex, replaceAll } from "./regex.js";
 
 const str = (name: string) => ({ name, type: STRING });
 
@@ -71,8 +71,7 @@ export const stringFunctions: readonly FunctionDef[] = [
       const search = asString(substr!);
       const r = asString(replacement!);
       if (search.length >= 2 && search.startsWith("/") && search.endsWith("/")) {
-        const re = compileRegex(search.slice(1, -1), 1, true);
-        return stringValue(v.replace(re, (...match) => expandGoTemplate(r, regexMatch(match))));
+        return stringValue(replaceAll(compileRegex(search.slice(1, -1), 1), v, r));
       }
       if (search === "") throw new ArgumentError(1, "the substring to replace must not be empty");
       return stringValue(v.split(search).join(r));
