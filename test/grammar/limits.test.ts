@@ -1,7 +1,7 @@
 // Hostile declarations (issue #11): each crosses a documented limit (grammar/source/limits.ts, docs
 // "Limits") and must get a located error diagnostic quickly, never an exception or a hang.
 import { describe, expect, it } from "vitest";
-import { format, loadDeclaration, SourceFile, type Diagnostic } from "../../grammar/index.js";
+import { format, loadDeclaration, renderDiagnostics, SourceFile, type Diagnostic } from "../../grammar/index.js";
 
 const image = (labelValue: string, before = "") =>
   `${before}image "a" {\n  base_image = "debian:bookworm"\n  labels = { x = ${labelValue} }\n}\n`;
@@ -176,5 +176,39 @@ describe("numbers", () => {
     expect(errorsOf(image("1.5e300 * 0.5"))).toEqual([]);
     expect(errorsOf(image("9007199254740992 * 4"))).toEqual([]);
     expect(errorsOf(image("9007199254740991"))).toEqual([]);
+  });
+});
+
+describe("diagnostics", () => {
+  it("reports a one-line file with thousands of errors in a bounded, linear amount of text", () => {
+    const text = "locals { a = [" + Array.from({ length: 6000 }, (_, i) => `nope${i}()`).join(", ") + "] }\n";
+    const file = new SourceFile("h.hcl", text);
+    const r = loadDeclaration(file);
+    expect(r.diagnostics.length).toBeGreaterThan(5000);
+    const out = renderDiagnostics(r.diagnostics, [file]);
+    expect(out.length).toBeLessThan(100 * 600);
+    expect(out).toMatch(/… and \d+ more errors, not shown\.\n$/);
+    for (const line of out.split("\n")) expect(line.length).toBeLessThan(200);
+  });
+
+  it("cuts a long line around the range and keeps the caret under it", () => {
+    const text = `locals {\n  a = [${"1, ".repeat(400)}nope(), ${"2, ".repeat(400)}]\n}\n`;
+    const file = new SourceFile("h.hcl", text);
+    const out = renderDiagnostics(loadDeclaration(file).diagnostics, [file]);
+    const lines = out.split("\n");
+    const index = lines.findIndex((l) => l.startsWith("  2 | "));
+    const [source, carets] = [lines[index], lines[index + 1]];
+    expect(source).toMatch(/^ {2}2 \| ….*nope\(\).*…$/);
+    const at = carets!.indexOf("^");
+    expect(source!.slice(at, at + 4)).toBe("nope");
+  });
+
+  it("escapes ESC and other control characters in every echoed text", () => {
+    const text = image('[nope("\x1b]0;title\x07"), lookup({}, "\x1b[31mred")]');
+    const file = new SourceFile("h.hcl", text);
+    const out = renderDiagnostics(loadDeclaration(file).diagnostics, [file]);
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(out).toContain("\\x1b]0;title\\x07");
+    expect(out).toContain('no key "\\x1b[31mred"');
   });
 });
