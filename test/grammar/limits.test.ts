@@ -1,6 +1,7 @@
 // Hostile declarations (issue #11): each crosses a documented limit (grammar/source/limits.ts, docs
 // "Limits") and must get a located error diagnostic quickly, never an exception or a hang.
 import { describe, expect, it } from "vitest";
+import { loadWithReads, MAX_FILE_CHAIN } from "../../frontend/declaration-reads.js";
 import { format, loadDeclaration, renderDiagnostics, SourceFile, type Diagnostic } from "../../grammar/index.js";
 
 const image = (labelValue: string, before = "") =>
@@ -210,5 +211,26 @@ describe("diagnostics", () => {
     expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
     expect(out).toContain("\\x1b]0;title\\x07");
     expect(out).toContain('no key "\\x1b[31mred"');
+  });
+});
+
+describe("file() chains", () => {
+  // f0 names f1, f1 names f2, …: each read can only be asked for once the previous one is known.
+  const chained = (n: number) =>
+    image(`local.a${n - 1}`, "locals {\n" + Array.from({ length: n }, (_, i) => `  a${i} = file(${i === 0 ? '"f0"' : `trimspace(local.a${i - 1})`})\n`).join("") + "}\n");
+  const readMany = async (paths: readonly string[]) => new Map(paths.map((p) => [p, { kind: "text" as const, text: `f${Number(p.slice(1)) + 1}\n` }] as const));
+
+  it(`reads a chain of ${MAX_FILE_CHAIN} files`, async () => {
+    const r = await loadWithReads(new SourceFile("h.hcl", chained(MAX_FILE_CHAIN)), new Map(), readMany);
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(r.reads.size).toBe(MAX_FILE_CHAIN);
+  });
+
+  it("reports the file() call past the limit, located, instead of failing to settle", async () => {
+    const r = await loadWithReads(new SourceFile("h.hcl", chained(MAX_FILE_CHAIN + 4)), new Map(), readMany);
+    const errors = r.diagnostics.filter((d) => d.severity === "error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.detail).toMatch(/more than 8 deep/);
+    expect(errors[0]!.subject!.start.line).toBe(MAX_FILE_CHAIN + 2);
   });
 });
