@@ -30,11 +30,27 @@ export class Budget {
 
   /** Counts one evaluation step at `range`; false once the budget is exhausted. */
   step(range: Range, diagnostics: Diagnostic[]): boolean {
+    return this.spend(1, range, diagnostics);
+  }
+
+  /**
+   * Counts the work of a function call before it runs: one step, and what its arguments weigh (a
+   * function's work grows with them: hashing a long string, encoding a large list). False, after the
+   * diagnostic, when that would exhaust the budget, so the call is not made.
+   */
+  call(args: readonly Value[], range: Range, diagnostics: Diagnostic[]): boolean {
+    let weight = 0;
+    for (const v of args) weight += valueWeight(v);
+    return this.spend(1 + Math.floor(weight), range, diagnostics);
+  }
+
+  private spend(steps: number, range: Range, diagnostics: Diagnostic[]): boolean {
     if (this.exhausted) return false;
-    if (++this.steps <= this.limits.evaluationSteps) return true;
+    this.steps += steps;
+    if (this.steps <= this.limits.evaluationSteps) return true;
     this.exhaust(
       errorAt(range, "Evaluation too large", `Evaluating the declaration took more than ${formatNumber(this.limits.evaluationSteps)} steps, which is slipway's limit; this is where it crossed it.`, {
-        hint: "Iterate over smaller collections; nested for expressions multiply.",
+        hint: "Iterate over smaller collections (nested for expressions multiply), and call functions on large values fewer times.",
       }),
       diagnostics,
     );
@@ -95,6 +111,24 @@ export class Budget {
 
 /** What a list or map element counts toward `producedSize`, against 1 for a character. */
 const ELEMENT_SIZE = 32;
+
+/** What a character and a list or map element weigh in evaluation steps, when a function works on them. */
+const STEPS_PER_CHARACTER = 1 / 64;
+const STEPS_PER_ELEMENT = 1 / 16;
+
+const weights = new WeakMap<object, number>();
+
+/** The evaluation steps a function's work on `v` is worth (cached per value, like `valueDepth`). */
+export function valueWeight(v: Value): number {
+  if (v.kind === "string") return v.value.length * STEPS_PER_CHARACTER;
+  if (v.kind !== "tuple" && v.kind !== "object") return 0;
+  const cached = weights.get(v);
+  if (cached !== undefined) return cached;
+  let weight = 0;
+  for (const item of v.kind === "tuple" ? v.items : v.entries.values()) weight += STEPS_PER_ELEMENT + valueWeight(item);
+  weights.set(v, weight);
+  return weight;
+}
 
 const depths = new WeakMap<object, number>();
 

@@ -42,6 +42,7 @@ export function evaluateCall(e: CallExpr, scope: Scope, diagnostics: Diagnostic[
   }
   if (!ok) return UNKNOWN;
   if (converted.some(containsUnknown)) return UNKNOWN;
+  if (!scope.env.budget.call(converted, e.range, diagnostics)) return UNKNOWN;
   try {
     return fn.impl(converted, { readFile: scope.env.readFile });
   } catch (err) {

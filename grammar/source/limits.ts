@@ -12,8 +12,11 @@ export const LIMITS = Object.freeze({
   expressionDepth: 512,
   /** Lists and maps nested in one another in a value (what `jsondecode`, locals and functions build). */
   valueDepth: 128,
-  /** Expressions evaluated for the whole declaration (each `for` iteration evaluates at least one). */
-  evaluationSteps: 1_000_000,
+  /**
+   * Evaluation steps for the whole declaration: each expression evaluated is one (so each `for` iteration
+   * is at least one), and a function call also costs what its arguments weigh (budget.ts).
+   */
+  evaluationSteps: 250_000,
   /** Characters in one string value. */
   stringLength: 4 * 1024 * 1024,
   /** Elements in one list or map value. */

@@ -115,6 +115,11 @@ describe("evaluation budget and sizes", () => {
     expectLocated(image('try([for a in range(1024): [for b in range(1024): [for c in range(1024): 1]]], "x")'), "Evaluation too large");
   });
 
+  it("counts a function's work on large arguments: hashing a long string a thousand times", () => {
+    const locals = `locals {\n  k = "${"x".repeat(1000)}"\n  big = join("", [for i in range(1024): local.k])\n}\n`;
+    expectLocated(image("length([for i in range(1024): sha256(local.big)])", locals), "Evaluation too large");
+  });
+
   it("refuses a template that builds a string past the limit", () => {
     expectLocated(image('"%{ for a in range(1024) }%{ for b in range(1024) }${local.s}%{ endfor }%{ endfor }"', `locals {\n  s = "${"0123456789".repeat(100)}"\n}\n`), "String too long");
   });
