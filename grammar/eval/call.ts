@@ -62,7 +62,7 @@ export function evaluateCall(e: CallExpr, scope: Scope, diagnostics: Diagnostic[
     // Each function checks its arguments and sizes, so this is a slip in one of them; it is still the
     // declaration's call that failed, so it is reported there rather than crashing the whole run.
     const message = err instanceof RangeError ? "the result would be too large" : err instanceof Error ? err.message : String(err);
-    diagnostics.push(errorAt(e.range, "Error in function call", `Call to ${e.name}() failed: ${message}.`));
+    diagnostics.push(errorAt(e.range, "Error in function call", `Call to ${e.name}() failed unexpectedly: ${message}.`));
     return UNKNOWN;
   }
 }

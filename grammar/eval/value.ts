@@ -143,9 +143,12 @@ export function formatNumber(n: number): string {
   return (negative ? "-" : "") + body;
 }
 
-/** Whether the double `n` is exactly the whole number `digits` (decimal digits with an optional "-"). */
+/**
+ * Whether the whole number `digits` (decimal digits with an optional "-") survives as the double `n`: it
+ * prints back the same, so no digit the user wrote was lost.
+ */
 export function isExactInteger(digits: string, n: number): boolean {
-  return Number.isSafeInteger(n) || BigInt(digits) === BigInt(n);
+  return Number.isSafeInteger(n) || formatNumber(n) === digits.replace(/^(-?)0+(?=\d)/, "$1");
 }
 
 const NUMBER_SYNTAX = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;

@@ -108,7 +108,7 @@ export class Builder {
     const value = Number(t.image);
     if (!Number.isFinite(value)) {
       this.error(t.startOffset, tokenEnd(t), `Number "${t.image}" is too large`, "Numbers must be finite; this one is beyond the largest representable value.");
-    } else if (/^\d+$/.test(t.image) && !Number.isSafeInteger(value) && BigInt(t.image) !== BigInt(value)) {
+    } else if (/^\d+$/.test(t.image) && !Number.isSafeInteger(value) && printed(value) !== t.image.replace(/^0+(?=\d)/, "")) {
       // HCL keeps such a number exact; a double would silently change its last digits, so it is refused.
       this.error(
         t.startOffset,
@@ -276,6 +276,11 @@ export class Builder {
     };
     return result;
   }
+}
+
+/** A whole number as the language prints it (as eval's formatNumber does), to see whether a literal kept its digits. */
+function printed(n: number): string {
+  return Math.abs(n) >= 1e21 ? BigInt(n).toString() : String(n);
 }
 
 /** The parts of `for k, v in coll : key => value... if cond` as the parser read them. */
