@@ -150,6 +150,18 @@ describe("functions", () => {
     });
   }
 
+  const long = `locals {\n  k = "${"ab".repeat(500)}"\n  big = join("", [for i in range(200): local.k])\n}\n`;
+  for (const [call, detail] of [
+    ['length(split("", local.big))', /more than 100000 parts/],
+    ['length(regexall("", local.big))', /matches more than 100000 times/],
+    ['replace(local.big, "a", local.k)', /limit for a string/],
+    ['regex_replace(local.big, "a", local.k)', /longer than 4194304/],
+  ] as const) {
+    it(`refuses ${call} past a size limit, before building it`, () => {
+      expectLocated(image(call, long), "Error in function call", detail);
+    });
+  }
+
   it("carries a null through concat() without throwing", () => {
     const r = loadDeclaration(new SourceFile("h.hcl", image('length(concat(["/x"], [null]))')));
     expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);

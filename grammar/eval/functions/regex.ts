@@ -1,4 +1,5 @@
 import { RE2JS } from "re2js";
+import { LIMITS } from "../../source/limits.js";
 import { STRING } from "../types.js";
 import { NULL, objectValue, stringValue, tupleValue, type Value } from "../value.js";
 import { asString } from "./args.js";
@@ -50,6 +51,7 @@ export function* allMatches(re: RE2JS, s: string): Generator<RegexMatch> {
   const count = re.groupCount();
   const named = new Map(Object.entries(re.namedGroups()));
   let prevEnd = -1;
+  let found = 0;
   for (let pos = 0; pos <= s.length && m.find(pos); ) {
     const start = m.start();
     const end = m.end();
@@ -62,6 +64,8 @@ export function* allMatches(re: RE2JS, s: string): Generator<RegexMatch> {
     }
     prevEnd = end;
     if (!accept) continue;
+    // Every match is an element of a list, or a replacement, so the collection limit bounds them.
+    if (++found > LIMITS.collectionLength) throw new FunctionError(`the pattern matches more than ${LIMITS.collectionLength} times, which is slipway's limit`);
     const groups: (string | null)[] = [];
     for (let g = 0; g <= count; g++) groups.push(m.group(g));
     yield { groups, named, start, end };
@@ -82,44 +86,64 @@ function matchValue(match: RegexMatch, argIndex: number): Value {
   return objectValue([...match.named].map(([name, index]) => [name, of(match.groups[index]!)] as const));
 }
 
+/** A replacement template read once: literal text and references to groups (by number or name). */
+type TemplatePiece = string | { readonly group: string };
+
 /**
- * Expands a Go `Regexp.Expand` replacement template: `$1`, `${1}`, `$name`, `${name}`, `$$` for a dollar.
- * As in Go, `$1x` names the group "1x", and a group that does not exist or did not match expands to "".
+ * Reads a Go `Regexp.Expand` replacement template: `$1`, `${1}`, `$name`, `${name}`, `$$` for a dollar.
+ * As in Go, `$1x` names the group "1x", and a `$` not followed by a name is itself.
  */
-export function expandGoTemplate(template: string, match: RegexMatch): string {
-  let out = "";
+function parseTemplate(template: string): TemplatePiece[] {
+  const pieces: TemplatePiece[] = [];
+  let text = "";
   for (let i = 0; i < template.length; i++) {
     const c = template[i]!;
     if (c !== "$") {
-      out += c;
+      text += c;
       continue;
     }
     if (template[i + 1] === "$") {
-      out += "$";
+      text += "$";
       i++;
       continue;
     }
     const braced = template[i + 1] === "{";
-    const rest = template.slice(i + (braced ? 2 : 1));
+    const rest = template.slice(i + (braced ? 2 : 1), i + (braced ? 2 : 1) + 256);
     const name = /^[A-Za-z0-9_]+/.exec(rest)?.[0];
     if (name === undefined || (braced && rest[name.length] !== "}")) {
-      out += "$";
+      text += "$";
       continue;
     }
-    const index = /^\d+$/.test(name) ? Number(name) : match.named.get(name);
-    out += (index === undefined ? undefined : match.groups[index]) ?? "";
+    pieces.push(text, { group: name });
+    text = "";
     i += name.length + (braced ? 2 : 0);
+  }
+  pieces.push(text);
+  return pieces;
+}
+
+/** A template's text for one match; a group that does not exist or did not match expands to "". */
+function expand(pieces: readonly TemplatePiece[], match: RegexMatch): string {
+  let out = "";
+  for (const p of pieces) {
+    if (typeof p === "string") out += p;
+    else {
+      const index = /^\d+$/.test(p.group) ? Number(p.group) : match.named.get(p.group);
+      out += (index === undefined ? undefined : match.groups[index]) ?? "";
+    }
   }
   return out;
 }
 
 /** Go's `ReplaceAllString`: every match of `re` in `s` replaced by the expanded `template`. */
 export function replaceAll(re: RE2JS, s: string, template: string): string {
+  const pieces = parseTemplate(template);
   let out = "";
   let last = 0;
   for (const match of allMatches(re, s)) {
-    out += s.slice(last, match.start) + expandGoTemplate(template, match);
+    out += s.slice(last, match.start) + expand(pieces, match);
     last = match.end;
+    if (out.length > LIMITS.stringLength) throw new FunctionError(`the result would be longer than ${LIMITS.stringLength} characters, which is slipway's limit`);
   }
   return out + s.slice(last);
 }

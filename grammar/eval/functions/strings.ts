@@ -74,6 +74,8 @@ export const stringFunctions: readonly FunctionDef[] = [
         return stringValue(replaceAll(compileRegex(search.slice(1, -1), 1), v, r));
       }
       if (search === "") throw new ArgumentError(1, "the substring to replace must not be empty");
+      const size = v.length + (partCount(v, search) - 1) * (r.length - search.length);
+      if (size > LIMITS.stringLength) throw new FunctionError(`the result would have ${size} characters, and slipway's limit for a string is ${LIMITS.stringLength}`);
       return stringValue(v.split(search).join(r));
     },
   },
@@ -84,6 +86,10 @@ export const stringFunctions: readonly FunctionDef[] = [
     impl: ([sep, s]) => {
       const separator = asString(sep!);
       const v = asString(s!);
+      // Counted before the parts are made: a long string split at every character is a large list.
+      if (partCount(v, separator) > LIMITS.collectionLength) {
+        throw new FunctionError(`the string splits into more than ${LIMITS.collectionLength} parts, which is slipway's limit for a list`);
+      }
       const parts = separator === "" ? codePoints(v) : v.split(separator);
       return tupleValue(parts.map(stringValue));
     },
@@ -138,3 +144,11 @@ export const stringFunctions: readonly FunctionDef[] = [
     impl: ([s, suffix]) => boolValue(asString(s!).endsWith(asString(suffix!))),
   },
 ];
+
+/** How many parts `s` splits into at `separator` ("" splits between characters), counting no further than needed. */
+function partCount(s: string, separator: string): number {
+  if (separator === "") return s.length;
+  let parts = 1;
+  for (let i = s.indexOf(separator); i >= 0 && parts <= LIMITS.collectionLength; i = s.indexOf(separator, i + separator.length)) parts++;
+  return parts;
+}
