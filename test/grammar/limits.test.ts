@@ -124,6 +124,12 @@ describe("evaluation budget and sizes", () => {
     expectLocated(image('"%{ for a in range(1024) }%{ for b in range(1024) }${local.s}%{ endfor }%{ endfor }"', `locals {\n  s = "${"0123456789".repeat(100)}"\n}\n`), "String too long");
   });
 
+  it("refuses a file() text past the string limit, at the call", () => {
+    const r = loadDeclaration(new SourceFile("h.hcl", image('file("big.txt")')), { readFile: () => ({ kind: "text", text: "x".repeat(5 * 1024 * 1024) }) });
+    const d = r.diagnostics.find((x) => x.summary === "String too long");
+    expect(d?.subject?.start.line).toBe(3);
+  });
+
   it("refuses join() past the string limit", () => {
     expectLocated(image('join(local.s, range(1000))', `locals {\n  s = "${"x".repeat(5000)}"\n}\n`), "Error in function call", /limit/);
   });
