@@ -86,23 +86,29 @@ function controlEscape(c: string): string {
  */
 function snippet(range: Range, file: SourceFile, width: number, gutter: (s: string) => string, mark: (s: string) => string): string[] {
   const n = range.start.line;
-  const text = file.line(n);
+  const line = file.line(n);
+  const startIndex = Math.min(line.length, Math.max(0, range.start.column - 1));
+  const endIndex = range.end.line === n ? Math.min(line.length, Math.max(startIndex, range.end.column - 1)) : line.length;
+  // Only the part of a long line that can be shown is measured (every unit shows as a column or more).
+  const lo = Math.max(0, startIndex - width);
+  const hi = Math.min(line.length, Math.max(endIndex, startIndex + 1) + width);
+  const text = line.slice(lo, hi);
   const cells: string[] = [];
-  const columns: number[] = []; // display column where each UTF-16 index starts
+  const columns: number[] = []; // display column where each UTF-16 index of `text` starts
   let col = 0;
   for (let i = 0; i < text.length; i++) {
     columns.push(col);
     const c = text.charCodeAt(i);
-    const cell = c === 9 ? " ".repeat(TAB_WIDTH - (col % TAB_WIDTH)) : c >= 0xdc00 && c <= 0xdfff ? "" : escapeControls(text[i]! + (c >= 0xd800 && c <= 0xdbff ? text[i + 1] ?? "" : ""));
+    const high = c >= 0xd800 && c <= 0xdbff;
+    const cell = c === 9 ? " ".repeat(TAB_WIDTH - (col % TAB_WIDTH)) : c >= 0xdc00 && c <= 0xdfff ? "" : high ? text.slice(i, i + 2) : isControl(c) ? controlEscape(text[i]!) : text[i]!;
     cells.push(cell);
-    col += c >= 0xd800 && c <= 0xdbff ? 1 : cell.length;
+    col += high ? 1 : cell.length;
   }
   const total = col;
   const columnAt = (index: number) => (index < text.length ? columns[index]! : total + (index - text.length));
-  const from = columnAt(Math.max(0, range.start.column - 1));
-  const lastColumn = range.end.line === n ? range.end.column - 1 : text.length;
-  const to = Math.max(from + 1, columnAt(lastColumn));
-  // The window: all of the line if it fits, else `width` columns placed to show as much of the range as fits.
+  const from = columnAt(startIndex - lo);
+  const to = Math.max(from + 1, columnAt(endIndex - lo));
+  // The window: all of it if it fits, else `width` columns placed to show as much of the range as fits.
   let start = 0;
   let end = Math.max(total, to);
   if (end > width) {
@@ -111,8 +117,8 @@ function snippet(range: Range, file: SourceFile, width: number, gutter: (s: stri
   }
   let shown = "";
   for (let i = 0; i < text.length; i++) if (columns[i]! >= start && columns[i]! < end) shown += cells[i];
-  const left = start > 0 ? "…" : "";
-  const right = end < total ? "…" : "";
+  const left = start > 0 || lo > 0 ? "…" : "";
+  const right = end < total || hi < line.length ? "…" : "";
   const caretFrom = Math.max(from, start);
   const caretTo = Math.max(caretFrom + 1, Math.min(to, end));
   const number = String(n);
@@ -121,6 +127,10 @@ function snippet(range: Range, file: SourceFile, width: number, gutter: (s: stri
     `  ${gutter(`${number} |`)} ${left}${shown}${right}`,
     `  ${gutter(`${pad} |`)} ${" ".repeat(caretFrom - start + left.length)}${mark("^".repeat(caretTo - caretFrom))}`,
   ];
+}
+
+function isControl(c: number): boolean {
+  return (c < 0x20 && c !== 9) || (c >= 0x7f && c <= 0x9f) || c === 0x61c || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
 function lookup(files: SourceLookup, name: string): SourceFile | undefined {
