@@ -5,9 +5,11 @@ import type { Range } from "../source/pos.js";
 import { suggest } from "../source/suggest.js";
 import { evaluateExpr } from "./evaluate.js";
 import type { FileReader, FunctionTable } from "./functions/index.js";
+import { cyclePath, keyOf, type Definition } from "./definitions.js";
 import { references, type Reference } from "./references.js";
 import { Scope, type NameResolver } from "./scope.js";
-import { ANY, BOOL, NUMBER, STRING, convert, describe, listOf, mapOf, parseArgument, parseTypeExpr, typeString, type Type } from "./types.js";
+import { ANY, BOOL, NUMBER, STRING, convert, listOf, mapOf, parseArgument, parseTypeExpr, typeString, type Type } from "./types.js";
+import { runValidations } from "./validations.js";
 import { UNKNOWN, formatNumber, stringValue, toJson, type Value } from "./value.js";
 
 /** A `variable "name" { default, type, description, validation { … } }` block, as the decoder found it. */
@@ -176,7 +178,10 @@ export class Inputs implements NameResolver {
   }
 
   private describe(decl: VariableDecl, expr: Expr): void {
-    this.resolveReferences(expr);
+    for (const r of references(expr)) {
+      const def = this.definition(r);
+      if (def) this.settle(def, r.range, this.diagnostics);
+    }
     const value = evaluateExpr(expr, this.scope, this.diagnostics);
     if (value.kind === "unknown") return;
     const c = convert(value, STRING);
@@ -293,14 +298,6 @@ export class Inputs implements NameResolver {
     return state;
   }
 
-  /** Resolves the declared names `expr` refers to before it is evaluated (dependency order). */
-  private resolveReferences(expr: Expr): void {
-    for (const r of references(expr)) {
-      const def = this.definition(r);
-      if (def) this.settle(def, r.range, this.diagnostics);
-    }
-  }
-
   private resolveLocal(decl: LocalDecl, range: Range, diagnostics: Diagnostic[]): Value {
     const key = `local ${decl.name}`;
     this.settle({ kind: "local", decl }, range, diagnostics);
@@ -383,51 +380,11 @@ export class Inputs implements NameResolver {
     const previous = this.validating;
     this.validating = decl.name;
     try {
-      for (const v of decl.validations) {
-        const condition = evaluateExpr(v.condition, this.scope, this.diagnostics);
-        if (condition.kind === "unknown") continue;
-        const ok = convert(condition, BOOL);
-        if (!ok.ok || ok.value.kind !== "bool") {
-          this.diagnostics.push(
-            errorAt(v.condition.range, "Invalid validation condition", `A validation condition must be a bool, but this one is ${describe(condition)}.`),
-          );
-          continue;
-        }
-        if (ok.value.value) continue;
-        const message = evaluateExpr(v.errorMessage, this.scope, this.diagnostics);
-        const text = convert(message, STRING);
-        if (!text.ok || text.value.kind !== "string") {
-          if (message.kind !== "unknown") {
-            this.diagnostics.push(errorAt(v.errorMessage.range, "Invalid error message", `A validation's error_message must be a string, but this one is ${describe(message)}.`));
-          }
-          continue;
-        }
-        const fromArg = state.origin === "build-arg";
-        this.diagnostics.push(
-          errorAt(
-            fromArg || !decl.default ? decl.nameRange : decl.default.range,
-            `Invalid value for variable "${decl.name}"`,
-            `${text.value.value} (The value is ${describe(state.value)}, from ${fromArg ? `the build argument "${decl.name}"` : "the default"}.)`,
-            { context: v.range, hint: "The variable's validation block (its condition) decides which values are accepted." },
-          ),
-        );
-      }
+      runValidations(decl, state.value, state.origin === "build-arg", this.scope, this.diagnostics);
     } finally {
       this.validating = previous;
     }
   }
-}
-
-type Definition = { readonly kind: "local"; readonly decl: LocalDecl } | { readonly kind: "variable"; readonly decl: VariableDecl };
-
-function keyOf(def: Definition): string {
-  return def.kind === "local" ? `local ${def.decl.name}` : `var ${def.decl.name}`;
-}
-
-/** A cycle's path for a message: a long one shows its first and last few steps. */
-function cyclePath(names: readonly string[]): string {
-  if (names.length <= 12) return names.join(" → ");
-  return [...names.slice(0, 6), `… (${names.length - 10} more) …`, ...names.slice(-4)].join(" → ");
 }
 
 /** A variable's value as text: what a build argument would have to say to give it (JSON for lists and maps). */
