@@ -10,9 +10,11 @@ import { LIMITS } from "../source/limits.js";
  */
 export function checkDepth(body: Body, tokenCount: number): Diagnostic | undefined {
   if (tokenCount <= LIMITS.expressionDepth) return undefined;
-  const stack: [object, number][] = [[body, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
+  const nodes: object[] = [body];
+  const depths: number[] = [0];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
     if (depth > LIMITS.expressionDepth) {
       const range = (node as { range?: Diagnostic["subject"] }).range;
       return errorAt(
@@ -23,11 +25,18 @@ export function checkDepth(body: Body, tokenCount: number): Diagnostic | undefin
       );
     }
     for (const key in node) {
+      if (key === "range" || key === "nameRange" || key === "opRange") continue;
       const v = (node as Record<string, unknown>)[key];
+      if (typeof v !== "object" || v === null) continue;
       if (Array.isArray(v)) {
-        for (const item of v) if (typeof item === "object" && item !== null) stack.push([item, depth + 1]);
-      } else if (typeof v === "object" && v !== null && "kind" in v) {
-        stack.push([v, depth + 1]);
+        for (const item of v) {
+          if (typeof item !== "object" || item === null) continue;
+          nodes.push(item);
+          depths.push(depth + 1);
+        }
+      } else if ("kind" in v) {
+        nodes.push(v);
+        depths.push(depth + 1);
       }
     }
   }

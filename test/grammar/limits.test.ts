@@ -92,6 +92,14 @@ describe("variables and locals", () => {
     expect(errorsOf(image("local.a0", chain(3000, '"end"')))).toEqual([]);
   });
 
+  it("resolves a chain of 3,000 variables whose defaults and validations refer to the next", () => {
+    const variables = Array.from(
+      { length: 3000 },
+      (_, i) => `variable "v${i}" {\n  default = ${i === 2999 ? '"end"' : `v${i + 1}`}\n  validation {\n    condition     = ${i === 2999 ? "true" : `v${i + 1} != ""`}\n    error_message = "empty"\n  }\n}\n`,
+    ).join("");
+    expect(errorsOf(image("v0", variables))).toEqual([]);
+  });
+
   it("reports a cycle of 3,000 locals once, with a shortened path", () => {
     const text = "locals {\n" + Array.from({ length: 3000 }, (_, i) => `  a${i} = local.a${(i + 1) % 3000}\n`).join("") + "}\n" + image("local.a0");
     const errors = errorsOf(text);
