@@ -1,0 +1,194 @@
+import { isSpdxExpression, licenseRefFor, spdxException, spdxForDebianName } from "./licence-names.js";
+
+/**
+ * A Debian package's `/usr/share/doc/<package>/copyright`, read for the licence its authors declared.
+ *
+ * - Machine-readable files (copyright-format 1.0, "DEP-5": a first paragraph with `Format:`): every
+ *   `Files` paragraph's `License` synopsis becomes an SPDX expression with DEP-5's precedence (`and`
+ *   binds tighter than `or`; a comma before the operator regroups: "A or B, and C" is (A OR B) AND C),
+ *   names mapped by `spdxForDebianName`; the package declares the AND of them all. A name SPDX has no id
+ *   for becomes `LicenseRef-…`, with its text from the stand-alone `License` paragraph of that name.
+ * - Other files count only when they point at exactly one file of `/usr/share/common-licenses`; a GNU
+ *   licence is "or later" when the file says "any later version". Anything else is NOASSERTION: the
+ *   reader never guesses a licence from prose.
+ */
+export interface CopyrightLicence {
+  /** The SPDX licence expression; undefined means NOASSERTION. */
+  readonly declared?: string;
+  /** The LicenseRefs `declared` uses, with their texts, sorted by id. */
+  readonly extracted: readonly ExtractedLicence[];
+  readonly format: "dep5" | "common-licenses" | "unknown";
+}
+
+export interface ExtractedLicence {
+  /** `LicenseRef-…` */
+  readonly id: string;
+  /** The name as the copyright file wrote it, e.g. `public-domain`. */
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Copyright files larger than this are not read (Debian 12's largest is about 1 MiB). */
+export const MAX_COPYRIGHT_BYTES = 4 * 1024 * 1024;
+
+export function readCopyright(bytes: Uint8Array | string): CopyrightLicence {
+  const text = typeof bytes === "string" ? bytes : new TextDecoder("utf-8").decode(bytes);
+  const paragraphs = parseParagraphs(text);
+  const header = paragraphs[0];
+  if (header?.has("format") && !header.has("files")) return readDep5(paragraphs);
+  return readCommonLicenses(text);
+}
+
+type Paragraph = Map<string, string>;
+
+/** deb822 paragraphs: `Field: value` with indented continuation lines, blank lines between paragraphs. */
+function parseParagraphs(text: string): Paragraph[] {
+  const out: Paragraph[] = [];
+  let current: Paragraph | undefined;
+  let field: string | undefined;
+  for (const line of text.replace(/\r\n?/g, "\n").split("\n")) {
+    if (line.trim() === "") {
+      current = undefined;
+      field = undefined;
+      continue;
+    }
+    if (line.startsWith("#")) continue;
+    if (/^[ \t]/.test(line)) {
+      if (current !== undefined && field !== undefined) current.set(field, `${current.get(field)}\n${line}`);
+      continue;
+    }
+    const m = /^([!-9;-~][!-9;-~]*):(.*)$/.exec(line);
+    if (!m) continue;
+    if (current === undefined) {
+      current = new Map();
+      out.push(current);
+    }
+    field = m[1]!.toLowerCase();
+    current.set(field, m[2]!.trim());
+  }
+  return out;
+}
+
+/** A multi-line field's first line (the synopsis) and its text, with DEP-5's ` .` blank lines. */
+function splitLicense(value: string): { synopsis: string; text: string } {
+  const [first, ...rest] = value.split("\n");
+  const text = rest
+    .map((l) => l.replace(/^[ \t]/, ""))
+    .map((l) => (l.trim() === "." ? "" : l))
+    .join("\n")
+    .trim();
+  return { synopsis: first!.replace(/\s+/g, " ").trim(), text };
+}
+
+function readDep5(paragraphs: readonly Paragraph[]): CopyrightLicence {
+  const texts = new Map<string, string>();
+  for (const p of paragraphs.slice(1)) {
+    if (p.has("files") || !p.has("license")) continue;
+    const { synopsis, text } = splitLicense(p.get("license")!);
+    if (synopsis !== "" && text !== "") texts.set(synopsis.toLowerCase(), text);
+  }
+  const refs = new Map<string, ExtractedLicence>();
+  const conjuncts = new Set<string>();
+  for (const p of paragraphs.slice(1)) {
+    if (!p.has("files") || !p.has("license")) continue;
+    const { synopsis, text } = splitLicense(p.get("license")!);
+    if (synopsis === "") continue;
+    const ref = (name: string): string => {
+      const id = licenseRefFor(name);
+      if (!refs.has(id)) refs.set(id, { id, name, text: texts.get(name.toLowerCase()) ?? (text || `The Debian copyright file names the licence "${name}" without its text.`) });
+      return id;
+    };
+    const tree = synopsisTree(synopsis, ref);
+    for (const c of typeof tree !== "string" && tree.op === "AND" ? tree.items : [tree]) conjuncts.add(print(c, "AND"));
+  }
+  if (conjuncts.size === 0) return { extracted: [], format: "dep5" };
+  // one conjunct needs no parentheses: `(A OR B)` alone is `A OR B`
+  const declared = conjuncts.size === 1 ? [...conjuncts][0]!.replace(/^\((.*)\)$/, "$1") : [...conjuncts].sort().join(" AND ");
+  if (!isSpdxExpression(declared)) return { extracted: [], format: "dep5" };
+  const used = [...refs.values()].filter((r) => new RegExp(`(^|[ (])${r.id.replace(/[.]/g, "\\.")}($|[ )])`).test(declared));
+  return { declared, extracted: used.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), format: "dep5" };
+}
+
+type Tree = string | { readonly op: "AND" | "OR"; readonly items: readonly Tree[] };
+
+/**
+ * A DEP-5 synopsis as a tree: the lowest level splits at a comma followed by `and`/`or` (left to right),
+ * then `or`, then `and`; a bare comma between names reads as `and`, as a list of licences does.
+ */
+function synopsisTree(synopsis: string, ref: (name: string) => string): Tree {
+  const pieces = synopsis.split(/\s*,\s*(?:(and|or)\s+)?/i);
+  let tree: Tree = orTree(pieces[0]!, ref);
+  for (let i = 1; i + 1 < pieces.length; i += 2) {
+    const op = (pieces[i] ?? "and").toUpperCase() as "AND" | "OR";
+    tree = { op, items: [tree, orTree(pieces[i + 1]!, ref)] };
+  }
+  return tree;
+}
+
+function orTree(text: string, ref: (name: string) => string): Tree {
+  const alternatives = text.split(/\s+or\s+/i).map((alt): Tree => {
+    const terms = alt.split(/\s+and\s+/i).map((t) => term(t, ref));
+    return terms.length === 1 ? terms[0]! : { op: "AND", items: terms };
+  });
+  return alternatives.length === 1 ? alternatives[0]! : { op: "OR", items: alternatives };
+}
+
+/** One licence name, maybe `with <X> exception`: an SPDX id (WITH an SPDX exception), or a LicenseRef. */
+function term(text: string, ref: (name: string) => string): string {
+  const name = text.trim();
+  const withException = /^(\S+)\s+with\s+(.+?)\s+exception$/i.exec(name);
+  if (withException) {
+    const id = spdxForDebianName(withException[1]!);
+    const exception = spdxException(withException[2]!);
+    return id !== undefined && exception !== undefined && !id.includes(" ") ? `${id} WITH ${exception}` : ref(name);
+  }
+  return spdxForDebianName(name) ?? ref(name);
+}
+
+function print(tree: Tree, parent?: "AND" | "OR"): string {
+  if (typeof tree === "string") return parent !== undefined && / (AND|OR) /.test(tree) ? `(${tree})` : tree;
+  const inner = tree.items.map((t) => print(t, tree.op)).join(` ${tree.op} `);
+  return parent !== undefined && parent !== tree.op ? `(${inner})` : inner;
+}
+
+/** Debian's common-licenses/BSD is the University of California's 3-clause text. */
+const COMMON_ALIASES = new Map([["BSD", "BSD-3-Clause"]]);
+/** Prose that grants a licence a common-licenses pointer does not name. */
+const OTHER_GRANTS = [/redistribution and use in source and binary forms/i, /permission is hereby granted/i, /permission to use, copy, modify/i, /public domain/i];
+const GNU_COMMON = /^(A?GPL|LGPL|GFDL)(?:-(\d+(?:\.\d+)?))?$/;
+
+/**
+ * A file that is not DEP-5 declares the licences of the common-licenses files it points at (AND), when
+ * each of them is one SPDX id: a GNU licence is "or later" when the text says so next to that version
+ * ("version 2 of the License, or (at your option) any later version"), and a bare `GPL` counts only when
+ * it is the file's one reference and the text states one version. A file whose prose also grants a
+ * licence no pointer names (a BSD or MIT grant, public domain) is NOASSERTION: krb5's file points at
+ * GPL-2 for one dual-licensed source file among many BSD ones, and declaring GPL-2.0-or-later there would
+ * be false. Otherwise NOASSERTION too.
+ */
+function readCommonLicenses(text: string): CopyrightLicence {
+  const prose = text.replace(/\s+/g, " ");
+  const names = [...new Set([...prose.matchAll(/\/usr\/share\/common-licenses\/([A-Za-z0-9][A-Za-z0-9.+-]*[A-Za-z0-9+])/g)].map((m) => m[1]!))].sort();
+  const unknown: CopyrightLicence = { extracted: [], format: "unknown" };
+  if (names.length === 0 || OTHER_GRANTS.some((g) => g.test(prose))) return unknown;
+  const ids: string[] = [];
+  for (const name of names) {
+    const gnu = GNU_COMMON.exec(name);
+    let id: string | undefined;
+    if (gnu) {
+      let version = gnu[2];
+      if (version === undefined) {
+        const stated = new Set([...prose.matchAll(/\bversion (\d+(?:\.\d+)?)(?!\d|\.\d)/gi)].map((m) => m[1]!));
+        if (names.length !== 1 || stated.size !== 1) return unknown;
+        version = [...stated][0]!;
+      }
+      const later = new RegExp(`\\bversion ${version.replace(/\./g, "\\.")}(?!\\d|\\.\\d)[^.]{0,60}?(?:any later version|or later)`, "i").test(prose);
+      id = spdxForDebianName(`${gnu[1]}-${version}${later ? "+" : ""}`);
+    } else {
+      id = COMMON_ALIASES.get(name) ?? spdxForDebianName(name);
+    }
+    if (id === undefined) return unknown;
+    ids.push(id.includes(" ") ? `(${id})` : id);
+  }
+  return { declared: [...new Set(ids)].sort().join(" AND "), extracted: [], format: "common-licenses" };
+}
