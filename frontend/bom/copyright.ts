@@ -39,63 +39,75 @@ export function readCopyright(bytes: Uint8Array | string): CopyrightLicence {
   return readCommonLicenses(text);
 }
 
-type Paragraph = Map<string, string>;
+/** A paragraph's fields (lower-case names) and their lines: most licence texts are never joined. */
+type Paragraph = Map<string, string[]>;
 
 /** deb822 paragraphs: `Field: value` with indented continuation lines, blank lines between paragraphs. */
 function parseParagraphs(text: string): Paragraph[] {
   const out: Paragraph[] = [];
   let current: Paragraph | undefined;
-  let field: string | undefined;
-  for (const line of text.replace(/\r\n?/g, "\n").split("\n")) {
+  let lines: string[] | undefined;
+  for (const line of text.split(/\r?\n|\r/)) {
     if (line.trim() === "") {
       current = undefined;
-      field = undefined;
+      lines = undefined;
       continue;
     }
     if (line.startsWith("#")) continue;
-    if (/^[ \t]/.test(line)) {
-      if (current !== undefined && field !== undefined) current.set(field, `${current.get(field)}\n${line}`);
+    if (line.startsWith(" ") || line.startsWith("\t")) {
+      lines?.push(line);
       continue;
     }
-    const m = /^([!-9;-~][!-9;-~]*):(.*)$/.exec(line);
-    if (!m) continue;
+    const colon = line.indexOf(":");
+    if (colon <= 0 || /\s/.test(line.slice(0, colon))) continue;
     if (current === undefined) {
       current = new Map();
       out.push(current);
     }
-    field = m[1]!.toLowerCase();
-    current.set(field, m[2]!.trim());
+    lines = [line.slice(colon + 1).trim()];
+    current.set(line.slice(0, colon).toLowerCase(), lines);
   }
   return out;
 }
 
-/** A multi-line field's first line (the synopsis) and its text, with DEP-5's ` .` blank lines. */
-function splitLicense(value: string): { synopsis: string; text: string } {
-  const [first, ...rest] = value.split("\n");
-  const text = rest
-    .map((l) => l.replace(/^[ \t]/, ""))
-    .map((l) => (l.trim() === "." ? "" : l))
+/** A License field's synopsis (its first line, spaces collapsed). */
+function synopsisOf(lines: readonly string[]): string {
+  return lines[0]!.replace(/\s+/g, " ").trim();
+}
+
+/** A License field's text (the lines after the synopsis), with DEP-5's ` .` blank lines. */
+function licenceText(lines: readonly string[]): string {
+  return lines
+    .slice(1)
+    .map((l) => (l.trim() === "." ? "" : l.replace(/^[ \t]/, "")))
     .join("\n")
     .trim();
-  return { synopsis: first!.replace(/\s+/g, " ").trim(), text };
 }
 
 function readDep5(paragraphs: readonly Paragraph[]): CopyrightLicence {
-  const texts = new Map<string, string>();
+  const texts = new Map<string, readonly string[]>();
   for (const p of paragraphs.slice(1)) {
-    if (p.has("files") || !p.has("license")) continue;
-    const { synopsis, text } = splitLicense(p.get("license")!);
-    if (synopsis !== "" && text !== "") texts.set(synopsis.toLowerCase(), text);
+    const licence = p.get("license");
+    if (p.has("files") || licence === undefined || licence.length < 2) continue;
+    const synopsis = synopsisOf(licence).toLowerCase();
+    if (synopsis !== "" && !texts.has(synopsis)) texts.set(synopsis, licence);
   }
   const refs = new Map<string, ExtractedLicence>();
   const conjuncts = new Set<string>();
+  const seen = new Set<string>();
   for (const p of paragraphs.slice(1)) {
-    if (!p.has("files") || !p.has("license")) continue;
-    const { synopsis, text } = splitLicense(p.get("license")!);
-    if (synopsis === "") continue;
+    const licence = p.get("license");
+    if (!p.has("files") || licence === undefined) continue;
+    const synopsis = synopsisOf(licence);
+    if (synopsis === "" || seen.has(synopsis)) continue;
+    seen.add(synopsis);
     const ref = (name: string): string => {
       const id = licenseRefFor(name);
-      if (!refs.has(id)) refs.set(id, { id, name, text: texts.get(name.toLowerCase()) ?? (text || `The Debian copyright file names the licence "${name}" without its text.`) });
+      if (!refs.has(id)) {
+        const stated = texts.get(name.toLowerCase());
+        const text = (stated && licenceText(stated)) || licenceText(licence) || `The Debian copyright file names the licence "${name}" without its text.`;
+        refs.set(id, { id, name, text });
+      }
       return id;
     };
     const tree = synopsisTree(synopsis, ref);
@@ -105,8 +117,9 @@ function readDep5(paragraphs: readonly Paragraph[]): CopyrightLicence {
   // one conjunct needs no parentheses: `(A OR B)` alone is `A OR B`
   const declared = conjuncts.size === 1 ? [...conjuncts][0]!.replace(/^\((.*)\)$/, "$1") : [...conjuncts].sort().join(" AND ");
   if (!isSpdxExpression(declared)) return { extracted: [], format: "dep5" };
-  const used = [...refs.values()].filter((r) => new RegExp(`(^|[ (])${r.id.replace(/[.]/g, "\\.")}($|[ )])`).test(declared));
-  return { declared, extracted: used.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), format: "dep5" };
+  const tokens = new Set(declared.split(/[ ()]+/));
+  const used = [...refs.values()].filter((r) => tokens.has(r.id));
+  return { declared, extracted: used.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)), format: "dep5" };
 }
 
 type Tree = string | { readonly op: "AND" | "OR"; readonly items: readonly Tree[] };
