@@ -1,7 +1,9 @@
 // The BOM worker's own cost, as the build pays it: `node /slipway/bom-worker.cjs` in a frontend image,
-// with the built image, its base and a request mounted where the exec mounts them (WORKER_LAYOUT), timed
-// from spawn to exit inside the container (node's start-up included, docker's excluded). Several images
-// are measured alternately, run after run, so a busy machine slows them alike.
+// with the built image, its base and a request mounted where the exec mounts them (WORKER_LAYOUT): the
+// CPU time of the worker process (user + system, node's start-up included, read by a preloaded hook at
+// exit) and its wall time from spawn to exit inside the container (docker's start-up excluded). CPU is
+// the figure to compare on a shared machine; wall time varies with the load. Several images are
+// measured alternately, run after run, so a busy machine slows them alike.
 //
 //   node bench/bom-worker.mjs BOM_JSON ROOTFS BASE_ROOTFS RUNS IMAGE...
 //
@@ -39,24 +41,31 @@ const request = {
   mtime: 0,
 };
 writeFileSync(join(dir, "in", "request.json"), JSON.stringify(request));
+mkdirSync(join(dir, "hook"));
+writeFileSync(join(dir, "hook", "cpu.cjs"), `process.on("exit", () => { const c = process.cpuUsage(); process.stderr.write("cpu-ms " + (c.user + c.system) / 1000 + "\\n"); });\n`);
 
-const timer = `const t=process.hrtime.bigint();const r=require("child_process").spawnSync(process.execPath,["/slipway/bom-worker.cjs"],{stdio:["ignore","ignore","inherit"]});if(r.status!==0)process.exit(1);console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+const timer = `const t=process.hrtime.bigint();const r=require("child_process").spawnSync(process.execPath,["-r","/hook/cpu.cjs","/slipway/bom-worker.cjs"],{encoding:"utf8",stdio:["ignore","ignore","pipe"]});if(r.status!==0){process.stderr.write(r.stderr);process.exit(1)}console.log(Number(process.hrtime.bigint()-t)/1e6, r.stderr.match(/cpu-ms (\\S+)/)[1])`;
 const times = new Map(images.map((i) => [i, []]));
+const cpus = new Map(images.map((i) => [i, []]));
 for (let run = 0; run < Number(runsText); run++) {
   for (const image of images) {
     const out = join(dir, `out-${run}-${images.indexOf(image)}`);
     mkdirSync(out);
     const r = spawnSync("docker", [
       "run", "--rm", "--network=none", "--entrypoint", "node",
-      "-v", `${join(dir, "in")}:/slipway-bom/in:ro`, "-v", `${rootfs}:/slipway-bom/image:ro`, "-v", `${base}:/slipway-bom/base:ro`, "-v", `${out}:/slipway-bom/out`,
+      "-v", `${join(dir, "in")}:/slipway-bom/in:ro`, "-v", `${rootfs}:/slipway-bom/image:ro`, "-v", `${base}:/slipway-bom/base:ro`, "-v", `${out}:/slipway-bom/out`, "-v", `${join(dir, "hook")}:/hook:ro`,
       image, "-e", timer,
     ], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`${image}: ${r.stderr}`);
-    times.get(image).push(Number(r.stdout.trim()));
+    const [wall, cpu] = r.stdout.trim().split(" ").map(Number);
+    times.get(image).push(wall);
+    cpus.get(image).push(cpu);
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const [image, xs] of times) {
-  console.log(`${image}: median ${median(xs).toFixed(0)} ms, min ${Math.min(...xs).toFixed(0)} ms over ${xs.length} runs (${xs.map((x) => x.toFixed(0)).join(" ")})`);
+  const cs = cpus.get(image);
+  console.log(`${image}: CPU median ${median(cs).toFixed(0)} ms, min ${Math.min(...cs).toFixed(0)} ms; wall median ${median(xs).toFixed(0)} ms, min ${Math.min(...xs).toFixed(0)} ms; ${xs.length} runs`);
+  console.log(`  CPU ${cs.map((x) => x.toFixed(0)).join(" ")}`);
 }
 console.log(`outputs in ${dir}`);

@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { lstatSync, readFileSync, type Stats } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { MAX_COPYRIGHT_BYTES, readCopyright, type ExtractedLicence } from "../bom/copyright.js";
 import type { BomExtractedLicence, BomInputs, BomInstalledPackageInput, BomPackageLicence } from "../bom/index.js";
 import { forEachParagraph } from "../debian/deb822.js";
@@ -65,8 +68,9 @@ export async function readPackageFacts(tree: MountedTree): Promise<Map<string, P
   const out = new Map<string, PackageFacts>();
   // packages of one source ship the same copyright file: read each text once
   const read = new Map<string, ReturnType<typeof licenceOf>>();
+  const docs = await docDirectory(tree);
   for (let i = 0; i < entries.length; i += CONCURRENCY) {
-    const batch = await Promise.all(entries.slice(i, i + CONCURRENCY).map(async (e) => ({ e, copyright: await readLicence(tree, e.name, read) })));
+    const batch = await Promise.all(entries.slice(i, i + CONCURRENCY).map(async (e) => ({ e, copyright: await readLicence(tree, e.name, read, docs) })));
     for (const { e, copyright } of batch) {
       out.set(`${e.name}:${e.architecture}`, {
         name: e.name,
@@ -86,15 +90,38 @@ function decodeUtf8(latin1: string): string {
   return new TextDecoder("utf-8").decode(Buffer.from(latin1, "latin1"));
 }
 
-async function readLicence(tree: MountedTree, name: string, read: Map<string, ReturnType<typeof licenceOf>>): Promise<ReturnType<typeof licenceOf>> {
-  const found = await tree.stat(`/usr/share/doc/${name}/copyright`);
+async function readLicence(tree: MountedTree, name: string, read: Map<string, ReturnType<typeof licenceOf>>, docs: DocDirectory): Promise<ReturnType<typeof licenceOf>> {
+  const path = `/usr/share/doc/${name}/copyright`;
+  // the common case costs one lstat: a real directory under a resolved /usr/share/doc holding a regular
+  // file; anything else (a symlinked directory, a symlinked file) is resolved inside the image root
+  // (synchronous: the worker does nothing else meanwhile, and a promise per lstat and read costs more CPU
+  // than the read itself)
+  const direct = docs.realDirs.has(name) ? lstatOrUndefined(join(docs.host!, name, "copyright")) : undefined;
+  const found = direct?.isFile() ? { host: join(docs.host!, name, "copyright"), stat: direct } : await tree.stat(path);
   if (!found?.stat.isFile()) return { licence: { declared: "NOASSERTION", from: "missing" }, extracted: [] };
   if (found.stat.size > MAX_COPYRIGHT_BYTES) return { licence: { declared: "NOASSERTION", from: "unreadable" }, extracted: [] };
-  const bytes = (await tree.readFile(`/usr/share/doc/${name}/copyright`)) ?? new Uint8Array();
+  const bytes = readFileSync(found.host);
   const key = createHash("sha1").update(bytes).digest("hex");
   let result = read.get(key);
   if (result === undefined) read.set(key, (result = licenceOf(bytes)));
   return result;
+}
+
+/** /usr/share/doc resolved once, and which of its entries are plain directories. */
+interface DocDirectory {
+  readonly host?: string;
+  readonly realDirs: ReadonlySet<string>;
+}
+
+async function docDirectory(tree: MountedTree): Promise<DocDirectory> {
+  const found = await tree.stat("/usr/share/doc");
+  if (!found?.stat.isDirectory()) return { realDirs: new Set() };
+  const entries = await readdir(found.host, { withFileTypes: true });
+  return { host: found.host, realDirs: new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name)) };
+}
+
+function lstatOrUndefined(host: string): Stats | undefined {
+  return lstatSync(host, { throwIfNoEntry: false });
 }
 
 function licenceOf(bytes: Uint8Array): { licence: BomPackageLicence; extracted: readonly ExtractedLicence[] } {

@@ -35,61 +35,83 @@ export function readCopyright(bytes: Uint8Array | string): CopyrightLicence {
   const text = typeof bytes === "string" ? bytes : new TextDecoder("utf-8").decode(bytes);
   const paragraphs = parseParagraphs(text);
   const header = paragraphs[0];
-  if (header?.has("format") && !header.has("files")) return readDep5(paragraphs);
+  if (header?.has("format") && !header.has("files")) return readDep5(text, paragraphs);
   return readCommonLicenses(text);
 }
 
-/** A paragraph's fields (lower-case names) and their lines: most licence texts are never joined. */
-type Paragraph = Map<string, string[]>;
+/** Where a field's value is in the text: after the colon up to the end of its last continuation line. */
+interface Span {
+  readonly start: number;
+  end: number;
+}
 
-/** deb822 paragraphs: `Field: value` with indented continuation lines, blank lines between paragraphs. */
+/** A paragraph's fields (lower-case names): spans into the text, so most licence texts are never copied. */
+type Paragraph = Map<string, Span>;
+
+/**
+ * deb822 paragraphs: `Field: value` with indented continuation lines, blank lines between paragraphs.
+ * One pass with indexOf and no string per line: an image has megabytes of copyright text and most of it
+ * is licence prose nobody asks for.
+ */
 function parseParagraphs(text: string): Paragraph[] {
   const out: Paragraph[] = [];
   let current: Paragraph | undefined;
-  let lines: string[] | undefined;
-  for (const line of text.split(/\r?\n|\r/)) {
-    if (line.trim() === "") {
+  let field: Span | undefined;
+  for (let pos = 0; pos < text.length; ) {
+    let eol = text.indexOf("\n", pos);
+    if (eol < 0) eol = text.length;
+    const c = text.charCodeAt(pos);
+    if (isBlank(text, pos, eol)) {
       current = undefined;
-      lines = undefined;
-      continue;
+      field = undefined;
+    } else if (c === 32 || c === 9) {
+      if (field !== undefined) field.end = eol;
+    } else if (c !== 35 /* # comment */) {
+      const colon = text.indexOf(":", pos);
+      field = undefined;
+      if (colon > pos && colon < eol && !/\s/.test(text.slice(pos, colon))) {
+        if (current === undefined) out.push((current = new Map()));
+        field = { start: colon + 1, end: eol };
+        current.set(text.slice(pos, colon).toLowerCase(), field);
+      }
     }
-    if (line.startsWith("#")) continue;
-    if (line.startsWith(" ") || line.startsWith("\t")) {
-      lines?.push(line);
-      continue;
-    }
-    const colon = line.indexOf(":");
-    if (colon <= 0 || /\s/.test(line.slice(0, colon))) continue;
-    if (current === undefined) {
-      current = new Map();
-      out.push(current);
-    }
-    lines = [line.slice(colon + 1).trim()];
-    current.set(line.slice(0, colon).toLowerCase(), lines);
+    pos = eol + 1;
   }
   return out;
 }
 
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
 /** A License field's synopsis (its first line, spaces collapsed). */
-function synopsisOf(lines: readonly string[]): string {
-  return lines[0]!.replace(/\s+/g, " ").trim();
+function synopsisOf(text: string, span: Span): string {
+  const eol = text.indexOf("\n", span.start);
+  return text.slice(span.start, eol < 0 || eol > span.end ? span.end : eol).replace(/\s+/g, " ").trim();
 }
 
 /** A License field's text (the lines after the synopsis), with DEP-5's ` .` blank lines. */
-function licenceText(lines: readonly string[]): string {
-  return lines
-    .slice(1)
-    .map((l) => (l.trim() === "." ? "" : l.replace(/^[ \t]/, "")))
+function licenceText(text: string, span: Span): string {
+  const eol = text.indexOf("\n", span.start);
+  if (eol < 0 || eol >= span.end) return "";
+  return text
+    .slice(eol + 1, span.end)
+    .split("\n")
+    .map((l) => (l.trim() === "." ? "" : l.replace(/\r$/, "").replace(/^[ \t]/, "")))
     .join("\n")
     .trim();
 }
 
-function readDep5(paragraphs: readonly Paragraph[]): CopyrightLicence {
-  const texts = new Map<string, readonly string[]>();
+function readDep5(source: string, paragraphs: readonly Paragraph[]): CopyrightLicence {
+  const texts = new Map<string, Span>();
   for (const p of paragraphs.slice(1)) {
     const licence = p.get("license");
-    if (p.has("files") || licence === undefined || licence.length < 2) continue;
-    const synopsis = synopsisOf(licence).toLowerCase();
+    if (p.has("files") || licence === undefined) continue;
+    const synopsis = synopsisOf(source, licence).toLowerCase();
     if (synopsis !== "" && !texts.has(synopsis)) texts.set(synopsis, licence);
   }
   const refs = new Map<string, ExtractedLicence>();
@@ -98,14 +120,14 @@ function readDep5(paragraphs: readonly Paragraph[]): CopyrightLicence {
   for (const p of paragraphs.slice(1)) {
     const licence = p.get("license");
     if (!p.has("files") || licence === undefined) continue;
-    const synopsis = synopsisOf(licence);
+    const synopsis = synopsisOf(source, licence);
     if (synopsis === "" || seen.has(synopsis)) continue;
     seen.add(synopsis);
     const ref = (name: string): string => {
       const id = licenseRefFor(name);
       if (!refs.has(id)) {
         const stated = texts.get(name.toLowerCase());
-        const text = (stated && licenceText(stated)) || licenceText(licence) || `The Debian copyright file names the licence "${name}" without its text.`;
+        const text = (stated && licenceText(source, stated)) || licenceText(source, licence) || `The Debian copyright file names the licence "${name}" without its text.`;
         refs.set(id, { id, name, text });
       }
       return id;
@@ -167,7 +189,7 @@ function print(tree: Tree, parent?: "AND" | "OR"): string {
 /** Debian's common-licenses/BSD is the University of California's 3-clause text. */
 const COMMON_ALIASES = new Map([["BSD", "BSD-3-Clause"]]);
 /** Prose that grants a licence a common-licenses pointer does not name. */
-const OTHER_GRANTS = [/redistribution and use in source and binary forms/i, /permission is hereby granted/i, /permission to use, copy, modify/i, /public domain/i];
+const OTHER_GRANTS = [/redistribution\s+and\s+use\s+in\s+source\s+and\s+binary\s+forms/i, /permission\s+is\s+hereby\s+granted/i, /permission\s+to\s+use,\s+copy,\s+modify/i, /public\s+domain/i];
 const GNU_COMMON = /^(A?GPL|LGPL|GFDL)(?:-(\d+(?:\.\d+)?))?$/;
 
 /**
@@ -180,10 +202,11 @@ const GNU_COMMON = /^(A?GPL|LGPL|GFDL)(?:-(\d+(?:\.\d+)?))?$/;
  * be false. Otherwise NOASSERTION too.
  */
 function readCommonLicenses(text: string): CopyrightLicence {
+  const unknown: CopyrightLicence = { extracted: [], format: "unknown" };
+  if (!text.includes("/usr/share/common-licenses/") || OTHER_GRANTS.some((g) => g.test(text))) return unknown;
   const prose = text.replace(/\s+/g, " ");
   const names = [...new Set([...prose.matchAll(/\/usr\/share\/common-licenses\/([A-Za-z0-9][A-Za-z0-9.+-]*[A-Za-z0-9+])/g)].map((m) => m[1]!))].sort();
-  const unknown: CopyrightLicence = { extracted: [], format: "unknown" };
-  if (names.length === 0 || OTHER_GRANTS.some((g) => g.test(prose))) return unknown;
+  if (names.length === 0) return unknown;
   const ids: string[] = [];
   for (const name of names) {
     const gnu = GNU_COMMON.exec(name);

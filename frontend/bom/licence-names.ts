@@ -27,12 +27,19 @@ const DEBIAN_NAMES = new Map<string, string>([
   ["psf-2", "PSF-2.0"],
 ]);
 
+/**
+ * Debian names that a recent SPDX id now shares, kept as LicenseRefs: the SPDX project's own validator
+ * (spdx-tools 0.8.5, as Debian ships it) carries an older list and rejects perl's `Artistic-dist`.
+ */
+const KEPT_AS_REFS = new Set(["artistic-dist"]);
+
 /** GNU licences carry their "or later" in the name: `GPL-2+` is GPL-2.0-or-later, `GPL-2` GPL-2.0-only. */
 const GNU = /^(a?gpl|lgpl|gfdl|gfdl-niv)-(\d+(?:\.\d+)?)(\+?)$/;
 
 /** The SPDX expression for one Debian licence short name, or undefined when SPDX has no id for it. */
 export function spdxForDebianName(name: string): string | undefined {
   const lower = name.trim().toLowerCase().replace(/\.0\+$/, "+");
+  if (KEPT_AS_REFS.has(lower)) return undefined;
   const table = DEBIAN_NAMES.get(lower);
   if (table !== undefined) return table;
   const gnu = GNU.exec(lower);
@@ -71,10 +78,20 @@ export function licenseRefFor(name: string): string {
 
 /** True when `expression` is a valid SPDX licence expression (ids from the lists, LicenseRef-…). */
 export function isSpdxExpression(expression: string): boolean {
-  try {
-    parseSpdxExpression(expression);
-    return true;
-  } catch {
-    return false;
+  let valid = checked.get(expression);
+  if (valid === undefined) {
+    try {
+      parseSpdxExpression(expression);
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    // an image's packages share few expressions, and the reader and buildBom ask about the same ones
+    if (checked.size >= MAX_CHECKED) checked.clear();
+    checked.set(expression, valid);
   }
+  return valid;
 }
+
+const checked = new Map<string, boolean>();
+const MAX_CHECKED = 4096;

@@ -72,9 +72,11 @@ export function cycloneDxDocument(bom: Bom): Json {
   }
 
   const dependsOn = dependencyLookup(bom);
+  const refs = new Map(inImage.map((x) => [x.package, debRef(os, x)]));
+  const refOf = (p: BomInstalledPackage) => refs.get(p) ?? packageRef(os, p);
   for (const x of inImage) {
     components.push(packageComponent(os, x, sources.get(`${x.package.source.name}@${x.package.source.version}`)!));
-    dependencies.push({ ref: debRef(os, x), dependsOn: [...new Set(dependsOn(x.package).map((d) => packageRef(os, d)))] });
+    dependencies.push({ ref: refs.get(x.package)!, dependsOn: [...new Set(dependsOn(x.package).map(refOf))] });
   }
   // a BOM from before the declared packages were recorded: the image depends on each of its packages
   const direct = bom.declaration.packages !== undefined ? requestedPackages(bom) : inImage.map((x) => x.package);

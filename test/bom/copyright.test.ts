@@ -29,7 +29,7 @@ describe("Debian licence names as SPDX ids", () => {
     expect(spdxForDebianName(name)).toBe(id);
   });
 
-  it.each(["public-domain", "GPL", "BSD", "permissive", "GPL-7+"])("%s has no SPDX id", (name) => {
+  it.each(["public-domain", "GPL", "BSD", "permissive", "GPL-7+", "Artistic-dist"])("%s has no SPDX id", (name) => {
     expect(spdxForDebianName(name)).toBeUndefined();
   });
 
