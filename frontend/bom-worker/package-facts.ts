@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { lstatSync, readFileSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { MAX_COPYRIGHT_BYTES, readCopyright, type ExtractedLicence } from "../bom/copyright.js";
@@ -66,7 +66,6 @@ export async function readPackageFacts(tree: MountedTree): Promise<Map<string, P
   );
   const resolve = dependencyResolver(entries);
   const out = new Map<string, PackageFacts>();
-  // packages of one source ship the same copyright file: read each text once
   const read = new Map<string, ReturnType<typeof licenceOf>>();
   const docs = await docDirectory(tree);
   for (let i = 0; i < entries.length; i += CONCURRENCY) {
@@ -87,24 +86,46 @@ export async function readPackageFacts(tree: MountedTree): Promise<Map<string, P
 
 /** dpkg's status is bytes; field values are UTF-8 in practice (maintainers' names). */
 function decodeUtf8(latin1: string): string {
-  return new TextDecoder("utf-8").decode(Buffer.from(latin1, "latin1"));
+  return /[^\x00-\x7f]/.test(latin1) ? UTF8.decode(Buffer.from(latin1, "latin1")) : latin1;
 }
 
+const UTF8 = new TextDecoder("utf-8");
+
 async function readLicence(tree: MountedTree, name: string, read: Map<string, ReturnType<typeof licenceOf>>, docs: DocDirectory): Promise<ReturnType<typeof licenceOf>> {
-  const path = `/usr/share/doc/${name}/copyright`;
-  // the common case costs one lstat: a real directory under a resolved /usr/share/doc holding a regular
-  // file; anything else (a symlinked directory, a symlinked file) is resolved inside the image root
-  // (synchronous: the worker does nothing else meanwhile, and a promise per lstat and read costs more CPU
-  // than the read itself)
-  const direct = docs.realDirs.has(name) ? lstatOrUndefined(join(docs.host!, name, "copyright")) : undefined;
-  const found = direct?.isFile() ? { host: join(docs.host!, name, "copyright"), stat: direct } : await tree.stat(path);
-  if (!found?.stat.isFile()) return { licence: { declared: "NOASSERTION", from: "missing" }, extracted: [] };
-  if (found.stat.size > MAX_COPYRIGHT_BYTES) return { licence: { declared: "NOASSERTION", from: "unreadable" }, extracted: [] };
-  const bytes = readFileSync(found.host);
-  const key = createHash("sha1").update(bytes).digest("hex");
+  // The common case is a regular file in a plain directory under the resolved /usr/share/doc: opened
+  // with O_NOFOLLOW (a symlink fails to open and goes the long way) and read synchronously, since the
+  // worker does nothing else meanwhile and a promise per step costs more CPU than the read. Anything
+  // symlinked is resolved inside the image root by the tree.
+  let bytes = docs.realDirs.has(name) ? readRegularFile(join(docs.host!, name, "copyright")) : undefined;
+  if (bytes === undefined) {
+    const found = await tree.stat(`/usr/share/doc/${name}/copyright`);
+    if (!found?.stat.isFile()) return { licence: { declared: "NOASSERTION", from: "missing" }, extracted: [] };
+    bytes = found.stat.size > MAX_COPYRIGHT_BYTES ? "too big" : readFileSync(found.host);
+  }
+  if (bytes === "too big") return { licence: { declared: "NOASSERTION", from: "unreadable" }, extracted: [] };
+  // packages of one source ship the same text; latin1 is a cheap, exact key for the bytes
+  const key = bytes.toString("latin1");
   let result = read.get(key);
   if (result === undefined) read.set(key, (result = licenceOf(bytes)));
   return result;
+}
+
+/** A regular file's bytes, "too big", or undefined when `host` is not a regular file (or is a symlink). */
+function readRegularFile(host: string): Buffer | "too big" | undefined {
+  let fd: number;
+  try {
+    fd = openSync(host, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    if (stat.size > MAX_COPYRIGHT_BYTES) return "too big";
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** /usr/share/doc resolved once, and which of its entries are plain directories. */
@@ -120,9 +141,6 @@ async function docDirectory(tree: MountedTree): Promise<DocDirectory> {
   return { host: found.host, realDirs: new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name)) };
 }
 
-function lstatOrUndefined(host: string): Stats | undefined {
-  return lstatSync(host, { throwIfNoEntry: false });
-}
 
 function licenceOf(bytes: Uint8Array): { licence: BomPackageLicence; extracted: readonly ExtractedLicence[] } {
   const r = readCopyright(bytes);

@@ -38,6 +38,17 @@ const GNU = /^(a?gpl|lgpl|gfdl|gfdl-niv)-(\d+(?:\.\d+)?)(\+?)$/;
 
 /** The SPDX expression for one Debian licence short name, or undefined when SPDX has no id for it. */
 export function spdxForDebianName(name: string): string | undefined {
+  if (mapped.has(name)) return mapped.get(name);
+  const id = lookUp(name);
+  // an image repeats a few dozen names thousands of times
+  if (mapped.size >= MAX_CHECKED) mapped.clear();
+  mapped.set(name, id);
+  return id;
+}
+
+const mapped = new Map<string, string | undefined>();
+
+function lookUp(name: string): string | undefined {
   const lower = name.trim().toLowerCase().replace(/\.0\+$/, "+");
   if (KEPT_AS_REFS.has(lower)) return undefined;
   const table = DEBIAN_NAMES.get(lower);
