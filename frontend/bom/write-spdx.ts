@@ -113,7 +113,9 @@ export function spdxDocument(bom: Bom): Json {
 
   for (const s of sourcePackagesOf(allBinaries)) {
     const id = ids.id(`deb-src:${s.name}:${s.version}`, s.name, s.version, "source");
-    packages.push({ ...sourcePackage(id, s, os), supplier: spdxParty(supplier) });
+    // a source package's Maintainer is its binaries' (dpkg records it per binary)
+    const maintainer = allBinaries.find((p) => p.source.name === s.name && p.source.version === s.version && p.maintainer !== undefined)?.maintainer;
+    packages.push({ ...sourcePackage(id, s, os), supplier: spdxParty(supplier), ...(maintainer !== undefined ? { originator: spdxParty(maintainerParty(maintainer)) } : {}) });
   }
   for (const p of allBinaries) {
     relationships.push([binaryId(p), "GENERATED_FROM", ids.id(`deb-src:${p.source.name}:${p.source.version}`)]);
