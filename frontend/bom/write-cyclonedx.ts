@@ -71,16 +71,10 @@ export function cycloneDxDocument(bom: Bom): Json {
     dependencies.push({ ref: BASE_REF, dependsOn: [...(os !== undefined ? [OS_REF] : []), ...stillFromBase] });
   }
 
-  const dependsOn = dependencyLookup(bom);
-  const refs = new Map(inImage.map((x) => [x.package, debRef(os, x)]));
-  const refOf = (p: BomInstalledPackage) => refs.get(p) ?? packageRef(os, p);
-  for (const x of inImage) {
-    components.push(packageComponent(os, x, sources.get(`${x.package.source.name}@${x.package.source.version}`)!));
-    dependencies.push({ ref: refs.get(x.package)!, dependsOn: [...new Set(dependsOn(x.package).map(refOf))] });
-  }
-  // a BOM from before the declared packages were recorded: the image depends on each of its packages
-  const direct = bom.declaration.packages !== undefined ? requestedPackages(bom) : inImage.map((x) => x.package);
-  for (const p of direct) imageDependsOn.push(packageRef(os, p));
+  for (const x of inImage) components.push(packageComponent(os, x, sources.get(`${x.package.source.name}@${x.package.source.version}`)!));
+  const packageGraph = packageDependencies(bom, os, inImage);
+  imageDependsOn.push(...packageGraph.direct);
+  dependencies.push(...packageGraph.entries);
   for (const f of bom.files) {
     components.push(fileComponent(f));
     dependencies.push({ ref: `file:${f.path}`, dependsOn: [] });
@@ -117,6 +111,21 @@ export function cycloneDxDocument(bom: Bom): Json {
     },
     components,
     dependencies: [{ ref: IMAGE_REF, dependsOn: imageDependsOn }, ...dependencies],
+  };
+}
+
+/**
+ * Each package's entry (what its dependencies resolved to, by purl) and what the image depends on
+ * directly: the declared packages, or for a BOM from before they were recorded, each of its packages.
+ */
+function packageDependencies(bom: Bom, os: BomOsRelease | undefined, inImage: readonly ImagePackage[]): { direct: string[]; entries: Json[] } {
+  const dependsOn = dependencyLookup(bom);
+  const refs = new Map(inImage.map((x) => [x.package, debRef(os, x)]));
+  const refOf = (p: BomInstalledPackage) => refs.get(p) ?? packageRef(os, p);
+  const direct = bom.declaration.packages !== undefined ? requestedPackages(bom) : inImage.map((x) => x.package);
+  return {
+    direct: direct.map(refOf),
+    entries: inImage.map((x) => ({ ref: refs.get(x.package)!, dependsOn: [...new Set(dependsOn(x.package).map(refOf))] })),
   };
 }
 

@@ -1,5 +1,5 @@
 import { bomContentId, bomCreated, sha1Hex } from "./canonical.js";
-import type { Bom, BomFile, BomInstalledPackage, BomVcs } from "./model.js";
+import type { Bom, BomFile, BomInstalledPackage, BomOsRelease, BomVcs } from "./model.js";
 import { parseImageRef } from "./image-ref.js";
 import { compareBy } from "./order.js";
 import { describeOrigin, describeVcs, formatMode, urlFileName, vcsDownloadLocation } from "./origins.js";
@@ -86,25 +86,12 @@ export function spdxDocument(bom: Bom): Json {
   const binaryId = (p: BomInstalledPackage) => ids.id(`deb:${p.name}:${p.architecture}:${p.version}`, p.name, p.version, p.architecture);
   const described = new Set<string>();
   const dependsOn = dependencyLookup(bom);
-  const supplier = distribution(os);
   const allBinaries = [...inImage.map((x) => x.package), ...basePackages].sort(compareBy((p) => [p.name, p.architecture, p.version]));
   for (const p of allBinaries) {
     const id = binaryId(p);
     if (described.has(id)) continue;
     described.add(id);
-    const added = isAddedPackage(p) ? p : undefined;
-    packages.push({
-      ...basics(id, p.name, added?.location.uri ?? NOASSERTION),
-      versionInfo: p.version,
-      ...(added !== undefined ? { packageFileName: added.location.filename, checksums: [sha256Checksum(added.location.sha256)] } : {}),
-      supplier: spdxParty(supplier),
-      originator: spdxParty(maintainerParty(p.maintainer)),
-      filesAnalyzed: false,
-      licenseDeclared: p.licence?.declared ?? NOASSERTION,
-      ...(p.licence !== undefined ? { licenseComments: LICENCE_FROM[p.licence.from].replace("NAME", p.name) } : {}),
-      sourceInfo: `built from Debian source package ${p.source.name} ${p.source.version}`,
-      externalRefs: [purlRef(debPurl(os, p.name, p.version, p.architecture, p.source))],
-    });
+    packages.push(binaryPackage(id, p, os));
     for (const d of dependsOn(p)) relationships.push([id, "DEPENDS_ON", binaryId(d)]);
   }
   for (const x of inImage) relationships.push([IMAGE, "CONTAINS", binaryId(x.package)]);
@@ -115,7 +102,7 @@ export function spdxDocument(bom: Bom): Json {
     const id = ids.id(`deb-src:${s.name}:${s.version}`, s.name, s.version, "source");
     // a source package's Maintainer is its binaries' (dpkg records it per binary)
     const maintainer = allBinaries.find((p) => p.source.name === s.name && p.source.version === s.version && p.maintainer !== undefined)?.maintainer;
-    packages.push({ ...sourcePackage(id, s, os), supplier: spdxParty(supplier), ...(maintainer !== undefined ? { originator: spdxParty(maintainerParty(maintainer)) } : {}) });
+    packages.push(sourcePackage(id, s, os, maintainer));
   }
   for (const p of allBinaries) {
     relationships.push([binaryId(p), "GENERATED_FROM", ids.id(`deb-src:${p.source.name}:${p.source.version}`)]);
@@ -185,7 +172,24 @@ function basics(id: string, name: string, downloadLocation: string): Json {
   };
 }
 
-function sourcePackage(id: string, s: SourcePackage, os: Parameters<typeof debPurl>[0]): Json {
+/** A Debian binary package: supplied by the distribution, originated by its Maintainer, with its licence. */
+function binaryPackage(id: string, p: BomInstalledPackage, os: BomOsRelease | undefined): Json {
+  const added = isAddedPackage(p) ? p : undefined;
+  return {
+    ...basics(id, p.name, added?.location.uri ?? NOASSERTION),
+    versionInfo: p.version,
+    ...(added !== undefined ? { packageFileName: added.location.filename, checksums: [sha256Checksum(added.location.sha256)] } : {}),
+    supplier: spdxParty(distribution(os)),
+    originator: spdxParty(maintainerParty(p.maintainer)),
+    filesAnalyzed: false,
+    licenseDeclared: p.licence?.declared ?? NOASSERTION,
+    ...(p.licence !== undefined ? { licenseComments: LICENCE_FROM[p.licence.from].replace("NAME", p.name) } : {}),
+    sourceInfo: `built from Debian source package ${p.source.name} ${p.source.version}`,
+    externalRefs: [purlRef(debPurl(os, p.name, p.version, p.architecture, p.source))],
+  };
+}
+
+function sourcePackage(id: string, s: SourcePackage, os: BomOsRelease | undefined, maintainer: string | undefined): Json {
   const dsc = s.files.find((f) => f.filename.endsWith(".dsc")) ?? s.files[0];
   const vcsLocation = s.vcs.map(vcsDownloadLocation).find((x) => x !== undefined);
   const info = [
@@ -198,6 +202,8 @@ function sourcePackage(id: string, s: SourcePackage, os: Parameters<typeof debPu
     ...(dsc !== undefined ? { packageFileName: dsc.filename, checksums: [sha256Checksum(dsc.sha256)] } : {}),
     filesAnalyzed: false,
     primaryPackagePurpose: "SOURCE",
+    supplier: spdxParty(distribution(os)),
+    ...(maintainer !== undefined ? { originator: spdxParty(maintainerParty(maintainer)) } : {}),
     ...(info.length > 0 ? { sourceInfo: info.join("; ") } : {}),
     externalRefs: [purlRef(debPurl(os, s.name, s.version, "source"))],
   };
