@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { readBaseFacts } from "./base-facts.js";
 import { buildBom, isBomInputError, writeBomDocuments, type BomInputs } from "../bom/index.js";
 import { hashTarballs, measureFiles, notInstalledAsResolved } from "./measure.js";
+import { withPackageFacts } from "./package-facts.js";
 import { REQUEST_FILE, WORKER_LAYOUT } from "./layout.js";
 import type { BomRequest } from "./request.js";
 import { MountedTree, TreeError } from "./tree.js";
@@ -37,7 +38,7 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
   }
   const files = await measureFiles(image, request.files, tarballs).catch(rethrowTreeError);
 
-  const inputs: BomInputs = {
+  const measured: BomInputs = {
     ...request.inputs,
     base:
       request.inputs.base.kind === "image"
@@ -45,6 +46,7 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
         : request.inputs.base,
     files,
   };
+  const inputs = await withPackageFacts(measured, image, base).catch(rethrowTreeError);
   let documents;
   try {
     documents = writeBomDocuments(buildBom(inputs));
