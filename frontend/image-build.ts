@@ -26,6 +26,8 @@ export interface PlatformImage {
   readonly resolution: AptResolution | undefined;
   /** The epoch the image was built with (BuildKit's exporter is told it, so it agrees). */
   readonly epoch: BuildEpoch;
+  /** The base image's config, for the exporter (it keeps the base's history and layers as they are). */
+  readonly baseConfig?: OciImageConfig;
 }
 
 /** How the packages of an image are resolved: from the indexes, or from the lock. */
@@ -141,7 +143,7 @@ export async function buildPlatformImage(
     if (!(ESTALEIRO_LABEL in labels)) labels[ESTALEIRO_LABEL] = Buffer.from(await session.readFile(bomRef, BOM_FILES.estaleiro)).toString("base64");
     config = { ...config, config: { ...config.config, Labels: labels } };
   }
-  return { platform, ref, config, bomRef, resolution, epoch };
+  return { platform, ref, config, bomRef, resolution, epoch, ...(base && { baseConfig: base.config }) };
 }
 
 /** The base reference, pinned to the lock's digest unless the declaration pins one itself. */
