@@ -27,9 +27,9 @@ for i in "${!la[@]}"; do
   echo "layer $i: ${la[$i]} ${lb[$i]:-none}"
   [ "${la[$i]}" = "${lb[$i]:-}" ] && continue
   listing() { tar --full-time -tvzf "$1" | sort -k6; }
-  diff <(listing "$a/blobs/${la[$i]/://}") <(listing "$b/blobs/${lb[$i]/://}") | head -40 || true
+  diff <(listing "$a/blobs/${la[$i]/://}") <(listing "$b/blobs/${lb[$i]/://}") || true
   mkdir -p "$a/l$i" "$b/l$i"
   tar -xzf "$a/blobs/${la[$i]/://}" -C "$a/l$i" 2>/dev/null || true
   tar -xzf "$b/blobs/${lb[$i]/://}" -C "$b/l$i" 2>/dev/null || true
-  diff -rq --no-dereference "$a/l$i" "$b/l$i" | head -20 || true
+  diff -rq --no-dereference "$a/l$i" "$b/l$i" || true
 done
