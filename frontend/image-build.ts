@@ -51,19 +51,7 @@ export async function buildPlatformImage(
   const declaration = loaded.declaration;
   const sourceMap = new SourceMap(declaration.file.name, declaration.file.text);
 
-  // checked before anything is asked of BuildKit: a bad value fails the build at once
-  const epochArg = parseEpochArg(session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG));
-  const basePromise = image.base.kind === "image" ? resolveImage(session, pinnedByLock(image.base.ref, lockedBaseDigest), platform, "base image") : Promise.resolve(undefined);
-  // steps get the epoch as SOURCE_DATE_EPOCH; without the build argument it is the base image's `created`,
-  // so they wait for the base (one image config lookup) and start beside the other lookups
-  const epochPromise = epochArg !== undefined ? Promise.resolve(buildEpoch(String(epochArg), undefined)) : basePromise.then((b) => buildEpoch(undefined, b?.config));
-  const [base, images, git, steps, epoch] = await session.time("resolve", () => Promise.all([
-    basePromise,
-    resolveFileImages(session, image, platform),
-    resolveFileGit(session, image, platform),
-    epochPromise.then((e) => buildSteps(session, declaration, image, platform, e.seconds)),
-    epochPromise,
-  ]));
+  const { base, images, git, steps, epoch } = await session.time("resolve", () => resolveInputs(session, declaration, image, platform, lockedBaseDigest));
   // only a resolution from the indexes reads the base image's files here (the BOM worker reads them in
   // its own op; a lock needs none of them)
   const solveBaseRef = () => session.time("solve base", () => solveBase(session, base!, platform));
@@ -144,6 +132,27 @@ export async function buildPlatformImage(
     config = { ...config, config: { ...config.config, Labels: labels } };
   }
   return { platform, ref, config, bomRef, resolution, epoch, ...(base && { baseConfig: base.config }) };
+}
+
+/**
+ * Everything BuildKit must tell us before compiling, asked at once, and the build's epoch. Steps get the
+ * epoch as SOURCE_DATE_EPOCH; without the build argument it is the base image's `created`, so they wait
+ * for the base (one image config lookup) and start beside the other lookups.
+ */
+async function resolveInputs(session: BuildSession, declaration: Declaration, image: Image, platform: Platform, lockedBaseDigest: string | undefined) {
+  const epochArg = session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG);
+  // checked before anything is asked of BuildKit: a bad value fails the build at once
+  parseEpochArg(epochArg);
+  const basePromise = image.base.kind === "image" ? resolveImage(session, pinnedByLock(image.base.ref, lockedBaseDigest), platform, "base image") : Promise.resolve(undefined);
+  const epochPromise = epochArg !== undefined ? Promise.resolve(buildEpoch(epochArg, undefined)) : basePromise.then((b) => buildEpoch(undefined, b?.config));
+  const [base, images, git, steps, epoch] = await Promise.all([
+    basePromise,
+    resolveFileImages(session, image, platform),
+    resolveFileGit(session, image, platform),
+    epochPromise.then((e) => buildSteps(session, declaration, image, platform, e.seconds)),
+    epochPromise,
+  ]);
+  return { base, images, git, steps, epoch };
 }
 
 /** The base reference, pinned to the lock's digest unless the declaration pins one itself. */
