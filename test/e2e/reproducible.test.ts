@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { build as esbuild } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildx, must, REPO, scratchDir } from "./harness.js";
+import { buildx, must, REPO, run, scratchDir } from "./harness.js";
 import { extractOci } from "./oci.js";
 
 /**
@@ -22,6 +23,7 @@ interface Descriptor {
 }
 
 interface Exported {
+  readonly tar: string;
   readonly manifest: string;
   readonly config: string;
   readonly layers: readonly string[];
@@ -47,6 +49,7 @@ function readExport(tar: string): Exported {
   const manifest = JSON.parse(blob(dir, image[0]!.digest).toString("utf8")) as { config: Descriptor; layers: Descriptor[] };
   const config = JSON.parse(blob(dir, manifest.config.digest).toString("utf8")) as { created: string; history: { created?: string; created_by?: string }[] };
   return {
+    tar,
     manifest: image[0]!.digest,
     config: manifest.config.digest,
     layers: manifest.layers.map((l) => l.digest),
@@ -65,8 +68,14 @@ function readExport(tar: string): Exported {
 }
 
 let pinnedDebian = "";
+let cli = "";
 
-beforeAll(() => {
+/** `slipway diff A B`, from the CLI bundled as users run it: how a user checks a rebuild. */
+const slipwayDiff = (a: Exported, b: Exported) => run("node", [cli, "diff", a.tar, b.tar], { timeoutMs: 300_000 });
+
+beforeAll(async () => {
+  cli = join(scratchDir("repro-cli"), "slipway.cjs");
+  await esbuild({ entryPoints: [join(REPO, "frontend/cli/bin.ts")], bundle: true, platform: "node", target: "node20", format: "cjs", outfile: cli, logLevel: "warning" });
   const inspected = must("docker", ["buildx", "imagetools", "inspect", "127.0.0.1:5000/library/debian:bookworm", "--format", "{{json .Manifest}}"]).stdout;
   pinnedDebian = (JSON.parse(inspected) as { digest: string }).digest;
 });
@@ -99,6 +108,9 @@ describe.each(["scratch-assets", "hello-step", "debian-tools"])("examples/%s", (
     const first = await cleanBuild(example, "first");
     const second = await cleanBuild(example, "second");
     expectIdentical(first, second);
+    const diff = slipwayDiff(first, second);
+    expect(diff.stdout, diff.output).toMatch(/^identical/);
+    expect(diff.code).toBe(0);
     // the default epoch is never the clock: the base image's created, or 1970 for scratch
     if (example === "scratch-assets") expect(first.created).toBe("1970-01-01T00:00:00Z");
     expect(first.history.filter((h) => h.created_by?.startsWith("slipway:")).every((h) => h.created === first.created)).toBe(true);
@@ -127,6 +139,11 @@ describe.each(["hello-step", "debian-tools"])("examples/%s with SOURCE_DATE_EPOC
     const other = await build(example, "other", { SOURCE_DATE_EPOCH: String(EPOCH + 86400) });
     expect(other.manifest).not.toBe(first.manifest);
     expect(other.created).toBe("2023-11-15T22:13:20Z");
+    // what a user sees: the config's times, and files differing in their mtimes
+    const diff = slipwayDiff(first, other);
+    expect(diff.code, diff.output).toBe(1);
+    expect(diff.stdout).toMatch(/created/);
+    expect(diff.stdout).toMatch(/mtime 2023-11-14T22:13:20Z → 2023-11-15T22:13:20Z/);
   });
 });
 
