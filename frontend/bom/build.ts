@@ -9,6 +9,7 @@ import type {
   BomSigningKeyInput,
 } from "./inputs.js";
 import {
+  BOM_EPOCH_ORIGINS,
   BOM_SCHEMA,
   type Bom,
   type BomAddedPackage,
@@ -87,6 +88,9 @@ export function buildBom(inputs: BomInputs): Bom {
     ),
     ...(inputs.sourceDateEpoch !== undefined
       ? { sourceDateEpoch: v.integer("sourceDateEpoch", inputs.sourceDateEpoch, 0, 253402300799) }
+      : {}),
+    ...(inputs.sourceDateEpochOrigin !== undefined
+      ? { sourceDateEpochOrigin: v.oneOf("sourceDateEpochOrigin", inputs.sourceDateEpochOrigin, BOM_EPOCH_ORIGINS) }
       : {}),
   };
   const licences = extractedLicences(v, inputs.licences, [...bom.packages, ...(bom.base.kind === "image" ? bom.base.packages : [])]);

@@ -1,5 +1,6 @@
 import type {
   BomExtractedLicence,
+  BomEpochOrigin,
   BomFile,
   BomImage,
   BomIndexFile,
@@ -32,8 +33,10 @@ export interface BomInputs {
   readonly keys?: readonly BomSigningKeyInput[];
   readonly files?: readonly BomFileInput[];
   readonly licences?: readonly BomExtractedLicence[];
-  /** SOURCE_DATE_EPOCH in seconds, when the build was given one. */
+  /** The build's epoch (SOURCE_DATE_EPOCH) in seconds. */
   readonly sourceDateEpoch?: number;
+  /** Where the epoch came from. */
+  readonly sourceDateEpochOrigin?: BomEpochOrigin;
 }
 
 export interface BomImageBaseInput {

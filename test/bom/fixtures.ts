@@ -156,6 +156,7 @@ export function debianInputs(): BomInputs {
       }),
     ],
     sourceDateEpoch: 1_700_000_000,
+    sourceDateEpochOrigin: "build-argument",
   };
 }
 
