@@ -20,7 +20,7 @@ import { image, marshal, parsePlatform } from "../../llb/index.js";
 import type { Diagnostic } from "../../grammar/source/diagnostic.js";
 import { startDebianRepo, type DebianRepo } from "../support/debian-repo.js";
 import { baseImage } from "./base-image.js";
-import { aptBlock, type PackageSpec } from "./model.js";
+import { aptBlock, lineRange, type PackageSpec } from "./model.js";
 
 const fetcher = nodeFetcher();
 const errors = (d: readonly Diagnostic[]) => d.filter((x) => x.severity === "error");
@@ -125,6 +125,27 @@ describe("a signed repository served over http, read with the Node fetcher", () 
     const unverified = baseImage({ "/etc/apt/sources.list": `# local\ndeb [trusted=yes] ${repo.url} ${repo.suite} main\n` });
     const trustedYes = await resolveApt({ apt: [aptBlock(["hello-slipway"])], architecture: "amd64" }, { fetcher, base: unverified });
     expect(errors(trustedYes.diagnostics)).toMatchObject([{ summary: "Unverified repository", detail: expect.stringContaining("/etc/apt/sources.list:2 marks") }]);
+  });
+
+  it("reads declared repositories in addition to the base image's own sources, or instead of them with replace_sources", async () => {
+    const other = await startDebianRepo({ salt: "base-image-sources" });
+    try {
+      const base = baseImage({ "/etc/apt/sources.list": `deb ${other.url} ${other.suite} main\n`, "/etc/apt/trusted.gpg.d/other.asc": other.armoredPublicKey });
+      const added = await resolveApt({ apt: [declared(["hello-slipway"])], architecture: "amd64" }, { fetcher, base });
+      expect(errors(added.diagnostics)).toEqual([]);
+      // declared first (as estaleiro prepended its lines), then the base image's
+      expect(added.resolution!.repositories.map((r) => [r.uri, r.signedBy.fingerprint])).toEqual([
+        [repo.url, repo.fingerprint],
+        [other.url, other.fingerprint],
+      ]);
+      const replacing = { ...declared(["hello-slipway"]), replaceSources: { value: true, range: lineRange(98) } };
+      const replaced = await resolveApt({ apt: [replacing], architecture: "amd64" }, { fetcher, base });
+      expect(errors(replaced.diagnostics)).toEqual([]);
+      expect(replaced.resolution!.repositories.map((r) => r.uri)).toEqual([repo.url]);
+      expect(other.requests.filter((r) => r.endsWith("InRelease"))).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
   });
 
   it("trusts estaleiro-style key blocks, checking the key's sha256 or warning with the one to pin", async () => {
