@@ -86,7 +86,7 @@ describe("a signed repository of the test's own", () => {
     }
   });
 
-  it("takes estaleiro's repositories lines and key blocks, and warns, with the line, about a key fetched without a sha256", async () => {
+  it("builds estaleiro's shape: repositories lines added to the base image's sources, a key block, a package from each", async () => {
     writeFileSync(join(good.dir, "debian", "key.asc"), good.armoredPublicKey);
     const dir = project("repo-estaleiro-style", {
       "slipway.hcl": `${syntaxLine()}image "estaleiro-style" {
@@ -99,8 +99,10 @@ describe("a signed repository of the test's own", () => {
     key "test" {
       uri = "${good.url}/key.asc"
     }
+    package "ca-certificates" {}
     package "hello-slipway" {}
   }
+  cmd = ["hello-slipway"]
 }
 `,
     });
@@ -109,6 +111,32 @@ describe("a signed repository of the test's own", () => {
     // the checks' warning (no sha256 declared), and the resolver's, with the hash to pin
     expect(r.output).toMatch(/slipway\.hcl:9: Unverified key/);
     expect(r.output).toMatch(/slipway\.hcl:10: Key fetched without a checksum/);
+    expect(dockerRun("slipway-e2e/estaleiro-style:1")).toBe("hello from slipway\n");
+    const listed = dockerRun("slipway-e2e/estaleiro-style:1", ["dpkg-query", "-W", "-f", "${Package}\\n", "ca-certificates", "hello-slipway"], ["--entrypoint", ""]);
+    expect(listed.trim().split("\n").sort()).toEqual(["ca-certificates", "hello-slipway"]);
+
+    // The lock and the BOM name both repositories: the declared one, and the base image's own (Debian's,
+    // whose URI comes from the base image, so it is only checked not to be the test's).
+    const locked = await buildx(dir, { target: "lock", output: `type=local,dest=${dir}` });
+    expect(locked.code, locked.output.slice(-3000)).toBe(0);
+    const lock = JSON.parse(readFileSync(join(dir, "slipway.lock.json"), "utf8")) as {
+      images: { repositories: { uri: string; suite: string }[]; packages: { name: string; repository: number }[] }[];
+    };
+    const entry = lock.images[0]!;
+    expect(entry.repositories.map((x) => x.uri)).toEqual([good.url, expect.not.stringContaining("127.0.0.1")]);
+    expect(entry.repositories[1]!.suite).toBe("bookworm");
+    const repoOf = (name: string) => entry.repositories[entry.packages.find((p) => p.name === name)!.repository]!.uri;
+    expect(repoOf("hello-slipway")).toBe(good.url);
+    expect(repoOf("ca-certificates")).toBe(entry.repositories[1]!.uri);
+
+    const out = scratchDir("estaleiro-style-bom");
+    const b = await buildx(dir, { target: "bom", output: `type=local,dest=${out}` });
+    expect(b.code, b.output.slice(-3000)).toBe(0);
+    const bom = JSON.parse(readFileSync(join(out, "bom.json"), "utf8")) as { repositories: { uri: string }[]; packages: { name: string; location: { uri: string } }[] };
+    expect(bom.repositories.map((x) => x.uri).sort()).toEqual([good.url, entry.repositories[1]!.uri].sort());
+    const debOf = (name: string) => bom.packages.find((p) => p.name === name)!.location.uri;
+    expect(debOf("hello-slipway").startsWith(`${good.url}/`)).toBe(true);
+    expect(debOf("ca-certificates").startsWith(entry.repositories[1]!.uri.replace(/\/*$/, "/"))).toBe(true);
   });
 
   it("rejects a package that is not in the repository, suggesting close names", async () => {
