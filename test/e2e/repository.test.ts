@@ -12,11 +12,12 @@ import { buildx, dockerRun, project, REPO, run, scratchDir, syntaxLine } from ".
  */
 function declaration(repo: DebianRepo, packages: string, extra = ""): string {
   // replace_sources: these cases are about the test's repository alone; reading Debian's indexes too
-  // (the base image's sources) would only slow them down. Line 5 stays the apt block.
+  // (the base image's sources) would only slow them down. It comes last, to keep the lines the cases
+  // expect diagnostics at.
   return `${syntaxLine()}image "from-repo" {
   base_image = "debian:bookworm"
 
-  apt { replace_sources = true
+  apt {
     repository "test" {
       uri        = "${repo.url}"
       suite      = "${repo.suite}"
@@ -24,6 +25,7 @@ function declaration(repo: DebianRepo, packages: string, extra = ""): string {
       key        = file("repo.asc")
     }
 ${packages}
+    replace_sources = true
   }
 ${extra}}
 `;
