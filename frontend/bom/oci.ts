@@ -64,14 +64,17 @@ export async function findBomInImage(store: ImageStore, platform: string | undef
   const predicates = new Map<string, string>();
   const attestationDigest = attestations.get(chosen.digest);
   if (attestationDigest !== undefined) {
-    const manifest = (await store.manifest(attestationDigest)) as { layers?: Descriptor[] };
-    for (const layer of manifest.layers ?? []) {
-      const type = layer.annotations?.[PREDICATE_TYPE_ANNOTATION];
-      if (type === undefined || !wantedPredicates.includes(type) || predicates.has(type)) continue;
+    // Every field below comes from the image: anything may be missing or of another type.
+    const manifest = (await store.manifest(attestationDigest)) as { layers?: unknown } | null;
+    const layers = Array.isArray(manifest?.layers) ? (manifest.layers as (Descriptor | null)[]) : [];
+    for (const layer of layers) {
+      const type = layer?.annotations?.[PREDICATE_TYPE_ANNOTATION];
+      if (typeof type !== "string" || typeof layer?.digest !== "string" || !wantedPredicates.includes(type) || predicates.has(type)) continue;
       predicates.set(type, predicateOf(store.description, await store.blob(layer.digest), type, chosen.digest));
     }
   }
-  const label = config?.config?.Labels?.["estaleiro.bom"];
+  const label: unknown = config?.config?.Labels?.["estaleiro.bom"];
+  if (label !== undefined && typeof label !== "string") throw new BomReadError(store.description, "the estaleiro.bom label is not a string");
   return {
     platform: chosen.platform,
     predicates,
@@ -155,10 +158,12 @@ function predicateOf(description: string, bytes: Uint8Array, type: string, image
   } catch {
     throw new BomReadError(description, `the ${type} attestation is not JSON`);
   }
+  if (typeof statement !== "object" || statement === null) throw new BomReadError(description, `the ${type} attestation is not an in-toto statement`);
   if (statement.predicateType !== type) throw new BomReadError(description, `the ${type} attestation layer holds a ${JSON.stringify(statement.predicateType)} statement`);
   const hex = imageDigest.replace(/^sha256:/, "");
-  const subjects = statement.subject ?? [];
-  if (subjects.length > 0 && !subjects.some((s) => s.digest?.["sha256"] === hex)) {
+  const subjects: unknown = statement.subject ?? [];
+  if (!Array.isArray(subjects)) throw new BomReadError(description, `the ${type} attestation's subject is not a list`);
+  if (subjects.length > 0 && !subjects.some((s: { digest?: Record<string, unknown> } | null) => s?.digest?.["sha256"] === hex)) {
     throw new BomReadError(description, `the ${type} attestation is about another image (its subject is not ${imageDigest})`);
   }
   // BuildKit stored the predicate compacted; writers indent by two spaces, so this is the file as written.
@@ -173,7 +178,7 @@ interface ImageConfig {
 }
 
 async function imageConfig(store: ImageStore, manifestDigest: string): Promise<ImageConfig | undefined> {
-  const manifest = (await store.manifest(manifestDigest)) as { config?: Descriptor };
+  const manifest = (await store.manifest(manifestDigest)) as { config?: Descriptor } | null;
   if (typeof manifest?.config?.digest !== "string") return undefined;
   try {
     return JSON.parse(new TextDecoder().decode(await store.blob(manifest.config.digest))) as ImageConfig;

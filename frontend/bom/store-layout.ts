@@ -10,6 +10,7 @@ import { TarFormatError, type TarArchive } from "./tar.js";
  */
 export function layoutStore(description: string, read: (path: string) => Promise<Uint8Array | undefined>): ImageStore {
   const blob = async (digest: string) => {
+    if (typeof digest !== "string") throw new BomReadError(description, `a descriptor's digest is ${JSON.stringify(digest)}, not a string`);
     const [algorithm, hex] = digest.split(":");
     const bytes = algorithm && hex && /^[a-z0-9]+$/.test(algorithm) && /^[0-9a-f]+$/.test(hex) ? await read(`blobs/${algorithm}/${hex}`) : undefined;
     if (bytes === undefined) throw new BomReadError(description, `blob ${digest} is missing from the layout`);
