@@ -14,20 +14,8 @@ const fixture = JSON.parse(readFileSync(`${REPO}test/cli/fixtures/debian-tools.l
   images: { requests: { name: string; version?: string }[]; stages: string[][]; packages: Record<string, unknown>[]; repositories: Record<string, unknown>[] }[];
 };
 
-const declaration = `image "debian-tools" {
-  base_image = "debian:bookworm"
-
-  apt {
-    package "ca-certificates" {}
-    package "curl" {}
-    package "git" {}
-    package "jq" {
-      version = "1.6-2.1+deb12u2"
-    }
-    package "openssh-client" {}
-  }
-}
-`;
+/** The declaration the lock fixture was recorded from. */
+const declaration = readFileSync(`${REPO}examples/debian-tools/slipway.hcl`, "utf8");
 
 type Entry = (typeof fixture)["images"][number];
 
@@ -49,17 +37,17 @@ describe("slipway llb on a tampered lock", () => {
   });
 
   const cases: [string, (e: Entry) => void, RegExp, number][] = [
-    ["an empty stages list", (e) => void (e.stages = []), /stages is empty, so none of the 36 locked packages would be installed/, 4],
-    ["a stage dropped", (e) => void (e.stages = [e.stages[0]!.filter((n) => n !== "jq")]), /packages\[\d+\] "jq" is in no stage, so it would not be installed/, 8],
-    ["an empty stage", (e) => void e.stages.push([]), /stages\[1\] is empty/, 4],
-    ["a stage naming a package the lock lacks", (e) => void e.stages[0]!.push("not-locked"), /stages\[0\]\[36\] names "not-locked", which is not among the entry's packages/, 4],
-    ["a package staged twice", (e) => void e.stages.push(["curl"]), /stages\[1\]\[0\] installs "curl" a second time/, 6],
-    ["a package listed twice", (e) => void e.packages.push(structuredClone(pkg(e, "git"))), /lists "git" a second time/, 7],
-    ["a locked version other than the pinned one", (e) => void (pkg(e, "jq")["version"] = "1.7-1"), /packages\[\d+\]\.version is 1\.7-1, but the lock was made for "jq" version 1\.6-2\.1\+deb12u2/, 8],
-    ["a .deb on another host than its repository", (e) => void (pkg(e, "curl")["uri"] = "http://evil.example.net/debian/pool/main/c/curl/curl.deb"), /packages\[\d+\]\.uri is http:\/\/evil\.example\.net\/.* not http:\/\/archive\.example\.org\/debian\/pool/, 6],
-    ["a source file on another host", (e) => void ((pkg(e, "git")["source"] as { files: { uri: string }[] }).files[0]!.uri = "https://evil.example.net/x.dsc"), /https:\/\/evil\.example\.net\/x\.dsc is in none of the entry's repositories/, 7],
-    ["a dependency the lock lacks", (e) => void (pkg(e, "curl")["depends"] as string[]).push("ghost"), /depends names "ghost", which the entry does not lock/, 6],
-    ["a repository listed twice", (e) => void e.repositories.push(structuredClone(e.repositories[0]!)), /repositories\[1\] repeats http:\/\/archive\.example\.org\/debian bookworm/, 4],
+    ["an empty stages list", (e) => void (e.stages = []), /stages is empty, so none of the 36 locked packages would be installed/, 14],
+    ["a stage dropped", (e) => void (e.stages = [e.stages[0]!.filter((n) => n !== "jq")]), /packages\[\d+\] "jq" is in no stage, so it would not be installed/, 18],
+    ["an empty stage", (e) => void e.stages.push([]), /stages\[1\] is empty/, 14],
+    ["a stage naming a package the lock lacks", (e) => void e.stages[0]!.push("not-locked"), /stages\[0\]\[36\] names "not-locked", which is not among the entry's packages/, 14],
+    ["a package staged twice", (e) => void e.stages.push(["curl"]), /stages\[1\]\[0\] installs "curl" a second time/, 16],
+    ["a package listed twice", (e) => void e.packages.push(structuredClone(pkg(e, "git"))), /lists "git" a second time/, 17],
+    ["a locked version other than the pinned one", (e) => void (pkg(e, "jq")["version"] = "1.7-1"), /packages\[\d+\]\.version is 1\.7-1, but the lock was made for "jq" version 1\.6-2\.1\+deb12u2/, 18],
+    ["a .deb on another host than its repository", (e) => void (pkg(e, "curl")["uri"] = "http://evil.example.net/debian/pool/main/c/curl/curl.deb"), /packages\[\d+\]\.uri is http:\/\/evil\.example\.net\/.* not http:\/\/archive\.example\.org\/debian\/pool/, 16],
+    ["a source file on another host", (e) => void ((pkg(e, "git")["source"] as { files: { uri: string }[] }).files[0]!.uri = "https://evil.example.net/x.dsc"), /https:\/\/evil\.example\.net\/x\.dsc is in none of the entry's repositories/, 17],
+    ["a dependency the lock lacks", (e) => void (pkg(e, "curl")["depends"] as string[]).push("ghost"), /depends names "ghost", which the entry does not lock/, 16],
+    ["a repository listed twice", (e) => void e.repositories.push(structuredClone(e.repositories[0]!)), /repositories\[1\] repeats http:\/\/archive\.example\.org\/debian bookworm/, 14],
   ];
   it.each(cases)("refuses %s, located in the declaration, naming the lock entry and how to re-lock", async (_what, tamper, detail, line) => {
     const { code, stderr } = await llbWith(tamper);

@@ -116,19 +116,7 @@ const unlocated = (diagnostics: readonly Diagnostic[]) => diagnostics.filter((d)
 describe("fuzzing the frontend's readers", () => {
   it("the lock reader, and a build from the lock (the checks, the install LLB)", async () => {
     const lockText = readFileSync(`${REPO}test/cli/fixtures/debian-tools.lock.json`, "utf8");
-    const declaration = `image "debian-tools" {
-  base_image = "debian:bookworm"
-  apt {
-    package "ca-certificates" {}
-    package "curl" {}
-    package "git" {}
-    package "jq" {
-      version = "1.6-2.1+deb12u2"
-    }
-    package "openssh-client" {}
-  }
-}
-`;
+    const declaration = readFileSync(`${REPO}examples/debian-tools/slipway.hcl`, "utf8");
     const apt = loadDeclaration(new SourceFile("slipway.hcl", declaration)).declaration!.images[0]!.apt;
     const base = JSON.parse(lockText) as Json;
     const texts = [
