@@ -16,9 +16,15 @@ import { replaceSources } from "./targets.js";
  * error that says how to refresh the lock.
  */
 
+/** The largest lock read: a lock of 2 000 packages is about 3 MB. */
+export const maxLockFileChars = 64 * 1024 * 1024;
+
 /** Parses and validates `slipway.lock.json`; problems name the file and the JSON path of the field. */
 export function parseLock(text: string, file: string = lockFileName): { lock?: LockFile; diagnostics: Diagnostic[] } {
   const at: Range = { file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+  if (text.length > maxLockFileChars) {
+    return { diagnostics: [errorAt(at, "Lock file too large", `${file} is ${text.length} characters; slipway reads locks of at most ${maxLockFileChars} (64 Mi), far more than thousands of packages take.`, { hint: refreshHint(file) })] };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

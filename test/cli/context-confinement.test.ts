@@ -53,3 +53,24 @@ describe("file() in the CLI stays in the build context", () => {
     expect(r.stderr).not.toContain("outside\n");
   });
 });
+
+describe("file() calls that depend on one another", () => {
+  it("are read round by round, and past 7 deep get a located error instead of a crash", async () => {
+    const { memoryIO } = await import("../../frontend/cli/memory-io.js");
+    // p0 holds the name p1, p1 holds p2, …: file(file(…file("p0")…)) needs one read round per level
+    const files = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`ctx/p${i}`, `p${i + 1}`]));
+    const nested = (depth: number) => `${"file(".repeat(depth)}"p0"${")".repeat(depth)}`;
+    const run = async (depth: number) => {
+      const { io, out } = memoryIO({ ...files, "ctx/slipway.hcl": `image "app" {\n  base_image = "debian:bookworm"\n  env = { K = ${nested(depth)} }\n}\n` });
+      return { code: await runCli(["print", "ctx/slipway.hcl"], io), ...out };
+    };
+    const seven = await run(7);
+    expect(seven.code, seven.stderr).toBe(0);
+    expect(seven.stdout).toMatch(/"key": "K",\s*"value": "p7"/);
+    const nine = await run(9);
+    expect(nine.code).toBe(1);
+    expect(nine.stderr).toContain("ctx/slipway.hcl:3:");
+    expect(nine.stderr).toContain("file() calls depend on one another more than 7 deep");
+    expect(nine.stderr).not.toContain("internal error");
+  });
+});
