@@ -1,7 +1,6 @@
 import type { Apt, Package } from "../../grammar/model/declaration.js";
 import { errorAt, type Diagnostic } from "../../grammar/source/diagnostic.js";
 import type { Range } from "../../grammar/source/pos.js";
-import { compareVersions } from "./version.js";
 import { readImagePackages } from "./base-image.js";
 import type { ImageFiles } from "./io.js";
 import { duplicateEntries, entryProblems } from "./lock-check.js";
@@ -149,8 +148,6 @@ function driftDiagnostics(request: AptRequest, entry: AptLock, packages: readonl
     const lp = lockedPackages.get(name);
     if ((p.version?.value ?? undefined) !== lockedVersion) {
       out.push(errorAt(p.version?.range ?? p.name.range, "Package version changed since the lock", `The lock was made for "${name}" ${lockedVersion ? `version ${lockedVersion}` : "at its newest version"}; the declaration asks for ${p.version ? `version ${p.version.value}` : "the newest version"}.`, hint));
-    } else if (p.version && lp && compareVersions(lp.version, p.version.value) !== 0) {
-      out.push(errorAt(p.version.range, "Locked version differs from the declaration", `${lockFileName} installs "${name}" version ${lp.version}; the declaration pins version ${p.version.value}.`, hint));
     }
     if (p.vcs && lp && (lp.source.kind !== "vcs" || lp.source.repository !== p.vcs.repository.value || lp.source.ref !== p.vcs.ref.value)) {
       out.push(errorAt(p.vcs.range, "Package source changed since the lock", `The lock records a different source for "${name}".`, hint));

@@ -218,6 +218,17 @@ describe("a signed repository served over http, read with the Node fetcher", () 
       expect(missing.diagnostics[0]!.summary).toBe("Image not in the lock");
     });
 
+    it("with replace_sources, refuses a lock made from repositories the declaration does not declare", async () => {
+      const entry = lockFromResolution(resolution, "tools", [{ name: "hello-slipway" }]);
+      const extra = { ...entry.repositories[0]!, uri: "http://archive.example.org/debian", suite: "bookworm" };
+      const withBase = { ...entry, repositories: [...entry.repositories, extra] };
+      const replacing = { ...declared(["hello-slipway"]), replaceSources: { value: true, range: lineRange(98) } };
+      expect((await resolveAptFromLock({ image: "tools", apt: [declared(["hello-slipway"])], architecture: "amd64" }, withBase)).diagnostics).toEqual([]);
+      const { diagnostics } = await resolveAptFromLock({ image: "tools", apt: [replacing], architecture: "amd64" }, withBase);
+      expect(diagnostics.map((d) => [d.summary, d.subject?.start.line])).toEqual([["Lock reads a repository the declaration replaced", 98]]);
+      expect(diagnostics[0]!.detail).toContain("http://archive.example.org/debian bookworm");
+    });
+
     it("names the field of an invalid lock, and a wrong sha256 in a lock fails the download", async () => {
       const entry = lockFromResolution(resolution, "tools", [{ name: "hello-slipway" }]);
       const broken = JSON.parse(formatLock([entry]));
