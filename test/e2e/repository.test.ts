@@ -171,6 +171,23 @@ describe("a signed repository of the test's own", () => {
     // the apt block is where the download of that .deb is declared; the failing vertex names the package
     await expectLocatedFailure(dir, 5, /\[apt\] fetch hello-slipway 1\.0-1[\s\S]*digest mismatch/i);
   });
+
+  it("refuses to build from a lock altered to install nothing, or to fetch from another host, located and saying to re-lock", async () => {
+    const dir = project("repo-lock-altered", { "slipway.hcl": declaration(good, `    package "hello-slipway" {}`), "repo.asc": good.armoredPublicKey });
+    const locked = await buildx(dir, { target: "lock", output: `type=local,dest=${dir}` });
+    expect(locked.code, locked.output.slice(-3000)).toBe(0);
+    const lockPath = join(dir, "slipway.lock.json");
+    const lock = JSON.parse(readFileSync(lockPath, "utf8")) as { images: { stages: string[][]; packages: { name: string; uri: string }[] }[] };
+    writeFileSync(lockPath, JSON.stringify({ ...lock, images: [{ ...lock.images[0]!, stages: [] }] }, null, 2));
+    let output = await expectLocatedFailure(dir, 5, /Inconsistent lock file[\s\S]*slipway\.lock\.json, image "from-repo" on amd64: stages is empty, so none of the 4 locked packages would be installed/);
+    expect(output).toMatch(/slipway lock slipway\.hcl/);
+    const entry = lock.images[0]!;
+    const elsewhere = { ...entry, packages: entry.packages.map((p) => (p.name === "hello-slipway" ? { ...p, uri: p.uri.replace("127.0.0.1", "127.0.0.2") } : p)) };
+    writeFileSync(lockPath, JSON.stringify({ ...lock, images: [elsewhere] }, null, 2));
+    // at the declared package; nothing is fetched from the other host
+    output = await expectLocatedFailure(dir, 12, /Inconsistent lock file[\s\S]*packages\[\d\]\.uri is http:\/\/127\.0\.0\.2:/);
+    expect(output).not.toMatch(/internal error/);
+  });
 });
 
 describe("a repository whose bytes cannot be trusted", () => {
