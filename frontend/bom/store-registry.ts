@@ -1,7 +1,9 @@
 import { sha256Hex } from "./canonical.js";
 import { BomReadError } from "./errors.js";
 import { formatImageRef, parseImageRef } from "./image-ref.js";
+import { DEFAULT_READ_LIMITS, formatBytes } from "./limits.js";
 import { verifyDigest, type ImageStore } from "./oci.js";
+import { parseJson } from "./store-layout.js";
 
 /**
  * An image in a registry, read through the distribution HTTP API v2, anonymously: plain HTTP for
@@ -11,7 +13,7 @@ import { verifyDigest, type ImageStore } from "./oci.js";
 export function registryStore(reference: string, options: Partial<RegistryOptions> = {}): ImageStore {
   const ref = parseImageRef(reference);
   if (ref === undefined) throw new BomReadError(reference, "is neither an existing file or directory nor an image reference");
-  const { fetch: fetchImpl, mirror, credentialsAdvice } = { ...DEFAULT_OPTIONS, ...options };
+  const { fetch: fetchImpl, mirror, credentialsAdvice, maxBlobBytes } = { ...DEFAULT_OPTIONS, ...options };
   const description = formatImageRef(ref);
   const base =
     ref.domain === "docker.io" && mirror !== undefined
@@ -54,15 +56,15 @@ export function registryStore(reference: string, options: Partial<RegistryOption
       throw new BomReadError(description, `cannot reach the token service at ${url.host}: ${causeOf(e)}`);
     }
     if (!response.ok) throw new BomReadError(description, `the token service at ${url.host} answered ${response.status}; the image may be private`);
-    const body = (await response.json()) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
+    const body = parseJson(description, `the token from ${url.host}`, await boundedBody(description, response, "token answer", 1024 * 1024)) as { token?: string; access_token?: string } | null;
+    const token = body?.token ?? body?.access_token;
     if (typeof token !== "string") throw new BomReadError(description, `the token service at ${url.host} returned no token`);
     return token;
   };
 
   const manifestBytes = async (reference: string): Promise<{ bytes: Uint8Array; digest: string }> => {
     const response = await get(`${base}/manifests/${reference}`, MANIFEST_TYPES);
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = await boundedBody(description, response, `manifest ${reference}`);
     const digest = reference.startsWith("sha256:") ? reference : `sha256:${sha256Hex(bytes)}`;
     return { bytes: verifyDigest(description, digest, bytes), digest };
   };
@@ -71,14 +73,14 @@ export function registryStore(reference: string, options: Partial<RegistryOption
     description,
     async root() {
       const { bytes, digest } = await manifestBytes(ref.digest ?? ref.tag ?? "latest");
-      return { json: JSON.parse(new TextDecoder().decode(bytes)), digest };
+      return { json: parseJson(description, ref.digest ? `manifest ${ref.digest}` : `the manifest tagged ${ref.tag ?? "latest"}`, bytes), digest };
     },
     async manifest(digest) {
-      return JSON.parse(new TextDecoder().decode((await manifestBytes(digest)).bytes));
+      return parseJson(description, `manifest ${digest}`, (await manifestBytes(digest)).bytes);
     },
     async blob(digest) {
       const response = await get(`${base}/blobs/${digest}`, "*/*");
-      return verifyDigest(description, digest, new Uint8Array(await response.arrayBuffer()));
+      return verifyDigest(description, digest, await boundedBody(description, response, `blob ${digest}`, maxBlobBytes));
     },
   };
 }
@@ -92,11 +94,17 @@ export interface RegistryOptions {
   readonly mirror?: string;
   /** What to tell the user when the registry asks for credentials, which this client never sends. */
   readonly credentialsAdvice: string;
+  /**
+   * The largest blob read. `slipway bom` reads documents only (configs, attestations), so 32 MiB; a
+   * reader of layers (`slipway lock` reading a base image) raises it.
+   */
+  readonly maxBlobBytes: number;
 }
 
 const DEFAULT_OPTIONS: Readonly<RegistryOptions> = Object.freeze({
   fetch: (...args: Parameters<typeof fetch>) => globalThis.fetch(...args),
   credentialsAdvice: "`slipway bom` reads registries anonymously, so export the image (`--output type=oci,dest=image.tar`) and read that file",
+  maxBlobBytes: DEFAULT_READ_LIMITS.jsonBytes,
 });
 
 const MANIFEST_TYPES = [
@@ -105,6 +113,34 @@ const MANIFEST_TYPES = [
   "application/vnd.oci.image.manifest.v1+json",
   "application/vnd.docker.distribution.manifest.v2+json",
 ].join(", ");
+
+/**
+ * A response body of at most `jsonBytes`: only documents (manifests, configs, attestations) are fetched,
+ * and a registry that sends more, or says it will, is refused before the bytes pile up in memory.
+ */
+async function boundedBody(description: string, response: Response, what: string, limit: number = DEFAULT_READ_LIMITS.jsonBytes): Promise<Uint8Array> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  const tooBig = () => new BomReadError(description, `the registry's ${what} is more than the ${formatBytes(limit)} slipway reads of one document`);
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw tooBig();
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > limit) {
+      await reader.cancel();
+      throw tooBig();
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts);
+}
 
 /** Docker Hub's references say `docker.io`, but its API answers on another host. */
 function registryHost(domain: string): string {
