@@ -18,6 +18,9 @@ fi
 
 results=.vitest-results.json
 rm -f "$results"
+# CI runs the decode/LLB fuzz (test/fuzz/decode-llb.test.ts) larger than a developer's unit run:
+# 6,000 generated and 3,000 mutated declarations.
+export FUZZ_RUNS="${FUZZ_RUNS:-6000}"
 npx vitest run --reporter=default --reporter=json --outputFile="$results"
 status=$?
 node -e '

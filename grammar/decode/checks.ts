@@ -1,9 +1,10 @@
-import type { FileEntry, Located, SourceFileDecl, Step, Tarball } from "../model/declaration.js";
+import type { FileEntry, Located, SourceFileDecl, Step, Tarball, Vcs } from "../model/declaration.js";
 import { errorAt, warningAt, type Diagnostic } from "../source/diagnostic.js";
 import type { Range } from "../source/pos.js";
 import { didYouMean } from "../source/suggest.js";
 import { escapesBase, isAbsolutePath } from "../eval/path.js";
 import { compileGlob } from "./glob.js";
+import { checkCharacters } from "./text.js";
 import type { ImageDraft } from "./image.js";
 import { Omissions } from "./values.js";
 
@@ -96,10 +97,15 @@ function checkImage(out: Diagnostic[], image: ImageDraft, declared: Declared): v
   const repositories = new Map<string, Range>();
   const keys = new Map<string, Range>();
   for (const apt of image.apt) {
-    for (const p of apt.packages) unique(out, packages, p.name, "package");
+    for (const p of apt.packages) {
+      unique(out, packages, p.name, "package");
+      if (p.vcs) checkVcs(out, p.vcs);
+    }
     for (const r of apt.repositories) if (r.form === "block") unique(out, repositories, { value: r.name, range: r.range }, "repository");
     for (const k of apt.keys) {
       unique(out, keys, k.name, "key");
+      checkCharacters(out, k.name, "The key name", "name");
+      checkCharacters(out, k.uri, "The key URI", "name");
       if (k.sha256) sha256(out, k.sha256);
     }
   }
@@ -113,7 +119,8 @@ function checkImage(out: Diagnostic[], image: ImageDraft, declared: Declared): v
         }),
       );
     }
-    unique(out, destinations, file.destination, "file destination");
+    // "/opt/x/" (into the directory /opt/x) and "/opt/x" (the file /opt/x) cannot both be.
+    unique(out, destinations, { value: file.destination.value.replace(/(.)\/$/, "$1"), range: file.destination.range }, "file destination");
     checkFileSource(out, file, declared);
   }
 
@@ -188,6 +195,7 @@ function requireSourceFile(out: Diagnostic[], path: Located<string>, sourceFiles
 function checkSourceFiles(out: Diagnostic[], sourceFiles: readonly SourceFileDecl[]): void {
   const seen = new Map<string, Range>();
   for (const s of sourceFiles) {
+    checkVcs(out, s.vcs);
     if (!compileGlob(s.location.value)) {
       out.push(
         errorAt(s.location.range, "Invalid pattern", `"${s.location.value}" is not a valid path pattern.`, {
@@ -204,6 +212,29 @@ function undeclared(name: Located<string>, kind: "step" | "tarball", declared: I
   return errorAt(name.range, `Undeclared ${kind}`, `There is no ${kind} named "${name.value}".`, {
     hint: didYouMean(name.value, names) ?? (names.length ? `Declared ${kind}s: ${names.map((n) => `"${n}"`).join(", ")}.` : `Declare it with a top-level ${kind} "${name.value}" { … } block.`),
   });
+}
+
+/**
+ * A `vcs` block only describes where sources are, for the bill of materials; nothing fetches it, so its
+ * shape is not BuildKit's business. It still must not be able to pass for an option or a command to a
+ * tool that reads the BOM: no control characters, no leading "-", no `ext::`-style transport.
+ */
+function checkVcs(out: Diagnostic[], vcs: Vcs): void {
+  for (const [value, what] of [
+    [vcs.repository, "The vcs repository"],
+    [vcs.ref, "The vcs ref"],
+  ] as const) {
+    if (!checkCharacters(out, value, what, "name")) continue;
+    const problem =
+      value.value.trim() === ""
+        ? "is empty"
+        : value.value.startsWith("-")
+          ? 'starts with "-", which a tool would read as an option'
+          : /^[A-Za-z][A-Za-z0-9+.-]*::/.test(value.value)
+            ? "is a remote helper transport, which can run commands"
+            : undefined;
+    if (problem) out.push(errorAt(value.range, "Invalid vcs value", `${what} ${JSON.stringify(value.value)} ${problem}.`, { hint: 'Write the repository URL, e.g. "https://github.com/owner/repo", and a branch, tag or commit.' }));
+  }
 }
 
 /** Records `name` in `seen`; reports and returns true when it was already there. */

@@ -6,7 +6,9 @@ import { STRING } from "../eval/types.js";
 import { decodeApt } from "./apt.js";
 import { decodeFile } from "./file.js";
 import { IMAGE_CONFIG_ATTRIBUTES, decodeImageConfig } from "./image-config.js";
+import { imagePath } from "./paths.js";
 import { parsePlatform } from "./platform.js";
+import { checkCharacters } from "./text.js";
 import { parseImageReference } from "./reference.js";
 import { content, type BodySchema } from "./schema.js";
 import { boolAttr, labelValue, locatedItems, stringAttr, type DecodeContext } from "./values.js";
@@ -40,7 +42,8 @@ export type ImageDraft = Omit<Image, "base"> & { readonly base?: BaseImage };
  * that the checks see its files and packages; the declaration only takes images with a base.
  */
 export function decodeImage(ctx: DecodeContext, block: Block): ImageDraft | undefined {
-  const name = labelValue(ctx, block.labels[0]!);
+  const label = labelValue(ctx, block.labels[0]!);
+  const name = label && checkCharacters(ctx.diagnostics, label, "The image name", "name") ? label : undefined;
   const description = `image "${name?.value ?? "?"}"`;
   const c = content(block.body, IMAGE_SCHEMA, { description, defRange: block.defRange }, ctx.diagnostics);
   const blocksOf = (type: string) => c.blocks.filter((b) => b.type === type);
@@ -153,7 +156,8 @@ function decodePlatforms(ctx: DecodeContext, attr: Parameters<typeof stringAttr>
 
 function decodeBom(ctx: DecodeContext, block: Block): BomSettings {
   const c = content(block.body, BOM_SCHEMA, { description: "the bom block", defRange: block.defRange }, ctx.diagnostics);
-  const path = stringAttr(ctx, c.attributes.get("path"));
+  const given = stringAttr(ctx, c.attributes.get("path"));
+  const path = given && imagePath(ctx, given, "The BOM path");
   const estaleiroLabel = boolAttr(ctx, c.attributes.get("estaleiro_label"));
   return { range: block.range, ...(path ? { path } : {}), ...(estaleiroLabel ? { estaleiroLabel } : {}) };
 }

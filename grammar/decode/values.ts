@@ -5,7 +5,7 @@ import type { Range } from "../source/pos.js";
 import { evaluateExpr } from "../eval/evaluate.js";
 import type { Scope } from "../eval/scope.js";
 import { BOOL, NUMBER, STRING, convert, describe, listOf, mapOf, type Type } from "../eval/types.js";
-import type { Value } from "../eval/value.js";
+import { containsUnknown, type Value } from "../eval/value.js";
 
 /** What every decoder works with: the scope expressions evaluate in, and where diagnostics go. */
 export interface DecodeContext {
@@ -49,7 +49,41 @@ function converted(ctx: DecodeContext, expr: Expr, v: Value, type: Type, what: s
     }
     return undefined;
   }
+  // A computed collection (`concat(["/x"], [null])`, `merge(a, b)`) converts with its nulls and unknowns
+  // inside: a null element is as wrong as a null literal, and an unknown one was already reported.
+  if (containsUnknown(c.value)) return undefined;
+  const nullAt = nullPath(c.value);
+  if (nullAt !== undefined) {
+    ctx.diagnostics.push(
+      errorAt(expr.range, "Incorrect value type", `Inappropriate value for ${what}: ${nullAt} is null.`, {
+        context,
+        hint: "Every element must have a value; filter nulls out, e.g. [for x in LIST : x if x != null].",
+      }),
+    );
+    return undefined;
+  }
   return c.value;
+}
+
+/** Where the first null inside a collection is (`element 1`, `element "B"`, `element 0 of element 2`). */
+function nullPath(v: Value): string | undefined {
+  const inner = (key: string, item: Value): string | undefined => {
+    if (item.kind === "null") return key;
+    const deeper = nullPath(item);
+    return deeper === undefined ? undefined : `${deeper} of ${key}`;
+  };
+  if (v.kind === "tuple") {
+    for (let i = 0; i < v.items.length; i++) {
+      const found = inner(`element ${i}`, v.items[i]!);
+      if (found !== undefined) return found;
+    }
+  } else if (v.kind === "object") {
+    for (const [k, item] of v.entries) {
+      const found = inner(`element ${JSON.stringify(k)}`, item);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 export function stringAttr(ctx: DecodeContext, attr: Attribute | undefined): Located<string> | undefined {

@@ -241,4 +241,31 @@ describe("slipway llb", () => {
     expect(target.out.stderr).toContain('error: Unknown target\n  app/slipway.hcl has no image named "debian-tool".');
     expect(target.out.stderr).toContain('Did you mean "debian-tools"?');
   });
+  it("turns what check accepted and llb crashed on into LLB, or into located errors (issue 11)", async () => {
+    const image = (body: string) => `image "app" {\n  base_image = "debian:bookworm"\n${body}}\n`;
+    const setuid = await llb(
+      { "slipway.hcl": image(`  file "/usr/local/bin/tool" {\n    mode = "4755"\n    from_http {\n      url    = "https://example.org/tool"\n      sha256 = "${"a".repeat(64)}"\n    }\n  }\n`) },
+      "--platform", "linux/amd64", "--json", "slipway.hcl",
+    );
+    expect(setuid.out.stderr).toBe("");
+    expect(setuid.code).toBe(0);
+    expect(setuid.out.stdout).toContain('"mode": 2541');
+    for (const [repository, message] of [
+      ["", "The repository is empty."],
+      ["file:///srv/repo", '"file://" is not a scheme'],
+      ["/srv/repo", "A local path is not a repository"],
+      ["-u", 'starts with "-"'],
+      ["ext::sh -c x", '"ext::" is a git remote helper transport'],
+    ]) {
+      const git = await llb({ "slipway.hcl": image(`  file "/a" {\n    from_git {\n      repository = "${repository}"\n      ref        = "main"\n      path       = "a"\n    }\n  }\n`) }, "--json", "slipway.hcl");
+      expect(git.code, repository).toBe(1);
+      expect(git.out.stderr, repository).toContain("slipway.hcl:5:20: error: Invalid git repository");
+      expect(git.out.stderr, repository).toContain(message!);
+      expect(git.out.stdout).toBe("");
+    }
+    const nulls = await llb({ "slipway.hcl": image('  volumes = concat(["/x"], [null])\n  env = merge({ A = "1" }, { B = null })\n  cmd = concat(["a"], [null])\n') }, "--json", "slipway.hcl");
+    expect(nulls.code).toBe(1);
+    expect(nulls.out.stderr.match(/error: Incorrect value type/g)).toHaveLength(3);
+    expect(nulls.out.stderr).toContain('slipway.hcl:4:9: error: Incorrect value type\n  Inappropriate value for "env": element "B" is null.');
+  });
 });

@@ -95,6 +95,27 @@ describe("compileImage", () => {
     expect(compiled.contextPaths).toEqual(["conf/app.conf"]);
   });
 
+  it("downloads a setuid from_http file with its permission bits and sets the whole mode in the copy", () => {
+    const decl = declaration(`image "app" {
+  base_image = "debian:bookworm"
+  file "/usr/local//bin/./tool" {
+    mode = "4755"
+    from_http {
+      url    = "HTTPS://example.org/tool"
+      sha256 = "${"c".repeat(64)}"
+    }
+  }
+}
+`);
+    const d = decode(marshal(compileImage(input(decl)).state, { platform }));
+    const http = d.body.find((o) => o.op.op === "source" && o.op.source.identifier.startsWith("https://"))!;
+    expect(http.op.source.identifier).toBe("https://example.org/tool");
+    expect(http.op.source.attrs.get("http.perm")).toBe("0755");
+    const copy = d.body.find((o) => o.op.op === "file")!.op.file.actions[1]!.copy;
+    expect(copy.dest).toBe("/usr/local/bin/tool");
+    expect(copy.mode).toBe(0o4755);
+  });
+
   it("inherits the base config as Dockerfile's FROM does, then applies the declaration", () => {
     const decl = declaration(twoFiles);
     const { config } = compileImage(input(decl, { optionLabels: new Map([["mine", "from the command line"]]) }));
