@@ -4,6 +4,7 @@ import { formatPlatform, type Platform } from "../llb/index.js";
 import type { BomInputs } from "./bom/index.js";
 import type { ResolvedImage, ResolvedStep } from "./compile/types.js";
 import type { AptResolution } from "./debian/index.js";
+import type { BuildEpoch } from "./epoch.js";
 import { SLIPWAY_VERSION } from "./version.js";
 
 export interface BomFacts {
@@ -14,7 +15,7 @@ export interface BomFacts {
   readonly base: ResolvedImage | undefined;
   readonly resolution: AptResolution | undefined;
   readonly steps: ReadonlyMap<string, ResolvedStep>;
-  readonly sourceDateEpoch: number | undefined;
+  readonly epoch: BuildEpoch;
 }
 
 /**
@@ -66,6 +67,7 @@ export function bomInputsOf(f: BomFacts): BomInputs {
       location: k.location,
     })),
     files: [],
-    ...(f.sourceDateEpoch !== undefined && { sourceDateEpoch: f.sourceDateEpoch }),
+    sourceDateEpoch: f.epoch.seconds,
+    sourceDateEpochOrigin: f.epoch.origin,
   };
 }

@@ -1,6 +1,7 @@
 import { DiagnosticsError, isDiagnosticsError, selectImage, type Image } from "../grammar/index.js";
 import { formatPlatform, parsePlatform, sortedMap, type Platform } from "../llb/index.js";
 import { bomAttestations } from "./bom/names.js";
+import { compareStrings } from "./bom/order.js";
 import { gw, isGatewayError, type GatewayClient, type Result } from "./gateway/client.js";
 import { diagnosticsToStatus, messageToStatus } from "./gateway/errors.js";
 import { isOptionError, readBuildOptions, type BuildOptions } from "./gateway/options.js";
@@ -98,8 +99,14 @@ function pickImage(loaded: LoadedDeclaration, target: string | undefined): Image
   return picked;
 }
 
-/** The image (one platform) or an index (several), with its config and the BOM attestations per platform. */
-function imageResult(built: readonly PlatformImage[], options: BuildOptions): Result {
+/**
+ * The image (one platform) or an index (several, listed by platform so the index is the same whatever
+ * order --platform named them in), with its config and the BOM attestations per platform. The exporter is
+ * told the epoch (`source.date.epoch`, which `rewrite-timestamp=true` also uses) and the base image's
+ * config, so that it changes none of the times slipway wrote.
+ */
+function imageResult(unordered: readonly PlatformImage[], options: BuildOptions): Result {
+  const built = [...unordered].sort((a, b) => compareStrings(formatPlatform(a.platform), formatPlatform(b.platform)));
   const metadata = new Map<string, Uint8Array>();
   const attestations = new Map<string, InstanceType<typeof gw.Attestations>>();
   const multi = built.length > 1 || options.raw.get("multi-platform") === "true";
@@ -108,9 +115,12 @@ function imageResult(built: readonly PlatformImage[], options: BuildOptions): Re
     const id = formatPlatform(b.platform);
     const config = utf8(JSON.stringify(b.config));
     metadata.set(multi ? `containerimage.config/${id}` : "containerimage.config", config);
+    if (b.baseConfig) metadata.set(multi ? `containerimage.base.config/${id}` : "containerimage.base.config", utf8(JSON.stringify(b.baseConfig)));
     refs.set(id, new gw.Ref({ id: b.ref }));
     attestations.set(id, attestationsFor(b));
   }
+  // one key for the whole result: each platform's times are at or before the latest epoch
+  metadata.set("source.date.epoch", utf8(String(Math.max(...built.map((b) => b.epoch.seconds)))));
   if (multi) {
     metadata.set(
       "refs.platforms",

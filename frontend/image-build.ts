@@ -6,7 +6,8 @@ import { BOM_FILES, ESTALEIRO_LABEL } from "./bom/names.js";
 // the worker's modules, not its index: the frontend must not load the BOM writers the worker runs
 import { measureRequests, plannedTarballs, type BomRequest } from "./bom-worker/request.js";
 import { bomSideTree, currentFrontendImage, type WorkerImage } from "./bom-worker/side-tree.js";
-import { compileImage, gitKey, type CompileInput, type OciImageConfig, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "./compile/index.js";
+import { compileImage, gitKey, historyEntry, stampAncestors, type CompileInput, type OciImageConfig, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "./compile/index.js";
+import { buildEpoch, epochNanoseconds, parseEpochArg, type BuildEpoch } from "./epoch.js";
 import { hasPackages, installPackages, type AptResolution } from "./debian/index.js";
 import type { LoadedDeclaration } from "./load.js";
 import { solveBase } from "./packages.js";
@@ -23,6 +24,10 @@ export interface PlatformImage {
   /** The side-tree holding the BOM documents (never part of the image unless `bom { path }` asks). */
   readonly bomRef: string;
   readonly resolution: AptResolution | undefined;
+  /** The epoch the image was built with (BuildKit's exporter is told it, so it agrees). */
+  readonly epoch: BuildEpoch;
+  /** The base image's config, for the exporter (it keeps the base's history and layers as they are). */
+  readonly baseConfig?: OciImageConfig;
 }
 
 /** How the packages of an image are resolved: from the indexes, or from the lock. */
@@ -46,11 +51,18 @@ export async function buildPlatformImage(
   const declaration = loaded.declaration;
   const sourceMap = new SourceMap(declaration.file.name, declaration.file.text, loaded.loadedBy && { definition: loaded.loadedBy.proto });
 
-  const [base, images, git, steps] = await session.time("resolve", () => Promise.all([
-    image.base.kind === "image" ? resolveImage(session, pinnedByLock(image.base.ref, lockedBaseDigest), platform, "base image") : Promise.resolve(undefined),
+  // checked before anything is asked of BuildKit: a bad value fails the build at once
+  const epochArg = parseEpochArg(session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG));
+  const basePromise = image.base.kind === "image" ? resolveImage(session, pinnedByLock(image.base.ref, lockedBaseDigest), platform, "base image") : Promise.resolve(undefined);
+  // steps get the epoch as SOURCE_DATE_EPOCH; without the build argument it is the base image's `created`,
+  // so they wait for the base (one image config lookup) and start beside the other lookups
+  const epochPromise = epochArg !== undefined ? Promise.resolve(buildEpoch(String(epochArg), undefined)) : basePromise.then((b) => buildEpoch(undefined, b?.config));
+  const [base, images, git, steps, epoch] = await session.time("resolve", () => Promise.all([
+    basePromise,
     resolveFileImages(session, image, platform),
     resolveFileGit(session, image, platform),
-    buildSteps(session, declaration, image, platform),
+    epochPromise.then((e) => buildSteps(session, declaration, image, platform, e.seconds)),
+    epochPromise,
   ]));
   // only a resolution from the indexes reads the base image's files here (the BOM worker reads them in
   // its own op; a lock needs none of them)
@@ -71,6 +83,7 @@ export async function buildPlatformImage(
       packages: {
         install: (state: State) =>
           installPackages(state, resolution, {
+            epoch: epoch.seconds,
             constraints: mergeConstraints(sourceMap.location(image.apt[0]!.range), session.options.noCache ? ignoreCache() : {}),
           }),
         description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
@@ -78,6 +91,7 @@ export async function buildPlatformImage(
     }),
     optionLabels: session.options.labels,
     noCache: session.options.noCache,
+    epoch: epoch.seconds,
   };
   const compiled = compileImage(input);
   // Measure what was built: nothing in the BOM is taken from the declaration on trust. The worker runs in
@@ -85,11 +99,11 @@ export async function buildPlatformImage(
   const tarballs = plannedTarballs(compiled.files);
   const request: BomRequest = {
     version: 1,
-    inputs: bomInputsOf({ declaration, image, target, platform, base, resolution, steps, sourceDateEpoch: sourceDateEpoch(session) }),
+    inputs: bomInputsOf({ declaration, image, target, platform, base, resolution, steps, epoch }),
     files: measureRequests(compiled.files, { git, images }),
     tarballs,
     ...(resolution && { expectInstalled: resolution.packages.map((p) => ({ name: p.name, architecture: p.architecture, version: p.version })) }),
-    mtime: sourceDateEpoch(session) ?? 0,
+    mtime: epoch.seconds,
   };
   const bomState = bomSideTree({
     request,
@@ -116,10 +130,10 @@ export async function buildPlatformImage(
   if (image.bom?.path) {
     const dir = image.bom.path.value.replace(/\/+$/, "");
     imageState = compiled.state.file(
-      copy(bomState, "/", `${dir}/`, { copyDirContents: true, createDestPath: true }),
+      stampAncestors(copy(bomState, "/", `${dir}/`, { copyDirContents: true, createDestPath: true, timestamp: epochNanoseconds(epoch.seconds) }), dir, epochNanoseconds(epoch.seconds)),
       customName(`[slipway] bill of materials → ${dir}`),
     );
-    config = { ...config, history: [...(config.history ?? []), { created_by: `slipway: bill of materials ${dir}`, comment: "slipway" }] };
+    config = { ...config, history: [...(config.history ?? []), historyEntry(`bill of materials ${dir}`, epoch.seconds)] };
   }
   // two independent requests: BuildKit loads both graphs at once
   const [ref, bomRef] = await session.time("solve image and bom", () => Promise.all([session.solve(imageState, platform), session.solve(bomState, platform)]));
@@ -129,7 +143,7 @@ export async function buildPlatformImage(
     if (!(ESTALEIRO_LABEL in labels)) labels[ESTALEIRO_LABEL] = Buffer.from(await session.readFile(bomRef, BOM_FILES.estaleiro)).toString("base64");
     config = { ...config, config: { ...config.config, Labels: labels } };
   }
-  return { platform, ref, config, bomRef, resolution };
+  return { platform, ref, config, bomRef, resolution, epoch, ...(base && { baseConfig: base.config }) };
 }
 
 /** The base reference, pinned to the lock's digest unless the declaration pins one itself. */
@@ -158,10 +172,10 @@ async function resolveFileGit(session: BuildSession, image: Image, platform: Pla
   return out;
 }
 
-async function buildSteps(session: BuildSession, declaration: Declaration, image: Image, platform: Platform): Promise<Map<string, ResolvedStep>> {
+async function buildSteps(session: BuildSession, declaration: Declaration, image: Image, platform: Platform, epoch: number): Promise<Map<string, ResolvedStep>> {
   const used = new Set(image.files.flatMap((f) => (f.source.kind === "step" ? [f.source.step.value] : [])));
   const steps = declaration.steps.filter((s) => used.has(s.name.value));
-  const built = await Promise.all(steps.map((s) => buildStep(session, s, platform)));
+  const built = await Promise.all(steps.map((s) => buildStep(session, s, platform, epoch)));
   return new Map(built.map((b) => [b.name, b]));
 }
 
@@ -176,9 +190,4 @@ function frontendImage(): WorkerImage {
     );
   }
   return workerImage;
-}
-
-function sourceDateEpoch(session: BuildSession): number | undefined {
-  const v = session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG);
-  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }

@@ -10,6 +10,7 @@ import type {
   BomSigningKeyInput,
 } from "./inputs.js";
 import {
+  BOM_EPOCH_ORIGINS,
   BOM_SCHEMA,
   type Bom,
   type BomAddedPackage,
@@ -83,6 +84,9 @@ export function buildBom(inputs: BomInputs): Bom {
     ),
     ...(inputs.sourceDateEpoch !== undefined
       ? { sourceDateEpoch: v.integer("sourceDateEpoch", inputs.sourceDateEpoch, 0, 253402300799) }
+      : {}),
+    ...(inputs.sourceDateEpochOrigin !== undefined
+      ? { sourceDateEpochOrigin: v.oneOf("sourceDateEpochOrigin", inputs.sourceDateEpochOrigin, BOM_EPOCH_ORIGINS) }
       : {}),
   };
   v.throwIfAny();

@@ -1,4 +1,5 @@
 import type {
+  BomEpochOrigin,
   BomFile,
   BomImage,
   BomIndexFile,
@@ -28,8 +29,10 @@ export interface BomInputs {
   readonly repositories?: readonly BomRepositoryInput[];
   readonly keys?: readonly BomSigningKeyInput[];
   readonly files?: readonly BomFileInput[];
-  /** SOURCE_DATE_EPOCH in seconds, when the build was given one. */
+  /** The build's epoch (SOURCE_DATE_EPOCH) in seconds. */
   readonly sourceDateEpoch?: number;
+  /** Where the epoch came from. */
+  readonly sourceDateEpochOrigin?: BomEpochOrigin;
 }
 
 export interface BomImageBaseInput {

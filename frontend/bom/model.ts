@@ -33,11 +33,16 @@ export interface Bom {
   /** Every file the declaration added to the image, sorted by path. */
   readonly files: readonly BomFile[];
   /**
-   * SOURCE_DATE_EPOCH (seconds) when the build had one; documents use it as their creation time, and the
-   * Unix epoch otherwise, so a rebuild never changes a timestamp.
+   * The build's epoch (SOURCE_DATE_EPOCH, seconds): every time in the image and the documents' creation
+   * time. Absent (documents then say 1970) only in BOMs read from before slipway chose one for every build.
    */
   readonly sourceDateEpoch?: number;
+  /** Where the epoch came from: the SOURCE_DATE_EPOCH build argument, the base image's `created`, or 0. */
+  readonly sourceDateEpochOrigin?: BomEpochOrigin;
 }
+
+export const BOM_EPOCH_ORIGINS = ["build-argument", "base-image", "default"] as const;
+export type BomEpochOrigin = (typeof BOM_EPOCH_ORIGINS)[number];
 
 export const BOM_SCHEMA = "slipway.dev/bom/v1";
 

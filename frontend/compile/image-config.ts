@@ -1,5 +1,6 @@
 import type { Image } from "../../grammar/index.js";
 import { defaultLinuxPath, type Platform } from "../../llb/index.js";
+import { epochTime } from "../epoch.js";
 import type { OciContainerConfig, OciHistory, OciImageConfig } from "./types.js";
 
 /**
@@ -11,7 +12,8 @@ import type { OciContainerConfig, OciHistory, OciImageConfig } from "./types.js"
  * - Labels: base, then declared, then `label:*` build options (the command line wins, as with docker build).
  * - Exposed ports and volumes add to the base's; user, workdir, stopsignal and healthcheck replace them.
  * - OnBuild triggers are not run and not inherited (slipway has no build steps of its own to run them in).
- * - History: the base's entries, then one per layer the build adds (`added`).
+ * - History: the base's entries unchanged, then one per layer the build adds (`added`), created at the epoch.
+ * - `created` is the epoch, never the clock (BuildKit's exporter keeps a time that is not after its own epoch).
  */
 export function buildImageConfig(
   base: OciImageConfig | undefined,
@@ -19,6 +21,8 @@ export function buildImageConfig(
   platform: Platform,
   optionLabels: ReadonlyMap<string, string>,
   added: readonly string[],
+  /** The build's epoch in seconds: `created` and each added history entry's time. */
+  epoch: number,
 ): OciImageConfig {
   const from = base?.config ?? {};
   const decl = image.config;
@@ -79,8 +83,10 @@ export function buildImageConfig(
   }
   if (from.Shell) config.Shell = [...from.Shell];
 
-  const history: OciHistory[] = [...(base?.history ?? []), ...added.map((what) => ({ created_by: `slipway: ${what}`, comment: "slipway" }))];
+  const created = epochTime(epoch);
+  const history: OciHistory[] = [...(base?.history ?? []), ...added.map((what) => historyEntry(what, epoch))];
   return {
+    created,
     architecture: platform.architecture,
     os: platform.os,
     ...(platform.variant && { variant: platform.variant }),
@@ -88,6 +94,11 @@ export function buildImageConfig(
     rootfs: { type: "layers", diff_ids: [] },
     history,
   };
+}
+
+/** The history entry of a layer slipway adds: what it is, at the epoch. */
+export function historyEntry(what: string, epoch: number): OciHistory {
+  return { created: epochTime(epoch), created_by: `slipway: ${what}`, comment: "slipway" };
 }
 
 function sortedRecord<V>(record: Record<string, V>): Record<string, V> {

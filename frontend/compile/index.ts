@@ -1,11 +1,12 @@
 import type { FileEntry, Image, SourceFileDecl } from "../../grammar/index.js";
-import { customName, ignoreCache, image, local, mergeConstraints, mkdir, scratch, type Constraints, type State } from "../../llb/index.js";
+import { customName, ignoreCache, image, local, mergeConstraints, mkdir, scratch, type Constraints, type FileAction, type State } from "../../llb/index.js";
+import { epochNanoseconds } from "../epoch.js";
 import { contextPathsOf, describeFileSource, fileOrigin } from "./files/index.js";
 import { buildImageConfig } from "./image-config.js";
 import { globMatch } from "./glob.js";
 import type { CompiledImage, CompileInput, PlannedFile } from "./types.js";
 
-export { buildImageConfig } from "./image-config.js";
+export { buildImageConfig, historyEntry } from "./image-config.js";
 export * from "./types.js";
 
 /**
@@ -47,13 +48,16 @@ export function compileImage(input: CompileInput): CompiledImage {
     // Parents are made first, 0755 and root's: a copy that creates them itself gives them the file's mode
     // and owner (a 0600 file would leave its directory untraversable).
     const dest = entry.destination.value;
-    const parent = dest.replace(/\/+$/, "").replace(/\/[^/]*$/, "") || "/";
+    const parent = parentOf(dest);
+    const timestamp = epochNanoseconds(input.epoch);
+    const copied = mkdir(parent, 0o755, { makeParents: true, timestamp }).copy(origin.state, origin.path, dest, {
+      ...(entry.mode && { mode: entry.mode.value }),
+      ...(entry.owner && { owner: entry.owner.value }),
+      ...origin.copy,
+      timestamp,
+    });
     state = state.file(
-      mkdir(parent, 0o755, { makeParents: true }).copy(origin.state, origin.path, dest, {
-        ...(entry.mode && { mode: entry.mode.value }),
-        ...(entry.owner && { owner: entry.owner.value }),
-        ...origin.copy,
-      }),
+      stampAncestors(copied, parent, timestamp),
       // No progress group: buildx's plain progress output drops grouped vertices (seen with buildx 0.29).
       mergeConstraints(customName(`[slipway] ${description}`), at),
     );
@@ -61,8 +65,27 @@ export function compileImage(input: CompileInput): CompiledImage {
     files.push({ entry, description, sourceFile: sourceFileFor(input, entry) });
   }
 
-  const config = buildImageConfig(input.base?.config, decl, input.platform, input.optionLabels, added);
+  const config = buildImageConfig(input.base?.config, decl, input.platform, input.optionLabels, added, input.epoch);
   return { state, config, files, contextPaths };
+}
+
+/**
+ * BuildKit stamps what a file action creates, but a directory that already exists and gains an entry
+ * keeps the build's clock as its mtime, and the layer carries it (every changed entry brings its parent
+ * directories). Copying an empty directory's contents onto a directory that exists sets only its times
+ * (fsutil restores the target's timestamp, taking the action's, and leaves its mode and owner alone), so
+ * each ancestor of the destination is stamped with the epoch that way, deepest first.
+ */
+export function stampAncestors(chain: FileAction, parent: string, timestamp: bigint): FileAction {
+  let out = chain;
+  for (let dir = parent; ; dir = parentOf(dir)) {
+    out = out.copy(scratch(), "/", dir, { copyDirContents: true, timestamp });
+    if (dir === "/") return out;
+  }
+}
+
+function parentOf(path: string): string {
+  return path.replace(/\/+$/, "").replace(/\/[^/]*$/, "") || "/";
 }
 
 function locationOfBase(input: CompileInput): Constraints {

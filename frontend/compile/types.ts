@@ -86,6 +86,8 @@ export interface CompileInput {
   /** `label:*` build options: they override the declaration's labels, as with docker build. */
   readonly optionLabels: ReadonlyMap<string, string>;
   readonly noCache: boolean;
+  /** The build's epoch (seconds; frontend/epoch.ts): every file time and config time slipway writes. */
+  readonly epoch: number;
 }
 
 export function gitKey(repository: string, ref: string): string {

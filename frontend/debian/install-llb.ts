@@ -10,7 +10,8 @@ export interface InstallPackagesOptions extends InstallPlanOptions {
 /**
  * The image state with the resolution's packages installed: one LLB http source per .deb, checked by
  * BuildKit against the SHA256 from the verified index or the lock and cached by content; the files
- * merged into one directory mounted read-only; and one exec with no network that runs dpkg on them.
+ * merged into one directory mounted read-only; and one exec with no network that runs dpkg on them, then
+ * clamps what it wrote to the build's epoch (`installScript`).
  *
  * @example
  * const withPackages = installPackages(base, resolution, { constraints: sourceMap.location(apt.range) });
@@ -36,7 +37,13 @@ export function installPackages(state: State, resolution: AptResolution, options
   const stages = resolution.stages.map((s) => s.map((n) => byName.get(n)!));
   return state
     .run({
-      args: ["/bin/sh", "-c", installScript(stages, { debDirectory: o.debDirectory })],
+      args: ["/bin/sh", "-c", installScript(stages, { debDirectory: o.debDirectory, epoch: o.epoch })],
+      // the script sets them too; here they show in the op, for whoever reads the LLB
+      env: [
+        ["LC_ALL", "C"],
+        ["SOURCE_DATE_EPOCH", String(o.epoch)],
+        ["TZ", "UTC"],
+      ],
       cwd: "/",
       user: "0:0",
       network: "none",

@@ -43,7 +43,18 @@ describe("installScript", () => {
       "dpkg --force-unsafe-io --log=/dev/null --configure --pending",
     ]);
     expect(script).toContain("DEBIAN_FRONTEND=noninteractive");
-    expect(script).toContain('for f in /var/lib/dpkg/*-old /var/cache/debconf/*-old; do');
+    expect(script).toContain("for f in /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/dpkg.log /run/adduser; do");
+    expect(script).toContain("else rm -f $aux; fi");
+  });
+
+  it("clamps what the run wrote to the epoch, fixed environment and all", () => {
+    const script = installScript([[pkg("app")]], { epoch: 1700000000 });
+    expect(script).toContain("LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=1700000000");
+    expect(script).toContain("days=$((1700000000 / 86400))");
+    const lines = script.trimEnd().split("\n");
+    // the clamp comes after everything else the script writes or removes
+    expect(lines.at(-2)).toMatch(/^find \/ -xdev -cnewer \$start -newermt @1700000000 .* -exec touch --no-dereference --date=@1700000000 \{\} \+$/);
+    expect(installScript([[pkg("app")]], { epoch: 1 })).not.toBe(script);
     expect(script).not.toMatch(/apt-get|sources\.list|\/var\/lib\/apt\/lists/);
   });
 

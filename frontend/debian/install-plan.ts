@@ -17,9 +17,11 @@ export interface PlannedPackage {
 export interface InstallPlanOptions {
   /** Where the merged directory of .debs is mounted (read-only) in the install exec. */
   readonly debDirectory: string;
+  /** The build's epoch (seconds): what the install writes is clamped to it. */
+  readonly epoch: number;
 }
 
-export const defaultInstallPlanOptions: Readonly<InstallPlanOptions> = Object.freeze({ debDirectory: "/run/slipway/debs" });
+export const defaultInstallPlanOptions: Readonly<InstallPlanOptions> = Object.freeze({ debDirectory: "/run/slipway/debs", epoch: 0 });
 
 /** The file name a .deb gets in the mounted directory: apt's `name_version_arch.deb`, `:` escaped as `%3a`. */
 export function debFileName(p: { name: string; version: string; architecture: string }): string {
@@ -94,23 +96,39 @@ export function planStages(packages: readonly PlannedPackage[]): PlannedPackage[
 
 /**
  * The shell script the install exec runs (`/bin/sh -c`). It leaves no trace of the installation beyond
- * the packages themselves: dpkg's log goes to /dev/null, services are kept from starting with a
- * temporary policy-rc.d, the alternatives log is restored, and the `-old` backups dpkg and debconf
- * create are removed (the base image's own are left as they were, so no whiteouts are needed). apt's sources and lists are not touched: apt is not used at all.
+ * the packages themselves, and the same bytes on every run (docs/design.md, "Reproducible builds"):
+ * - dpkg's log goes to /dev/null; services are kept from starting with a temporary policy-rc.d; the
+ *   alternatives log is restored; leftovers that are not part of any package (`-old` backups of dpkg and
+ *   debconf, adduser's lock in /run) are removed when this run created them (the base image's own are
+ *   kept, so no whiteouts); ldconfig's aux-cache, which records inodes and ctimes, is put back as the
+ *   base image had it, or removed;
+ * - `/etc/shadow` day counts ("last changed", field 3) the run wrote are lowered to the epoch's day;
+ * - last, every path this run created or changed (its ctime is after a marker made at the start) whose
+ *   mtime is after the epoch gets the epoch, not following symlinks and staying on the root filesystem
+ *   (mounts such as the .deb directory, /proc and /dev are other filesystems). Older times, such as those
+ *   of files unpacked from a .deb, are kept: a clamp, as debuerreotype does.
+ * apt's sources and lists are not touched: apt is not used at all.
  */
 export function installScript(stages: readonly (readonly PlannedPackage[])[], options: Partial<InstallPlanOptions> = {}): string {
   const o = { ...defaultInstallPlanOptions, ...options };
   const dir = o.debDirectory.replace(/\/+$/, "");
+  const epoch = String(o.epoch);
   const lines = [
     "set -eu",
-    "export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true LC_ALL=C",
+    "umask 022",
+    `export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=${epoch}`,
     "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    // what is newer than this (by ctime) was written by this run; /dev is not part of the image
+    "start=/dev/.slipway-install-start; : > $start",
     // Keep maintainer scripts from starting services during the build (invoke-rc.d honours this).
     "created_policy=; if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; created_policy=1; fi",
     // update-alternatives appends timestamps to its log; keep the base image's log as it was.
     "alt_log=/var/log/alternatives.log; had_alt_log=; if [ -e $alt_log ]; then cp -p $alt_log /tmp/.slipway-alternatives.log; had_alt_log=1; fi",
-    // dpkg and debconf leave `-old` backups; remove those this run creates, keep the base image's own.
-    `old_before=" $(echo ${oldFiles}) "`,
+    // ldconfig's cache of inodes and ctimes: the base image's is put back as it was (a stale entry only
+    // costs ldconfig a re-read), one this run creates is removed
+    "aux=/var/cache/ldconfig/aux-cache; had_aux=; if [ -e $aux ]; then cp -p $aux /dev/.slipway-aux-cache; had_aux=1; fi",
+    // leftovers of an installation: removed when this run creates them, the base image's own kept
+    `left_before=" $(echo ${leftovers}) "`,
   ];
   for (const stage of stages) {
     const files = stage.map((p) => shellQuote(`${dir}/${debFileName(p)}`));
@@ -120,13 +138,19 @@ export function installScript(stages: readonly (readonly PlannedPackage[])[], op
     "dpkg --force-unsafe-io --log=/dev/null --configure --pending",
     'if [ -n "$created_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi',
     'if [ -n "$had_alt_log" ]; then mv /tmp/.slipway-alternatives.log $alt_log; else rm -f $alt_log; fi',
-    `for f in ${oldFiles}; do [ -e "$f" ] || continue; case "$old_before" in *" $f "*) ;; *) rm -f "$f" ;; esac; done`,
+    `for f in ${leftovers}; do [ -e "$f" ] || continue; case "$left_before" in *" $f "*) ;; *) rm -f "$f" ;; esac; done`,
+    'if [ -n "$had_aux" ]; then cp -p /dev/.slipway-aux-cache $aux; rm -f /dev/.slipway-aux-cache; else rm -f $aux; fi',
     "rm -f /tmp/.slipway-*",
+    // field 3 is the day of the last password change, written from the clock by useradd and chpasswd
+    `days=$((${epoch} / 86400))`,
+    'for f in /etc/shadow /etc/shadow-; do if [ -f "$f" ] && [ -n "$(find "$f" -cnewer $start)" ]; then awk -F: -v OFS=: -v d=$days \'$3 != "" && $3 + 0 > d { $3 = d } { print }\' "$f" > /dev/.slipway-shadow && cat /dev/.slipway-shadow > "$f"; rm -f /dev/.slipway-shadow; fi; done',
+    `find / -xdev -cnewer $start -newermt @${epoch} ! -path /etc/hosts ! -path /etc/resolv.conf ! -path /etc/hostname -exec touch --no-dereference --date=@${epoch} {} +`,
+    "rm -f $start",
   );
   return `${lines.join("\n")}\n`;
 }
 
-const oldFiles = "/var/lib/dpkg/*-old /var/cache/debconf/*-old";
+const leftovers = "/var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/dpkg.log /run/adduser";
 
 function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./%+:=@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;

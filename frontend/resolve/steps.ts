@@ -4,6 +4,7 @@ import { copy, customName, Definition, formatPlatform, local, scratch, sortedMap
 import { gw, isGatewayError } from "../gateway/client.js";
 import type { ResolvedStep } from "../compile/types.js";
 import type { BuildSession } from "../session.js";
+import { SOURCE_DATE_EPOCH_ARG } from "../build-args.js";
 
 /**
  * Options of the build that BuildKit's Dockerfile frontend applies to RUN instructions (names as
@@ -30,7 +31,7 @@ const STEP_RUN_OPTIONS = [
  * the Dockerfile and the build context as frontend inputs. What comes back is the step's result as LLB
  * (`Ref.def`), which the compiler embeds in the image graph: files are copied from it in the same solve.
  */
-export async function buildStep(session: BuildSession, step: Step, platform: Platform): Promise<ResolvedStep> {
+export async function buildStep(session: BuildSession, step: Step, platform: Platform, epoch: number): Promise<ResolvedStep> {
   const { options } = session;
   const dockerfilePath = step.dockerfile.value.replace(/^\.\//, "");
   const dockerfile = local(options.dockerfileLocal, {
@@ -54,6 +55,9 @@ export async function buildStep(session: BuildSession, step: Step, platform: Pla
 
   const frontendOpt = new Map<string, string>([["filename", dockerfilePath], ["platform", formatPlatform(platform)]]);
   if (step.target) frontendOpt.set("target", step.target.value);
+  // the build's epoch, so the Dockerfile frontend stamps what it writes with it (a step's own
+  // `build_args` may still set it)
+  frontendOpt.set(`build-arg:${SOURCE_DATE_EPOCH_ARG}`, String(epoch));
   for (const arg of step.buildArgs) frontendOpt.set(`build-arg:${arg.key}`, arg.value);
   if (options.noCache) frontendOpt.set("no-cache", "");
   // what `docker buildx build --add-host/--ulimit/--shm-size/--network/--cgroup-parent/…` asks of RUN: only

@@ -142,6 +142,7 @@ describe("slipway llb", () => {
         },
         optionLabels: new Map(),
         noCache: false,
+        epoch: 0,
       }).state,
       { platform },
     );
@@ -174,7 +175,15 @@ describe("slipway llb", () => {
     expect(json.map((o) => o.digest)).toEqual(ops.map((op) => digestOf(op)));
     const tool = json.find((o) => o.metadata?.description?.["llb.customname"] === "[slipway] /usr/local/bin/tool ← https://example.org/tool")!;
     expect(tool.locations).toEqual(["app/slipway.hcl:20:3-26:4"]);
-    expect(tool.op).toMatchObject({ file: { actions: [{ mkdir: { path: "/usr/local/bin" } }, { copy: { dest: "/usr/local/bin/tool", mode: 0o755 } }] } });
+    expect(tool.op).toMatchObject({
+      file: {
+        actions: [
+          { mkdir: { path: "/usr/local/bin" } },
+          { copy: { dest: "/usr/local/bin/tool", mode: 0o755 } },
+          ...["/usr/local/bin", "/usr/local", "/usr", "/"].map((dest) => ({ copy: { src: "/", dest, dirCopyContents: true } })),
+        ],
+      },
+    });
     const base = json.find((o) => (o.op as { source?: { identifier?: string } }).source?.identifier?.startsWith("docker-image://docker.io/library/debian"))!;
     expect(base.locations).toEqual(["app/slipway.hcl:2:16-2:33"]);
     // defaults left out, as protobuf's JSON mapping does

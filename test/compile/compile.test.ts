@@ -44,6 +44,7 @@ function input(decl: Declaration, extra: Partial<CompileInput> = {}): CompileInp
     steps: new Map(),
     optionLabels: new Map(),
     noCache: false,
+    epoch: 1700000000,
     ...extra,
   };
 }
@@ -75,7 +76,8 @@ describe("compileImage", () => {
     const fileOps = d.body.filter((o) => o.op.op === "file");
     expect(fileOps).toHaveLength(2);
     const [conf, data] = fileOps.map((o) => o.op.file.actions);
-    expect(conf!.map((a) => a.action)).toEqual(["mkdir", "copy"]);
+    // the parent, the file, then the times of every ancestor (see the next test)
+    expect(conf!.map((a) => a.action)).toEqual(["mkdir", "copy", "copy", "copy", "copy"]);
     expect(conf![0]!.mkdir.path).toBe("/etc/app");
     expect(conf![0]!.mkdir.mode).toBe(0o755);
     expect(conf![0]!.mkdir.makeParents).toBe(true);
@@ -114,6 +116,35 @@ describe("compileImage", () => {
     const copy = d.body.find((o) => o.op.op === "file")!.op.file.actions[1]!.copy;
     expect(copy.dest).toBe("/usr/local/bin/tool");
     expect(copy.mode).toBe(0o4755);
+  });
+
+  it("stamps everything a file op writes with the epoch, the existing ancestors of the destination too", () => {
+    const compiled = compileImage(input(declaration(twoFiles), { epoch: 1700000000 }));
+    const d = decode(marshal(compiled.state, { platform }));
+    const [conf] = d.body.filter((o) => o.op.op === "file").map((o) => o.op.file.actions);
+    const ns = 1700000000n * 1_000_000_000n;
+    expect(BigInt(conf![0]!.mkdir.timestamp)).toBe(ns);
+    expect(BigInt(conf![1]!.copy.timestamp)).toBe(ns);
+    // an empty directory's contents copied onto each ancestor: only its times change (its mode and owner
+    // are the base image's), deepest first, up to /
+    const stamps = conf!.slice(2).map((a) => a.copy);
+    expect(stamps.map((c) => c.dest)).toEqual(["/etc/app", "/etc", "/"]);
+    for (const c of stamps) {
+      expect(c.src).toBe("/");
+      expect(c.dirCopyContents).toBe(true);
+      expect(c.mode).toBe(-1);
+      expect(c.owner).toBeUndefined();
+      expect(BigInt(c.timestamp)).toBe(ns);
+    }
+    const other = compileImage(input(declaration(twoFiles), { epoch: 1700000001 }));
+    expect(marshal(other.state, { platform }).head()).not.toBe(marshal(compiled.state, { platform }).head());
+  });
+
+  it("writes the epoch as the config's created and each added history entry's, leaving the base's as they are", () => {
+    const base2: ResolvedImage = { ...base, config: { ...baseConfig, created: "2024-01-01T00:00:00Z", history: [{ created: "2024-01-01T00:00:00Z", created_by: "base layer" }] } };
+    const { config } = compileImage(input(declaration(twoFiles), { base: base2, epoch: 1700000000 }));
+    expect(config.created).toBe("2023-11-14T22:13:20Z");
+    expect(config.history!.map((h) => h.created)).toEqual(["2024-01-01T00:00:00Z", "2023-11-14T22:13:20Z", "2023-11-14T22:13:20Z"]);
   });
 
   it("inherits the base config as Dockerfile's FROM does, then applies the declaration", () => {

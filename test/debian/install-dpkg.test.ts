@@ -41,7 +41,7 @@ describe.skipIf(!dockerReady)("install script under dpkg, network none", () => {
 
   it("installs in order, runs maintainer scripts, and leaves nothing else behind", () => {
     const byName = new Map(resolution.packages.map((p) => [p.name, p]));
-    const script = installScript(resolution.stages.map((s) => s.map((n) => byName.get(n)!)));
+    const script = installScript(resolution.stages.map((s) => s.map((n) => byName.get(n)!)), { epoch: 1700000000 });
     const snapshot = "find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o -print | sort";
     const check = [
       "set -eu",
@@ -56,6 +56,8 @@ describe.skipIf(!dockerReady)("install script under dpkg, network none", () => {
       "echo '--- scripts'; cat /var/lib/slipway-test/*.configured",
       "echo '--- run'; hello-slipway",
       "echo '--- debs'; find / -xdev -name '*.deb' | grep -v '^/run/slipway/debs' || true",
+      // what the install wrote, newer than the epoch (docker's own bind mounts aside): nothing
+      "echo '--- after the epoch'; find / -xdev \\( -path /proc -o -path /sys -o -path /dev -o -path /tmp -o -path /etc/hosts -o -path /etc/hostname -o -path /etc/resolv.conf \\) -prune -o -cnewer /tmp/before -newermt @1700000000 -print",
     ].join("\n");
     const out = execFileSync("docker", ["run", "--rm", "--network", "none", "-e", `INSTALL_SCRIPT=${script}`, "-v", `${debDir}:/run/slipway/debs:ro`, image, "sh", "-c", check], { encoding: "utf8" });
     const sections = new Map<string, string[]>();
@@ -79,5 +81,6 @@ describe.skipIf(!dockerReady)("install script under dpkg, network none", () => {
     expect(section("scripts")).toEqual(["configure 0.5-1", "configure 1.0-1", "configure 1.1-1", "configure 2.0-1"]);
     expect(section("run")).toEqual(["hello from slipway"]);
     expect(section("debs")).toEqual([]);
+    expect(section("after the epoch")).toEqual([]);
   });
 });

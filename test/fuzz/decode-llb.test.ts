@@ -71,7 +71,7 @@ async function check(input: string): Promise<void> {
   if (!declaration) return;
   for (const image of declaration.images) {
     const platform = parsePlatform(image.platforms?.value[0] ?? "linux/amd64");
-    const config = await watched(counts["image config"], "image config", input, () => JSON.stringify(buildImageConfig(undefined, image, platform, new Map(), [])));
+    const config = await watched(counts["image config"], "image config", input, () => JSON.stringify(buildImageConfig(undefined, image, platform, new Map(), [], 0)));
     expect(configProblem(JSON.parse(config)), `${config}\n${input}`).toBeUndefined();
     const compiled = await watched(counts.llb, "compile to LLB", input, () => compileWithoutBuildKit(declaration, image, platform, undefined));
     expect(unlocated(compiled.diagnostics), input).toEqual([]);

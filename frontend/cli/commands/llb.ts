@@ -38,6 +38,8 @@ Nothing is asked of BuildKit or a registry, so the LLB differs from a build's:
     (pinned when the declaration gives a digest, or the base to the digest in
     ${lockFileName} beside FILE);
   - no image config is inherited from the base image (its Env, WorkingDir, User);
+  - the build's epoch is 0 (1970-01-01), not SOURCE_DATE_EPOCH or the base
+    image's \`created\` (file times and the install's clamp use it);
   - from_git is checked out at the declared ref, not the commit it resolves to;
   - packages come only from ${lockFileName} beside FILE (run \`slipway lock FILE\`);
   - an image that uses a step cannot be shown: BuildKit's Dockerfile frontend
@@ -163,7 +165,7 @@ export async function compileWithoutBuildKit(
       const resolution = result.resolution;
       if (resolution) {
         packages = {
-          install: (state) => installPackages(state, resolution, { constraints: sourceMap.location(image.apt[0]!.range) }),
+          install: (state) => installPackages(state, resolution, { epoch: 0, constraints: sourceMap.location(image.apt[0]!.range) }),
           description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
         };
       }
@@ -196,6 +198,7 @@ export async function compileWithoutBuildKit(
     ...(packages && { packages }),
     optionLabels: new Map(),
     noCache: false,
+    epoch: 0,
   });
   return { definition: marshal(compiled.state, { platform }), diagnostics };
 }
