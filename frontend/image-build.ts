@@ -1,6 +1,7 @@
 import type { Declaration, Image, ImageReference, Located } from "../grammar/index.js";
 import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, SourceMap, type Platform, type State } from "../llb/index.js";
 import { SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
+import { planAccounts, readBaseAccounts, type AccountsPlan } from "./accounts/index.js";
 import { bomInputsOf } from "./bom-inputs.js";
 import { BOM_FILES, ESTALEIRO_LABEL } from "./bom/names.js";
 // the worker's modules, not its index: the frontend must not load the BOM writers the worker runs
@@ -69,6 +70,8 @@ export async function buildPlatformImage(
   const solveBaseRef = () => session.time("solve base", () => solveBase(session, base!, platform));
   const resolution = base && hasPackages(image) ? await session.time("packages", () => resolvePackages(base, platform, solveBaseRef)) : undefined;
 
+  const accounts = await session.time("accounts", () => accountsOf(session, image, base, solveBaseRef, epoch.seconds));
+
   const input: CompileInput = {
     declaration,
     image,
@@ -79,6 +82,7 @@ export async function buildPlatformImage(
     images,
     git,
     steps,
+    ...(accounts && { accounts }),
     ...(resolution && {
       packages: {
         install: (state: State) =>
@@ -144,6 +148,18 @@ export async function buildPlatformImage(
     config = { ...config, config: { ...config.config, Labels: labels } };
   }
   return { platform, ref, config, bomRef, resolution, epoch, ...(base && { baseConfig: base.config }) };
+}
+
+/**
+ * The image's account files with its declared users and groups: the base's, read back through the
+ * gateway (only for an image that declares accounts; a scratch base has none), merged in the frontend so
+ * that a clash is an error at the declaration's line.
+ */
+async function accountsOf(session: BuildSession, image: Image, base: ResolvedImage | undefined, solveBaseRef: () => Promise<string>, epoch: number): Promise<AccountsPlan | undefined> {
+  if (!image.users && !image.groups) return undefined;
+  const at = image.base.kind === "image" ? image.base.ref.range : image.base.range;
+  const files = base ? await readBaseAccounts(session, await solveBaseRef(), at) : {};
+  return planAccounts(image, files, epoch);
 }
 
 /** The base reference, pinned to the lock's digest unless the declaration pins one itself. */
