@@ -108,6 +108,7 @@ export async function buildPlatformImage(
     tarballs,
     ...(resolution && { expectInstalled: resolution.packages.map((p) => ({ name: p.name, architecture: p.architecture, version: p.version })) }),
     mtime: epoch.seconds,
+    ...(accounts && { accounts: { users: accounts.users.map((u) => u.name), groups: accounts.groups.map((g) => g.name) } }),
   };
   const bomState = bomSideTree({
     request,

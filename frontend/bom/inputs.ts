@@ -1,4 +1,5 @@
 import type {
+  BomAccounts,
   BomEpochOrigin,
   BomFile,
   BomImage,
@@ -33,6 +34,7 @@ export interface BomInputs {
   readonly sourceDateEpoch?: number;
   /** Where the epoch came from. */
   readonly sourceDateEpochOrigin?: BomEpochOrigin;
+  readonly accounts?: BomAccounts;
 }
 
 export interface BomImageBaseInput {
