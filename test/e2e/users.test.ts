@@ -62,6 +62,17 @@ describe("user and group blocks", () => {
     expect(groups.indexOf(groups.find((l) => l.startsWith("_ssh:"))!)).toBeGreaterThan(groups.indexOf("app:x:10001:"));
     expect(dockerRun(tag, ["stat", "-c", "%G %a", "/etc/shadow"], shell).trim()).toBe("shadow 640");
 
+    // the BOM lists every account of the image, the base's and the package's too, and marks the declared ones
+    const bomDir = scratchDir("users-bom");
+    const bomBuild = await buildx(dir, { target: "bom", output: `type=local,dest=${bomDir}` });
+    expect(bomBuild.code, bomBuild.output.slice(-4000)).toBe(0);
+    const bom = JSON.parse(readFileSync(join(bomDir, "bom.json"), "utf8")) as { accounts: { users: { name: string; uid: number; added: boolean }[]; groups: { name: string; gid: number; added: boolean }[] } };
+    expect(bom.accounts.users.map((u) => u.name).sort()).toEqual(accounts(tag, "/etc/passwd").map((l) => l.split(":")[0]).sort());
+    expect(bom.accounts.groups.map((g) => g.name).sort()).toEqual(groups.map((l) => l.split(":")[0]).sort());
+    expect(bom.accounts.users.filter((u) => u.added)).toEqual([expect.objectContaining({ name: "app", uid: 10001 })]);
+    expect(bom.accounts.groups.filter((g) => g.added)).toEqual([expect.objectContaining({ name: "app", gid: 10001 })]);
+    expect(bom.accounts.groups.find((g) => g.name === "_ssh")?.added).toBe(false);
+
     // a second build that reuses nothing gives the same image manifest (layers and config)
     const out = scratchDir("users-oci");
     const first = await buildx(dir, { output: `type=oci,dest=${join(out, "a.tar")}` });
