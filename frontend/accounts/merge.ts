@@ -81,23 +81,8 @@ export function planAccounts(image: Image, base: BaseAccounts, epoch: number): A
   }
   if (diagnostics.length > 0) throw new DiagnosticsError(diagnostics);
 
-  // base groups gain their new members in place; declared groups follow, with theirs
-  const withMembers = (l: AccountLine, at: number): AccountLine => {
-    const added = l.fields && members.get(l.fields[0]!);
-    if (!added) return l;
-    const fields = [...l.fields!];
-    fields[at] = [...fields[at]!.split(",").filter((m) => m !== ""), ...added].join(",");
-    return { text: l.text, fields };
-  };
   const groups = declaredGroups.map((g) => ({ name: g.name.value, gid: g.gid.value }));
-  const newGroup = group.map((l) => withMembers(l, 3));
-  const newGshadow = gshadow.map((l) => withMembers(l, 3));
-  for (const g of groups) {
-    const m = (members.get(g.name) ?? []).join(",");
-    newGroup.push(entry([g.name, "x", String(g.gid), m]));
-    newGshadow.push(entry([g.name, "*", "", m]));
-  }
-
+  const { newGroup, newGshadow } = withGroups(group, gshadow, groups, members);
   const shadowGid = accountIndex(newGroup).names.has("shadow") ? Number(newGroup.find((l) => l.fields?.[0] === "shadow")!.fields![2]) : 0;
   const file = (path: AccountFile, out: readonly AccountLine[], mode: number, gid: number) => {
     const b = base[path];
@@ -114,6 +99,25 @@ export function planAccounts(image: Image, base: BaseAccounts, epoch: number): A
     users,
     groups,
   };
+}
+
+/** Base groups gain their new members at the end of their lists, in place; the declared groups follow, with theirs. */
+function withGroups(group: AccountLine[], gshadow: AccountLine[], declared: readonly { name: string; gid: number }[], members: ReadonlyMap<string, string[]>) {
+  const withMembers = (l: AccountLine): AccountLine => {
+    const added = l.fields && members.get(l.fields[0]!);
+    if (!added) return l;
+    const fields = [...l.fields!];
+    fields[3] = [...fields[3]!.split(",").filter((m) => m !== ""), ...added].join(",");
+    return { text: l.text, fields };
+  };
+  const newGroup = group.map(withMembers);
+  const newGshadow = gshadow.map(withMembers);
+  for (const g of declared) {
+    const m = (members.get(g.name) ?? []).join(",");
+    newGroup.push(entry([g.name, "x", String(g.gid), m]));
+    newGshadow.push(entry([g.name, "*", "", m]));
+  }
+  return { newGroup, newGshadow };
 }
 
 function entry(fields: string[]): AccountLine {
