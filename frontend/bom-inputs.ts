@@ -36,6 +36,7 @@ export function bomInputsOf(f: BomFacts): BomInputs {
       file: f.declaration.file.name,
       sha256: createHash("sha256").update(f.declaration.file.text, "utf8").digest("hex"),
       variables: f.declaration.variables.map((v) => ({ name: v.name, value: v.value, origin: v.origin })),
+      packages: f.image.apt.flatMap((a) => a.packages.map((p) => p.name.value)),
     },
     base: f.base
       ? {

@@ -5,6 +5,7 @@ import type { ImageFiles } from "../debian/io.js";
 import { readBaseFacts } from "./base-facts.js";
 import { buildBom, isBomInputError, writeBomDocuments, type BomAccounts, type BomInputs } from "../bom/index.js";
 import { hashTarballs, measureFiles, notInstalledAsResolved } from "./measure.js";
+import { withPackageFacts } from "./package-facts.js";
 import { REQUEST_FILE, WORKER_LAYOUT } from "./layout.js";
 import type { BomRequest } from "./request.js";
 import { MountedTree, TreeError } from "./tree.js";
@@ -40,7 +41,7 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
   const files = await measureFiles(image, request.files, tarballs).catch(rethrowTreeError);
   const accounts = request.accounts && (await readAccounts(image.asImageFiles(), request.accounts).catch(rethrowTreeError));
 
-  const inputs: BomInputs = {
+  const measured: BomInputs = {
     ...request.inputs,
     base:
       request.inputs.base.kind === "image"
@@ -49,6 +50,7 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
     files,
     ...(accounts && { accounts }),
   };
+  const inputs = await withPackageFacts(measured, image, base).catch(rethrowTreeError);
   let documents;
   try {
     documents = writeBomDocuments(buildBom(inputs));

@@ -1,4 +1,3 @@
-import { BomInputError } from "./errors.js";
 import { formatImageRef, parseImageRef } from "./image-ref.js";
 import type {
   BomAddedPackageInput,
@@ -27,6 +26,8 @@ import {
   type BomVcs,
 } from "./model.js";
 import { compareBy, compareStrings } from "./order.js";
+import { packageFacts, extractedLicences } from "./build-facts.js";
+import { show, Validator } from "./validator.js";
 
 /**
  * Normalises, validates and sorts the facts into a `Bom`. Every problem is collected and reported at once
@@ -56,6 +57,9 @@ export function buildBom(inputs: BomInputs): Bom {
     file: v.text("declaration.file", inputs.declaration?.file),
     sha256: v.sha256("declaration.sha256", inputs.declaration?.sha256),
     variables: v.unique("declaration.variables", variables.sort(compareBy((x) => [x.name])), (x) => x.name),
+    ...(inputs.declaration?.packages !== undefined
+      ? { packages: [...new Set(inputs.declaration.packages.map((p, i) => v.text(`declaration.packages[${i}]`, p)))].sort(compareStrings) }
+      : {}),
   };
   const bom: Bom = {
     schema: BOM_SCHEMA,
@@ -91,8 +95,9 @@ export function buildBom(inputs: BomInputs): Bom {
       : {}),
     ...(inputs.accounts !== undefined ? { accounts: accounts(v, inputs.accounts) } : {}),
   };
+  const licences = extractedLicences(v, inputs.licences, [...bom.packages, ...(bom.base.kind === "image" ? bom.base.packages : [])]);
   v.throwIfAny();
-  return bom;
+  return licences !== undefined ? { ...bom, licences } : bom;
 }
 
 /** The accounts, checked and sorted: users by uid then name, groups by gid then name. */
@@ -117,9 +122,6 @@ export function parseDpkgSource(field: string, binary: { name: string; version: 
 }
 
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9.]+)?$/;
-const SHA256 = /^[0-9a-f]{64}$/;
-const SHA1 = /^[0-9a-f]{40}$/;
-const FINGERPRINT = /^(?:[0-9A-F]{40}|[0-9A-F]{64})$/;
 
 function buildBase(v: Validator, base: BomInputs["base"]): BomBaseImage {
   if (base?.kind === "scratch") return { kind: "scratch" };
@@ -159,7 +161,13 @@ function isInstalled(status: string): boolean {
 function installedPackage(v: Validator, at: string, p: BomInstalledPackageInput): BomInstalledPackage {
   const name = v.text(`${at}.name`, p.name);
   const version = v.text(`${at}.version`, p.version);
-  return { name, version, architecture: v.text(`${at}.architecture`, p.architecture), source: sourceRef(v, `${at}.source`, p.source, name, version) };
+  return {
+    name,
+    version,
+    architecture: v.text(`${at}.architecture`, p.architecture),
+    source: sourceRef(v, `${at}.source`, p.source, name, version),
+    ...packageFacts(v, at, p),
+  };
 }
 
 function sourceRef(v: Validator, at: string, source: BomInstalledPackageInput["source"], name: string, version: string): BomSourceRef {
@@ -294,97 +302,5 @@ function decodeURIComponentSafe(s: string): string {
     return decodeURIComponent(s);
   } catch {
     return s;
-  }
-}
-
-function show(x: unknown): string {
-  return x === undefined ? "nothing" : JSON.stringify(x);
-}
-
-/** Collects problems instead of stopping at the first, and normalises values as it checks them. */
-class Validator {
-  readonly #problems: string[] = [];
-
-  problem(at: string, message: string): void {
-    this.#problems.push(`${at}: ${message}`);
-  }
-
-  throwIfAny(): void {
-    if (this.#problems.length > 0) throw new BomInputError(this.#problems);
-  }
-
-  string(at: string, x: unknown): string {
-    if (typeof x === "string") return x;
-    this.problem(at, `must be a string, got ${show(x)}`);
-    return "";
-  }
-
-  text(at: string, x: unknown): string {
-    const s = this.string(at, x);
-    if (typeof x === "string" && s.trim() === "") this.problem(at, "must not be empty");
-    return s;
-  }
-
-  match(at: string, x: unknown, re: RegExp, expected: string): string {
-    const s = this.string(at, x);
-    if (typeof x === "string" && !re.test(s)) this.problem(at, `must be ${expected}, got ${show(x)}`);
-    return s;
-  }
-
-  oneOf<T extends string>(at: string, x: unknown, allowed: readonly T[]): T {
-    if (allowed.includes(x as T)) return x as T;
-    this.problem(at, `must be one of ${allowed.join(", ")}; got ${show(x)}`);
-    return allowed[0]!;
-  }
-
-  integer(at: string, x: unknown, min: number, max: number): number {
-    if (typeof x === "number" && Number.isInteger(x) && x >= min && x <= max) return x;
-    this.problem(at, `must be an integer from ${min} to ${max}, got ${show(x)}`);
-    return 0;
-  }
-
-  sha256(at: string, x: unknown): string {
-    const s = this.string(at, x).replace(/^sha256:/i, "").toLowerCase();
-    if (typeof x === "string" && !SHA256.test(s)) this.problem(at, `must be a sha256 (64 hex digits), got ${show(x)}`);
-    return s;
-  }
-
-  sha1(at: string, x: unknown): string {
-    const s = this.string(at, x).replace(/^sha1:/i, "").toLowerCase();
-    if (typeof x === "string" && !SHA1.test(s)) this.problem(at, `must be a sha1 (40 hex digits), got ${show(x)}`);
-    return s;
-  }
-
-  fingerprint(at: string, x: unknown): string {
-    const s = this.string(at, x).replace(/\s+/g, "").toUpperCase();
-    if (typeof x === "string" && !FINGERPRINT.test(s)) this.problem(at, `must be an OpenPGP fingerprint (40 or 64 hex digits), got ${show(x)}`);
-    return s;
-  }
-
-  absolutePath(at: string, x: unknown): string {
-    const s = this.string(at, x);
-    const segments = s.split("/").slice(1);
-    if (typeof x === "string" && (!s.startsWith("/") || s === "/" || segments.some((p) => p === "" || p === "." || p === ".."))) {
-      this.problem(at, `must be a clean absolute path, got ${show(x)}`);
-    }
-    return s;
-  }
-
-  /** Drops exact duplicates; two different entries with one key is a problem. Expects `sorted` sorted. */
-  unique<T>(at: string, sorted: T[], key: (x: T) => string): T[] {
-    const out: T[] = [];
-    const seen = new Map<string, string>();
-    for (const x of sorted) {
-      const k = key(x);
-      const json = JSON.stringify(x);
-      const previous = seen.get(k);
-      if (previous === undefined) {
-        seen.set(k, json);
-        out.push(x);
-      } else if (previous !== json) {
-        this.problem(at, `two different entries for ${show(k)}`);
-      }
-    }
-    return out;
   }
 }

@@ -9,8 +9,16 @@ import { BOM_SCHEMA, type Bom } from "./model.js";
  * lossless form the CLI reads back, and its sha256 is the BOM's content id (`bomContentId`).
  */
 export function writeBomJson(bom: Bom): string {
-  return `${JSON.stringify(sortKeys(bom), null, 2)}\n`;
+  let text = written.get(bom);
+  if (text === undefined) written.set(bom, (text = `${JSON.stringify(sortKeys(bom), null, 2)}\n`));
+  return text;
 }
+
+/**
+ * A `Bom` is immutable, and every document of a build needs its bom.json (SPDX's namespace and
+ * CycloneDX's serial number are its digest): written once per model.
+ */
+const written = new WeakMap<Bom, string>();
 
 /**
  * The sha256 (hex) of bom.json. SPDX's documentNamespace and CycloneDX's serialNumber derive from it, so

@@ -28,4 +28,5 @@ export {
   type SourceState,
 } from "./diff.js";
 export { renderBomDiff } from "./render-diff.js";
+export { renderBomSummary } from "./render-summary.js";
 export { readBomSource, bomDocument, type BomSource, type ReadBomOptions } from "./read.js";

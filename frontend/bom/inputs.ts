@@ -1,9 +1,11 @@
 import type {
   BomAccounts,
   BomEpochOrigin,
+  BomExtractedLicence,
   BomFile,
   BomImage,
   BomIndexFile,
+  BomPackageLicence,
   BomRemoteFile,
   BomScratchBase,
   BomTool,
@@ -24,12 +26,14 @@ export interface BomInputs {
     /** Hex, with or without `sha256:`. */
     readonly sha256: string;
     readonly variables?: readonly BomVariable[];
+    readonly packages?: readonly string[];
   };
   readonly base: BomScratchBase | BomImageBaseInput;
   readonly packages?: readonly BomAddedPackageInput[];
   readonly repositories?: readonly BomRepositoryInput[];
   readonly keys?: readonly BomSigningKeyInput[];
   readonly files?: readonly BomFileInput[];
+  readonly licences?: readonly BomExtractedLicence[];
   /** The build's epoch (SOURCE_DATE_EPOCH) in seconds. */
   readonly sourceDateEpoch?: number;
   /** Where the epoch came from. */
@@ -61,6 +65,9 @@ export interface BomInstalledPackageInput {
   readonly source?: string | { readonly name: string; readonly version?: string };
   /** dpkg's `Status:` (`install ok installed`); when given, only installed entries are kept. */
   readonly status?: string;
+  readonly maintainer?: string;
+  readonly dependsOn?: readonly string[];
+  readonly licence?: BomPackageLicence;
 }
 
 export interface BomAddedPackageInput extends BomInstalledPackageInput {

@@ -33,6 +33,11 @@ export interface Bom {
   /** Every file the declaration added to the image, sorted by path. */
   readonly files: readonly BomFile[];
   /**
+   * The licences packages name that have no SPDX id (`LicenseRef-…`), with their texts from the
+   * packages' copyright files, sorted by id. Absent in BOMs written before licences were read.
+   */
+  readonly licences?: readonly BomExtractedLicence[];
+  /**
    * The build's epoch (SOURCE_DATE_EPOCH, seconds): every time in the image and the documents' creation
    * time. Absent (documents then say 1970) only in BOMs read from before slipway chose one for every build.
    */
@@ -96,6 +101,11 @@ export interface BomDeclaration {
   readonly sha256: Sha256Hex;
   /** The variables the declaration used, sorted by name. */
   readonly variables: readonly BomVariable[];
+  /**
+   * The packages the declaration's apt blocks asked for, as written (`curl`, `curl:arm64`), sorted: what
+   * the image depends on directly. Absent in BOMs written before dependencies were recorded.
+   */
+  readonly packages?: readonly string[];
 }
 
 export interface BomVariable {
@@ -139,6 +149,35 @@ export interface BomInstalledPackage {
   readonly architecture: string;
   /** The source package it was built from; dpkg's `Source: name (version)`, defaulted to the binary's own. */
   readonly source: BomSourceRef;
+  /** dpkg's `Maintainer:` as the package wrote it, e.g. `Debian curl Maintainers <team+curl@tracker.debian.org>`. */
+  readonly maintainer?: string;
+  /**
+   * The installed packages its `Pre-Depends` and `Depends` resolved to in the image, as `name:arch`,
+   * sorted: each alternative group resolved to the package dpkg found installed (directly or through
+   * `Provides`). Absent when not measured; empty when it depends on nothing.
+   */
+  readonly dependsOn?: readonly string[];
+  /** What its `/usr/share/doc/<name>/copyright` declares. Absent when not measured. */
+  readonly licence?: BomPackageLicence;
+}
+
+export interface BomPackageLicence {
+  /** An SPDX licence expression (ids from the SPDX lists and `LicenseRef-…` from `Bom.licences`), or `NOASSERTION`. */
+  readonly declared: string;
+  /**
+   * How the copyright file was read: `dep5` (machine-readable), `common-licenses` (prose pointing at
+   * /usr/share/common-licenses), `unreadable` (neither: NOASSERTION), `missing` (no copyright file).
+   */
+  readonly from: "dep5" | "common-licenses" | "unreadable" | "missing";
+}
+
+/** A licence with no SPDX id, as SPDX's `hasExtractedLicensingInfos` holds it. */
+export interface BomExtractedLicence {
+  /** `LicenseRef-…`, unique in the BOM. */
+  readonly id: string;
+  /** The name the copyright file used, e.g. `public-domain`. */
+  readonly name: string;
+  readonly text: string;
 }
 
 export interface BomSourceRef {

@@ -63,3 +63,28 @@ export function sourcePackagesOf(packages: readonly (BomInstalledPackage | BomAd
     }))
     .sort(compareBy((s) => [s.name, s.version]));
 }
+
+/**
+ * The installed packages a package depends on (its `dependsOn` keys), found in the same set it belongs
+ * to: the image's packages, or for a base package the build replaced, the base image's.
+ */
+export function dependencyLookup(bom: Bom): (p: BomInstalledPackage) => BomInstalledPackage[] {
+  const inImage = new Map(imagePackages(bom).map((x) => [`${x.package.name}:${x.package.architecture}`, x.package]));
+  const base = bom.base.kind === "image" ? bom.base.packages : [];
+  const inBase = new Map(base.map((p) => [`${p.name}:${p.architecture}`, p]));
+  return (p) => {
+    const key = `${p.name}:${p.architecture}`;
+    const world = inImage.get(key) === p ? inImage : inBase;
+    return (p.dependsOn ?? []).flatMap((d) => world.get(d) ?? []);
+  };
+}
+
+/** The image's packages the declaration asked for (`name` or `name:arch`), each resolved once. */
+export function requestedPackages(bom: Bom): BomInstalledPackage[] {
+  const inImage = imagePackages(bom).map((x) => x.package);
+  return (bom.declaration.packages ?? []).flatMap((asked) => {
+    const [name, arch] = asked.split(":");
+    const hit = inImage.find((p) => p.name === name && (arch === undefined || p.architecture === arch));
+    return hit ? [hit] : [];
+  });
+}

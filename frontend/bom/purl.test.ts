@@ -17,6 +17,10 @@ describe("purl encoding (package-url spec, characters and encoding)", () => {
     [debPurl({ id: "debian", versionId: "", versionCodename: "trixie" }, "g++", "4:14.2.0-1", "amd64"), "pkg:deb/debian/g%2B%2B@4:14.2.0-1?arch=amd64&distro=debian-trixie"],
     // No os-release: namespace debian, no distro qualifier.
     [debPurl(undefined, "x", "1", "all"), "pkg:deb/debian/x@1?arch=all"],
+    // upstream= as syft writes it: the source's name when only it differs, name@version for a binNMU
+    [debPurl(bookworm, "libcurl4", "7.88.1-10+deb12u8", "amd64", { name: "curl", version: "7.88.1-10+deb12u8" }), "pkg:deb/debian/libcurl4@7.88.1-10%2Bdeb12u8?arch=amd64&distro=debian-12&upstream=curl"],
+    [debPurl(bookworm, "bash", "5.2.15-2+b8", "amd64", { name: "bash", version: "5.2.15-2" }), "pkg:deb/debian/bash@5.2.15-2%2Bb8?arch=amd64&distro=debian-12&upstream=bash%405.2.15-2"],
+    [debPurl(bookworm, "curl", "7.88.1-10+deb12u8", "amd64", { name: "curl", version: "7.88.1-10+deb12u8" }), "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u8?arch=amd64&distro=debian-12"],
     // Qualifiers sorted by key; empty ones left out; `/` inside a value encoded; non-ASCII as UTF-8 bytes.
     [purl({ type: "generic", name: "a b", version: "é", qualifiers: { z: "1", a: "x/y", m: "" } }), "pkg:generic/a%20b@%C3%A9?a=x%2Fy&z=1"],
   ])("%s", (actual, expected) => {

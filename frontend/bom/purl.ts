@@ -1,5 +1,5 @@
 import { parseImageRef } from "./image-ref.js";
-import type { BomImageBase, BomOsRelease } from "./model.js";
+import type { BomImageBase, BomOsRelease, BomSourceRef } from "./model.js";
 import { compareStrings } from "./order.js";
 
 /**
@@ -45,14 +45,24 @@ export function encodeComponent(text: string): string {
  * `pkg:deb/<os id>/<name>@<version>?arch=<arch>&distro=<id>-<VERSION_ID>`; `arch=source` for a source
  * package. The namespace is the os-release `ID` (debian, ubuntu), `debian` when the image has none.
  */
-export function debPurl(os: BomOsRelease | undefined, name: string, version: string, arch: string): string {
+export function debPurl(os: BomOsRelease | undefined, name: string, version: string, arch: string, source?: BomSourceRef): string {
   return purl({
     type: "deb",
     namespace: (os?.id || "debian").toLowerCase(),
     name: name.toLowerCase(),
     version,
-    qualifiers: { arch, distro: distroQualifier(os) },
+    qualifiers: { arch, distro: distroQualifier(os), upstream: source && upstreamQualifier(name, version, source) },
   });
+}
+
+/**
+ * syft's `upstream` qualifier, which grype matches Debian's advisories (keyed by source package) through:
+ * the source's name when only the name differs (`libcurl4` → `curl`), `name@version` when the version
+ * does (a binNMU: `bash` 5.2.15-2+b8 from `bash` 5.2.15-2), nothing when the source is the binary's own.
+ */
+export function upstreamQualifier(name: string, version: string, source: BomSourceRef): string | undefined {
+  if (source.version !== version) return `${source.name}@${source.version}`;
+  return source.name !== name ? source.name : undefined;
 }
 
 /** `debian-12`, or `debian-trixie` when there is no VERSION_ID (testing, sid); absent without os-release. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { open, readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
 
@@ -146,6 +147,14 @@ export interface TarEntry {
   readonly size: number;
   /** A regular file's bytes, when `wantData` asked for them. */
   readonly data?: Uint8Array;
+  /** The permission bits with setuid, setgid and sticky (`mode & 0o7777`). */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  /** Modification time in seconds since 1970 (fractional when a pax record says so). */
+  readonly mtime: number;
+  /** A regular file's sha256 (hex), when `wantDigest` asked for it: hashed as it streams past, never held. */
+  readonly sha256?: string;
 }
 
 /**
@@ -154,7 +163,11 @@ export interface TarEntry {
  * `wantData` names have their bytes read into memory; the rest are skipped as they stream past, so a
  * layer of any size costs little more than its headers.
  */
-export async function* readTarStream(chunks: AsyncIterable<Uint8Array>, wantData: (name: string) => boolean = () => false): AsyncGenerator<TarEntry> {
+export async function* readTarStream(
+  chunks: AsyncIterable<Uint8Array>,
+  wantData: (name: string) => boolean = () => false,
+  wantDigest: (name: string) => boolean = () => false,
+): AsyncGenerator<TarEntry> {
   const input = new ChunkReader(chunks);
   let pax = new Map<string, string>();
   let longName: string | undefined;
@@ -187,18 +200,32 @@ export async function* readTarStream(chunks: AsyncIterable<Uint8Array>, wantData
     }
     const name = normalise(pax.get("path") ?? longName ?? joinName(ascii(header, 345, 155), ascii(header, 0, 100))).replace(/\/+$/, "");
     const linkName = pax.get("linkpath") ?? longLink ?? ascii(header, 157, 100);
-    pax = new Map();
     longName = longLink = undefined;
     const kind = type === "0" || type === "\0" || type === "7" ? "file" : type === "5" ? "directory" : type === "2" ? "symlink" : type === "1" ? "hardlink" : "other";
+    const attributes = {
+      mode: octal(header, 100, 8) & 0o7777,
+      uid: paxNumber(pax, "uid") ?? octal(header, 108, 8),
+      gid: paxNumber(pax, "gid") ?? octal(header, 116, 8),
+      mtime: paxNumber(pax, "mtime") ?? octal(header, 136, 12),
+    };
+    pax = new Map();
     let data: Uint8Array | undefined;
+    let sha256: string | undefined;
     if (kind === "file" && wantData(name)) data = await readData();
-    else if ((await input.skip(size + padding)) < size) throw new TarFormatError(`truncated tar entry at byte ${offset}`);
+    else if (kind === "file" && wantDigest(name)) {
+      const hash = createHash("sha256");
+      if ((await input.skip(size, (chunk) => hash.update(chunk))) < size) throw new TarFormatError(`truncated tar entry at byte ${offset}`);
+      await input.skip(padding);
+      sha256 = hash.digest("hex");
+    } else if ((await input.skip(size + padding)) < size) throw new TarFormatError(`truncated tar entry at byte ${offset}`);
     yield {
       name,
       type: kind,
       linkName: kind === "hardlink" ? normalise(linkName) : kind === "symlink" ? linkName : "",
       size: kind === "file" ? size : 0,
+      ...attributes,
       ...(data && { data }),
+      ...(sha256 !== undefined && { sha256 }),
     };
   }
 }
@@ -237,8 +264,8 @@ class ChunkReader {
     return this.take(Math.min(length, have));
   }
 
-  /** Skips `length` bytes without keeping them; returns how many there were. */
-  async skip(length: number): Promise<number> {
+  /** Skips `length` bytes without keeping them (`sink` sees each piece); returns how many there were. */
+  async skip(length: number, sink?: (chunk: Uint8Array) => void): Promise<number> {
     let left = length;
     while (left > 0) {
       if (this.pending.length === 0) {
@@ -251,6 +278,7 @@ class ChunkReader {
         this.pending = next.value;
       }
       const n = Math.min(left, this.pending.length);
+      sink?.(this.pending.subarray(0, n));
       this.pending = this.pending.subarray(n);
       this.position += n;
       left -= n;
@@ -264,6 +292,13 @@ class ChunkReader {
     this.position += length;
     return out;
   }
+}
+
+/** A numeric pax record (`mtime=1700000000.5`, `uid=70000`), when present and a number. */
+function paxNumber(records: ReadonlyMap<string, string>, key: string): number | undefined {
+  const value = records.get(key);
+  const n = value === undefined ? NaN : Number(value);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** pax extended header records (`LEN key=value\n`, LEN counting bytes), by key. */

@@ -1,9 +1,10 @@
 import { bomContentId, bomCreated, contentUuid } from "./canonical.js";
 import { parseImageRef } from "./image-ref.js";
-import type { Bom, BomFile, BomOsRelease, BomRemoteFile, BomVcs } from "./model.js";
+import type { Bom, BomFile, BomInstalledPackage, BomOsRelease, BomRemoteFile, BomVcs } from "./model.js";
 import { describeVcs, formatMode, urlFileName } from "./origins.js";
-import { imagePackages, isAddedPackage, sourcePackagesOf, type ImagePackage, type SourcePackage } from "./packages.js";
+import { dependencyLookup, imagePackages, isAddedPackage, requestedPackages, sourcePackagesOf, type ImagePackage, type SourcePackage } from "./packages.js";
 import { baseImagePurl, debPurl, purl } from "./purl.js";
+import { distribution, maintainerParty, type Party } from "./supplier.js";
 
 /**
  * bom.cdx.json: a CycloneDX 1.6 JSON BOM with the same facts as the SPDX document.
@@ -13,9 +14,12 @@ import { baseImagePurl, debPurl, purl } from "./purl.js";
  *   `distribution` URL for packages the build added) with its Debian source package as
  *   `pedigree.ancestors` (`arch=source` purl, `source-distribution` or `vcs` references), and every added
  *   file (type `file`, SHA-1 and SHA-256, `slipway:*` properties for mode, size and origin).
- * - `dependencies`: the image depends on the base image, the OS and its packages; the base image on the OS
- *   and the packages it brought. Debian package relations are not recorded, so packages have no entry
- *   (CycloneDX reads that as "unknown", not "none").
+ * - `dependencies`: every component has an entry (an empty `dependsOn` is "depends on nothing", as
+ *   CycloneDX wants leaves listed). The image depends on the base image, the OS and the packages the
+ *   declaration asked for; the base image on the OS and the packages it brought; a package on what its
+ *   Pre-Depends and Depends resolved to in the image.
+ * - Packages carry `supplier` (the distribution), `authors` (the Maintainer) and `licenses` (the SPDX
+ *   expression its copyright file declares, left out when that is NOASSERTION).
  * - Reproducible on purpose: `serialNumber` is a UUID (version nibble 5) made from the sha256 of bom.json,
  *   not a random one; it still changes whenever any fact does. `metadata.timestamp` is SOURCE_DATE_EPOCH or
  *   the Unix epoch.
@@ -55,21 +59,26 @@ export function cycloneDxDocument(bom: Bom): Json {
       components.push({
         type: "operating-system",
         "bom-ref": OS_REF,
+        ...(distribution(os) !== undefined ? { supplier: entity(distribution(os)!) } : {}),
         name: os.id,
         version: os.versionId || os.versionCodename || "unknown",
         ...(os.versionCodename ? { properties: [property("slipway:os:codename", os.versionCodename)] } : {}),
       });
       imageDependsOn.push(OS_REF);
+      dependencies.push({ ref: OS_REF, dependsOn: [] });
     }
     const stillFromBase = inImage.filter((x) => !x.added).map((x) => debRef(os, x));
     dependencies.push({ ref: BASE_REF, dependsOn: [...(os !== undefined ? [OS_REF] : []), ...stillFromBase] });
   }
 
-  for (const x of inImage) {
-    components.push(packageComponent(os, x, sources.get(`${x.package.source.name}@${x.package.source.version}`)!));
-    imageDependsOn.push(debRef(os, x));
+  for (const x of inImage) components.push(packageComponent(os, x, sources.get(`${x.package.source.name}@${x.package.source.version}`)!));
+  const packageGraph = packageDependencies(bom, os, inImage);
+  imageDependsOn.push(...packageGraph.direct);
+  dependencies.push(...packageGraph.entries);
+  for (const f of bom.files) {
+    components.push(fileComponent(f));
+    dependencies.push({ ref: `file:${f.path}`, dependsOn: [] });
   }
-  for (const f of bom.files) components.push(fileComponent(f));
 
   return {
     $schema: "http://cyclonedx.org/schema/bom-1.6.schema.json",
@@ -105,20 +114,49 @@ export function cycloneDxDocument(bom: Bom): Json {
   };
 }
 
+/**
+ * Each package's entry (what its dependencies resolved to, by purl) and what the image depends on
+ * directly: the declared packages, or for a BOM from before they were recorded, each of its packages.
+ */
+function packageDependencies(bom: Bom, os: BomOsRelease | undefined, inImage: readonly ImagePackage[]): { direct: string[]; entries: Json[] } {
+  const dependsOn = dependencyLookup(bom);
+  const refs = new Map(inImage.map((x) => [x.package, debRef(os, x)]));
+  const refOf = (p: BomInstalledPackage) => refs.get(p) ?? packageRef(os, p);
+  const direct = bom.declaration.packages !== undefined ? requestedPackages(bom) : inImage.map((x) => x.package);
+  return {
+    direct: direct.map(refOf),
+    entries: inImage.map((x) => ({ ref: refs.get(x.package)!, dependsOn: [...new Set(dependsOn(x.package).map(refOf))] })),
+  };
+}
+
 function debRef(os: BomOsRelease | undefined, x: ImagePackage): string {
-  return debPurl(os, x.package.name, x.package.version, x.package.architecture);
+  return packageRef(os, x.package);
+}
+
+function packageRef(os: BomOsRelease | undefined, p: BomInstalledPackage): string {
+  return debPurl(os, p.name, p.version, p.architecture, p.source);
+}
+
+/** CycloneDX's organizationalEntity / organizationalContact. */
+function entity(p: Party): Json {
+  return { name: p.name, ...(p.email !== undefined ? { contact: [{ email: p.email }] } : {}) };
 }
 
 function packageComponent(os: BomOsRelease | undefined, x: ImagePackage, source: SourcePackage): Json {
   const p = x.package;
   const ref = debRef(os, x);
   const added = isAddedPackage(p) ? p : undefined;
+  const supplier = distribution(os);
+  const maintainer = maintainerParty(p.maintainer);
   return {
     type: "library",
     "bom-ref": ref,
+    ...(supplier !== undefined ? { supplier: entity(supplier) } : {}),
+    ...(maintainer !== undefined ? { authors: [{ name: maintainer.name, ...(maintainer.email !== undefined ? { email: maintainer.email } : {}) }] } : {}),
     name: p.name,
     version: p.version,
     ...(added !== undefined ? { hashes: [sha256Hash(added.location.sha256)] } : {}),
+    ...(p.licence !== undefined && p.licence.declared !== "NOASSERTION" ? { licenses: [{ expression: p.licence.declared }] } : {}),
     purl: ref,
     ...(added !== undefined ? { externalReferences: [remoteReference("distribution", added.location)] } : {}),
     pedigree: {
@@ -128,6 +166,7 @@ function packageComponent(os: BomOsRelease | undefined, x: ImagePackage, source:
           name: source.name,
           version: source.version,
           purl: debPurl(os, source.name, source.version, "source"),
+          ...(supplier !== undefined ? { supplier: entity(supplier) } : {}),
           ...(source.files.length + source.vcs.length > 0
             ? { externalReferences: [...source.files.map((f) => remoteReference("source-distribution", f)), ...source.vcs.map(vcsReference)] }
             : {}),

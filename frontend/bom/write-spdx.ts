@@ -1,11 +1,12 @@
 import { bomContentId, bomCreated, sha1Hex } from "./canonical.js";
-import type { Bom, BomFile, BomInstalledPackage, BomVcs } from "./model.js";
+import type { Bom, BomFile, BomInstalledPackage, BomOsRelease, BomVcs } from "./model.js";
 import { parseImageRef } from "./image-ref.js";
 import { compareBy } from "./order.js";
 import { describeOrigin, describeVcs, formatMode, urlFileName, vcsDownloadLocation } from "./origins.js";
-import { imagePackages, isAddedPackage, sourcePackagesOf, type SourcePackage } from "./packages.js";
+import { dependencyLookup, imagePackages, isAddedPackage, requestedPackages, sourcePackagesOf, type SourcePackage } from "./packages.js";
 import { baseImagePurl, debPurl, ociPurl } from "./purl.js";
 import { SpdxIds } from "./spdx-id.js";
+import { distribution, maintainerParty, spdxParty } from "./supplier.js";
 
 /**
  * bom.spdx.json: an SPDX 2.3 JSON document.
@@ -17,8 +18,16 @@ import { SpdxIds } from "./spdx-id.js";
  * - Files carry SHA1 (SPDX 2.x requires it) and SHA256, and relate to where they came from: EXPANDED_FROM_ARCHIVE
  *   a tarball package, GENERATED_FROM a download, a VCS source or an image.
  * - The image package lists files, so it is `filesAnalyzed: true` with a verification code over them.
+ * - Every binary package DEPENDS_ON what its Pre-Depends and Depends resolved to in the image, and the
+ *   image DEPENDS_ON the packages the declaration asked for. Debian packages are supplied by the
+ *   distribution (`Organization: Debian`) and originate from their Maintainer; licenseDeclared is what
+ *   the package's copyright file declares, with LicenseRef texts in hasExtractedLicensingInfos.
+ *   licenseConcluded stays NOASSERTION: slipway reads declarations, it does not conclude.
+ * - No CPEs: a CPE's vendor and product are NVD's names (curl is `haxx:curl`, libcurl4 is not a product),
+ *   which no fact in the image states; a guessed CPE makes scanners match the wrong advisories. The purl
+ *   (with `upstream=` for the source package) is what Debian-aware scanners match on.
  * - Nothing is random or timed: `documentNamespace` is `https://slipway.dev/spdx/<name>-<sha256 of bom.json>`
- *   and `created` is SOURCE_DATE_EPOCH, or 1970-01-01T00:00:00Z without one. Licences are NOASSERTION.
+ *   and `created` is SOURCE_DATE_EPOCH, or 1970-01-01T00:00:00Z without one.
  */
 export function writeSpdx(bom: Bom): string {
   return `${JSON.stringify(spdxDocument(bom), null, 2)}\n`;
@@ -62,6 +71,7 @@ export function spdxDocument(bom: Bom): Json {
     if (os !== undefined) {
       packages.push({
         ...basics(OS, os.id, NOASSERTION),
+        supplier: spdxParty(distribution(os)),
         versionInfo: os.versionId || os.versionCodename || NOASSERTION,
         filesAnalyzed: false,
         primaryPackagePurpose: "OPERATING_SYSTEM",
@@ -75,27 +85,24 @@ export function spdxDocument(bom: Bom): Json {
   const basePackages = bom.base.kind === "image" ? bom.base.packages : [];
   const binaryId = (p: BomInstalledPackage) => ids.id(`deb:${p.name}:${p.architecture}:${p.version}`, p.name, p.version, p.architecture);
   const described = new Set<string>();
+  const dependsOn = dependencyLookup(bom);
   const allBinaries = [...inImage.map((x) => x.package), ...basePackages].sort(compareBy((p) => [p.name, p.architecture, p.version]));
   for (const p of allBinaries) {
     const id = binaryId(p);
     if (described.has(id)) continue;
     described.add(id);
-    const added = isAddedPackage(p) ? p : undefined;
-    packages.push({
-      ...basics(id, p.name, added?.location.uri ?? NOASSERTION),
-      versionInfo: p.version,
-      ...(added !== undefined ? { packageFileName: added.location.filename, checksums: [sha256Checksum(added.location.sha256)] } : {}),
-      filesAnalyzed: false,
-      sourceInfo: `built from Debian source package ${p.source.name} ${p.source.version}`,
-      externalRefs: [purlRef(debPurl(os, p.name, p.version, p.architecture))],
-    });
+    packages.push(binaryPackage(id, p, os));
+    for (const d of dependsOn(p)) relationships.push([id, "DEPENDS_ON", binaryId(d)]);
   }
   for (const x of inImage) relationships.push([IMAGE, "CONTAINS", binaryId(x.package)]);
+  for (const p of requestedPackages(bom)) relationships.push([IMAGE, "DEPENDS_ON", binaryId(p)]);
   for (const p of basePackages) relationships.push([BASE_IMAGE, "CONTAINS", binaryId(p)]);
 
   for (const s of sourcePackagesOf(allBinaries)) {
     const id = ids.id(`deb-src:${s.name}:${s.version}`, s.name, s.version, "source");
-    packages.push(sourcePackage(id, s, os));
+    // a source package's Maintainer is its binaries' (dpkg records it per binary)
+    const maintainer = allBinaries.find((p) => p.source.name === s.name && p.source.version === s.version && p.maintainer !== undefined)?.maintainer;
+    packages.push(sourcePackage(id, s, os, maintainer));
   }
   for (const p of allBinaries) {
     relationships.push([binaryId(p), "GENERATED_FROM", ids.id(`deb-src:${p.source.name}:${p.source.version}`)]);
@@ -129,13 +136,24 @@ export function spdxDocument(bom: Bom): Json {
     name: `${bom.image.name} (${bom.image.platform})`,
     documentNamespace: `https://slipway.dev/spdx/${encodeURIComponent(bom.image.name.replace(/[^A-Za-z0-9._-]+/g, "-"))}-${bomContentId(bom)}`,
     creationInfo: { created: bomCreated(bom), creators: [`Tool: ${bom.tool.name}-${bom.tool.version}`] },
-    packages,
+    packages: packages.map((p) => ({ supplier: NOASSERTION, ...p })),
     files,
+    ...(bom.licences !== undefined && bom.licences.length > 0
+      ? { hasExtractedLicensingInfos: bom.licences.map((l) => ({ licenseId: l.id, name: l.name, extractedText: l.text })) }
+      : {}),
     relationships: dedupe(relationships)
       .sort(compareBy((r) => r))
       .map(([spdxElementId, relationshipType, relatedSpdxElement]) => ({ spdxElementId, relationshipType, relatedSpdxElement })),
   };
 }
+
+/** How licenseDeclared was read, for licenseComments. */
+const LICENCE_FROM = {
+  dep5: "Declared by /usr/share/doc/NAME/copyright (machine-readable, DEP-5).",
+  "common-licenses": "Declared by /usr/share/doc/NAME/copyright, not machine-readable: the /usr/share/common-licenses files it points at.",
+  unreadable: "/usr/share/doc/NAME/copyright states no licence slipway can read without guessing.",
+  missing: "The image has no /usr/share/doc/NAME/copyright.",
+} as const;
 
 /** `docker.io/library/debian` from `docker.io/library/debian:bookworm@sha256:…` */
 function imageName(canonical: string): string {
@@ -154,7 +172,24 @@ function basics(id: string, name: string, downloadLocation: string): Json {
   };
 }
 
-function sourcePackage(id: string, s: SourcePackage, os: Parameters<typeof debPurl>[0]): Json {
+/** A Debian binary package: supplied by the distribution, originated by its Maintainer, with its licence. */
+function binaryPackage(id: string, p: BomInstalledPackage, os: BomOsRelease | undefined): Json {
+  const added = isAddedPackage(p) ? p : undefined;
+  return {
+    ...basics(id, p.name, added?.location.uri ?? NOASSERTION),
+    versionInfo: p.version,
+    ...(added !== undefined ? { packageFileName: added.location.filename, checksums: [sha256Checksum(added.location.sha256)] } : {}),
+    supplier: spdxParty(distribution(os)),
+    originator: spdxParty(maintainerParty(p.maintainer)),
+    filesAnalyzed: false,
+    licenseDeclared: p.licence?.declared ?? NOASSERTION,
+    ...(p.licence !== undefined ? { licenseComments: LICENCE_FROM[p.licence.from].replace("NAME", p.name) } : {}),
+    sourceInfo: `built from Debian source package ${p.source.name} ${p.source.version}`,
+    externalRefs: [purlRef(debPurl(os, p.name, p.version, p.architecture, p.source))],
+  };
+}
+
+function sourcePackage(id: string, s: SourcePackage, os: BomOsRelease | undefined, maintainer: string | undefined): Json {
   const dsc = s.files.find((f) => f.filename.endsWith(".dsc")) ?? s.files[0];
   const vcsLocation = s.vcs.map(vcsDownloadLocation).find((x) => x !== undefined);
   const info = [
@@ -167,6 +202,8 @@ function sourcePackage(id: string, s: SourcePackage, os: Parameters<typeof debPu
     ...(dsc !== undefined ? { packageFileName: dsc.filename, checksums: [sha256Checksum(dsc.sha256)] } : {}),
     filesAnalyzed: false,
     primaryPackagePurpose: "SOURCE",
+    supplier: spdxParty(distribution(os)),
+    ...(maintainer !== undefined ? { originator: spdxParty(maintainerParty(maintainer)) } : {}),
     ...(info.length > 0 ? { sourceInfo: info.join("; ") } : {}),
     externalRefs: [purlRef(debPurl(os, s.name, s.version, "source"))],
   };

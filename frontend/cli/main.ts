@@ -2,6 +2,7 @@ import { suggest } from "../../grammar/index.js";
 import { bom } from "./commands/bom.js";
 import { build } from "./commands/build.js";
 import { check } from "./commands/check.js";
+import { diff } from "./commands/diff.js";
 import { fmt } from "./commands/fmt.js";
 import { llb } from "./commands/llb.js";
 import { lock } from "./commands/lock.js";
@@ -11,7 +12,7 @@ import { isUsageError, type CliIO, type Command } from "./io.js";
 export type { CliIO, Command } from "./io.js";
 
 /** Every subcommand; adding one is adding it here. */
-const COMMANDS: readonly Command[] = [check, fmt, print, bom, llb, build, lock];
+const COMMANDS: readonly Command[] = [check, fmt, print, bom, diff, llb, build, lock];
 
 /** The subcommands' names, in the order `slipway --help` lists them. */
 export const COMMAND_NAMES: readonly string[] = COMMANDS.map((c) => c.name);

@@ -1,5 +1,7 @@
 import type { Diagnostic } from "../../grammar/source/diagnostic.js";
 import type { SourceFile } from "../../grammar/source/file.js";
+import { LIMITS } from "../../grammar/source/limits.js";
+import { escapeControls } from "../../grammar/source/render.js";
 import { google as anyPb } from "../../llb/proto/google/protobuf/any.js";
 import { google } from "../../llb/proto/google/rpc/status.js";
 import type { RpcStatus } from "./client.js";
@@ -31,7 +33,9 @@ export function diagnosticsToStatus(diagnostics: readonly Diagnostic[], files: R
     if (!file) continue;
     details.push(sourceDetail(file, d.subject.start.line, d.subject.end.line, d.subject.start.column, d.subject.end.column));
   }
-  return new google.rpc.Status({ code: CODE_UNKNOWN, message: shown.map(formatDiagnosticLine).join("\n"), details });
+  const lines = shown.slice(0, LIMITS.diagnostics).map(formatDiagnosticLine);
+  if (shown.length > LIMITS.diagnostics) lines.push(`… and ${shown.length - LIMITS.diagnostics} more, not shown.`);
+  return new google.rpc.Status({ code: CODE_UNKNOWN, message: lines.join("\n"), details });
 }
 
 /** A plain error (an option, a missing file) with no source range. */
@@ -39,11 +43,12 @@ export function messageToStatus(message: string): RpcStatus {
   return new google.rpc.Status({ code: CODE_UNKNOWN, message });
 }
 
+/** One diagnostic as one line; control characters are escaped, since BuildKit prints it to a terminal. */
 export function formatDiagnosticLine(d: Diagnostic): string {
   const where = d.subject ? `${d.subject.file}:${d.subject.start.line}:${d.subject.start.column}: ` : "";
   const detail = d.detail ? `: ${d.detail}` : "";
   const hint = d.hint ? ` (${d.hint})` : "";
-  return `${where}${d.summary}${detail}${hint}`;
+  return escapeControls(`${where}${d.summary}${detail}${hint}`.replaceAll("\n", " "));
 }
 
 function sourceDetail(file: SourceFile, startLine: number, endLine: number, startColumn: number, endColumn: number) {

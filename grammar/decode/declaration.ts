@@ -73,6 +73,10 @@ export function decodeDeclaration(fileNode: FileNode, source: SourceFile, option
     .filter((x): x is Tarball => x !== undefined);
   inputs.resolveAll();
   diagnostics.push(...inputs.diagnostics, ...checkDeclaration({ images: drafts, steps, tarballs }, ctx.omissions));
+  // Past the evaluation budget everything evaluates to unknown; its one diagnostic must be there even when
+  // a sink that drops diagnostics was the one to cross it (sorting removes the duplicate).
+  const exhausted = inputs.scope.env.budget.exhausted;
+  if (exhausted) diagnostics.push(exhausted);
   const images = drafts.filter((i): i is Image => i.base !== undefined);
 
   const sorted = sortDiagnostics(diagnostics);

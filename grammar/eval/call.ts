@@ -42,6 +42,7 @@ export function evaluateCall(e: CallExpr, scope: Scope, diagnostics: Diagnostic[
   }
   if (!ok) return UNKNOWN;
   if (converted.some(containsUnknown)) return UNKNOWN;
+  if (!scope.env.budget.call(converted, e.range, diagnostics)) return UNKNOWN;
   try {
     return fn.impl(converted, { readFile: scope.env.readFile });
   } catch (err) {
@@ -58,7 +59,11 @@ export function evaluateCall(e: CallExpr, scope: Scope, diagnostics: Diagnostic[
       diagnostics.push(errorAt(e.range, "Error in function call", `Call to ${e.name}() failed: ${err.message}.`));
       return UNKNOWN;
     }
-    throw err;
+    // Each function checks its arguments and sizes, so this is a slip in one of them; it is still the
+    // declaration's call that failed, so it is reported there rather than crashing the whole run.
+    const message = err instanceof RangeError ? "the result would be too large" : err instanceof Error ? err.message : String(err);
+    diagnostics.push(errorAt(e.range, "Error in function call", `Call to ${e.name}() failed unexpectedly: ${message}.`));
+    return UNKNOWN;
   }
 }
 
@@ -143,7 +148,26 @@ function convertArgument(fn: FunctionDef, param: Param, v: Value, range: Range, 
     diagnostics.push(errorAt(range, "Invalid function argument", `Invalid value for "${param.name}" parameter of ${fn.name}(): ${c.message}.`));
     return undefined;
   }
+  const hole = nullElement(c.value, param.type);
+  if (hole !== undefined) {
+    diagnostics.push(errorAt(range, "Invalid function argument", `Invalid value for "${param.name}" parameter of ${fn.name}(): ${hole} is null.`));
+    return undefined;
+  }
   return c.value;
+}
+
+/**
+ * The first null element of a list or map whose declared element type is not `any` (`list(string)`), as
+ * "element 2" or "element \"key\"": functions that take typed elements need a value in each.
+ */
+function nullElement(v: Value, type: Param["type"]): string | undefined {
+  if (!("element" in type) || type.element.kind === "any") return undefined;
+  if (v.kind === "tuple") {
+    const i = v.items.findIndex((item) => item.kind === "null");
+    return i < 0 ? undefined : `element ${i}`;
+  }
+  if (v.kind === "object") for (const [k, item] of v.entries) if (item.kind === "null") return `element ${JSON.stringify(k)}`;
+  return undefined;
 }
 
 /** `try(a, b, …)`: the first argument that evaluates without errors; their diagnostics are dropped. */
@@ -155,6 +179,7 @@ function evaluateTry(e: CallExpr, scope: Scope, diagnostics: Diagnostic[]): Valu
   for (const arg of e.args) {
     const own: Diagnostic[] = [];
     const v = evaluateExpr(arg, scope, own);
+    if (scope.env.budget.exhausted) return exhausted(scope, diagnostics);
     if (hasErrors(own)) continue;
     diagnostics.push(...own);
     // An unknown value may still turn out to fail once it is known, so the choice cannot be made yet.
@@ -177,6 +202,13 @@ function evaluateCan(e: CallExpr, scope: Scope, diagnostics: Diagnostic[]): Valu
   }
   const own: Diagnostic[] = [];
   const v = evaluateExpr(e.args[0]!, scope, own);
+  if (scope.env.budget.exhausted) return exhausted(scope, diagnostics);
   if (hasErrors(own)) return boolValue(false);
   return containsUnknown(v) ? UNKNOWN : boolValue(true);
+}
+
+/** An exhausted budget is not an argument's error that `try` or `can` may hide: its diagnostic stays. */
+function exhausted(scope: Scope, diagnostics: Diagnostic[]): Value {
+  diagnostics.push(scope.env.budget.exhausted!);
+  return UNKNOWN;
 }

@@ -30,8 +30,29 @@ export function evaluate(expr: Expr, scope: Scope): Result<Value> {
   return { value, diagnostics };
 }
 
-/** `evaluate` appending to a caller's diagnostics (the decoders' form, which avoids a result per node). */
+/**
+ * `evaluate` appending to a caller's diagnostics (the decoders' form, which avoids a result per node).
+ * Every expression is a step of the evaluation's budget, and every string or collection it builds is
+ * measured against the size limits (budget.ts).
+ */
 export function evaluateExpr(expr: Expr, scope: Scope, diagnostics: Diagnostic[]): Value {
+  const budget = scope.env.budget;
+  if (!budget.step(expr.range, diagnostics)) return UNKNOWN;
+  switch (expr.kind) {
+    case "literal":
+    case "variable":
+    case "getAttr":
+    case "index":
+    case "splatItem":
+    case "conditional":
+    case "parens":
+      return evaluateNode(expr, scope, diagnostics);
+    default:
+      return budget.account(evaluateNode(expr, scope, diagnostics), expr.range, diagnostics);
+  }
+}
+
+function evaluateNode(expr: Expr, scope: Scope, diagnostics: Diagnostic[]): Value {
   switch (expr.kind) {
     case "literal":
       return expr.value === null ? NULL : typeof expr.value === "number" ? numberValue(expr.value) : boolValue(expr.value);
@@ -304,6 +325,7 @@ function evaluateFor(e: ForExpr, scope: Scope, diagnostics: Diagnostic[]): Value
   const entries = new Map<string, Value>();
   const groups = new Map<string, Value[]>();
   for (const [key, value] of items) {
+    if (scope.env.budget.exhausted) return UNKNOWN;
     const inner = iterationScope(scope, e.keyVar, e.valueVar, key, value);
     if (e.condition) {
       const keep = conditionValue(evaluateExpr(e.condition, inner, diagnostics), e.condition.range, "'for' condition", diagnostics);

@@ -40,21 +40,48 @@ export function evaluateBinary(e: BinaryExpr, scope: Scope, diagnostics: Diagnos
   }
 }
 
+/**
+ * An arithmetic result, or an error at the operator when it is not a number slipway can keep exactly:
+ * infinite (`1e308 * 10`), or whole-number arithmetic whose exact result a double cannot hold
+ * (`9007199254740991 + 2`), where HCL's arbitrary-precision numbers would keep every digit.
+ */
+function exactResult(e: BinaryExpr, a: number, b: number, result: number, diagnostics: Diagnostic[]): Value {
+  if (!Number.isFinite(result)) {
+    diagnostics.push(errorAt(e.opRange, "Number out of range", `The result of this ${e.op} is beyond the largest number slipway represents (about 1.8e308).`, { context: e.range }));
+    return UNKNOWN;
+  }
+  if (Number.isInteger(a) && Number.isInteger(b) && !Number.isSafeInteger(result) && e.op !== "/" && !exactly(e.op, a, b, result)) {
+    diagnostics.push(
+      errorAt(e.opRange, "Number out of range", `The result of this ${e.op} is a whole number past 2^53 (9007199254740991) that slipway cannot hold exactly.`, { context: e.range }),
+    );
+    return UNKNOWN;
+  }
+  return numberValue(result);
+}
+
+/** Whether `result` is exactly `a op b` for whole numbers `a` and `b`. */
+function exactly(op: string, a: number, b: number, result: number): boolean {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  const exact = op === "+" ? x + y : op === "-" ? x - y : op === "*" ? x * y : x % y;
+  return exact === BigInt(result);
+}
+
 function arithmetic(e: BinaryExpr, a: number, b: number, diagnostics: Diagnostic[]): Value {
   switch (e.op) {
     case "+":
-      return numberValue(a + b);
+      return exactResult(e, a, b, a + b, diagnostics);
     case "-":
-      return numberValue(a - b);
+      return exactResult(e, a, b, a - b, diagnostics);
     case "*":
-      return numberValue(a * b);
+      return exactResult(e, a, b, a * b, diagnostics);
     case "/":
     case "%":
       if (b === 0) {
         diagnostics.push(errorAt(e.right.range, e.op === "/" ? "Division by zero" : "Modulo by zero", "The right operand is zero."));
         return UNKNOWN;
       }
-      return numberValue(e.op === "/" ? a / b : a % b);
+      return exactResult(e, a, b, e.op === "/" ? a / b : a % b, diagnostics);
     case "<":
       return boolValue(a < b);
     case "<=":

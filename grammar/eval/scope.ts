@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../source/diagnostic.js";
 import type { Range } from "../source/pos.js";
+import { Budget } from "./budget.js";
 import { STANDARD_FUNCTIONS, type FileReader, type FunctionTable } from "./functions/index.js";
 import type { Value } from "./value.js";
 
@@ -25,6 +26,8 @@ export interface EvalEnv {
   readonly functions: FunctionTable;
   readonly resolver?: NameResolver;
   readonly readFile?: FileReader;
+  /** What the whole evaluation may spend (steps, sizes), shared by every scope. */
+  readonly budget: Budget;
 }
 
 /**
@@ -43,7 +46,7 @@ export class Scope {
 
   /** A root scope; functions default to the standard library. */
   static root(env: Partial<EvalEnv> = {}): Scope {
-    return new Scope({ functions: STANDARD_FUNCTIONS, ...env }, undefined, new Map(), undefined);
+    return new Scope({ functions: STANDARD_FUNCTIONS, budget: new Budget(), ...env }, undefined, new Map(), undefined);
   }
 
   /** A child scope binding `bindings` over this one. */

@@ -63,12 +63,22 @@ function renderParts(parts: readonly TemplatePart[], scope: Scope, diagnostics: 
           const s = renderParts(part.body, iterationScope(scope, part.keyVar, part.valueVar, key, value), diagnostics);
           if (s === undefined) unknown = true;
           else out += s;
+          if (tooLong(out, part, scope, diagnostics) || scope.env.budget.exhausted) return undefined;
         }
         break;
       }
     }
+    if (tooLong(out, part, scope, diagnostics)) return undefined;
   }
   return unknown ? undefined : out;
+}
+
+/** Whether the text being built has passed the string length limit (reported at the part that did it). */
+function tooLong(out: string, part: TemplatePart, scope: Scope, diagnostics: Diagnostic[]): boolean {
+  const limit = scope.env.budget.limits.stringLength;
+  if (out.length <= limit) return false;
+  diagnostics.push(errorAt(part.range, "String too long", `This template makes a string of more than ${limit} characters, which is slipway's limit.`));
+  return true;
 }
 
 function interpolate(v: Value, range: TemplatePart["range"], diagnostics: Diagnostic[]): string | undefined {

@@ -1,10 +1,12 @@
 import type { Expr } from "../syntax/ast.js";
 import { errorAt, type Diagnostic } from "../source/diagnostic.js";
+import { LIMITS } from "../source/limits.js";
 import { didYouMean } from "../source/suggest.js";
 import {
   boolValue,
   formatNumber,
   fromJson,
+  jsonNesting,
   kindName,
   numberValue,
   objectValue,
@@ -169,6 +171,9 @@ const GO_FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
  * (`a,b`); maps accept a JSON object or `key=value` pairs separated by commas.
  */
 export function parseArgument(text: string, t: Type): Conversion {
+  if (text.length > LIMITS.stringLength) {
+    return { ok: false, message: `it is ${text.length} characters long, and slipway's limit for a string is ${LIMITS.stringLength}` };
+  }
   switch (t.kind) {
     case "string":
     case "any":
@@ -186,6 +191,9 @@ export function parseArgument(text: string, t: Type): Conversion {
       const trimmed = text.trim();
       if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
         let data: unknown;
+        if (jsonNesting(trimmed) > LIMITS.valueDepth) {
+          return { ok: false, message: `its JSON nests arrays and objects more than ${LIMITS.valueDepth} deep, which is slipway's limit` };
+        }
         try {
           data = JSON.parse(trimmed);
         } catch (e) {

@@ -143,13 +143,24 @@ export function formatNumber(n: number): string {
   return (negative ? "-" : "") + body;
 }
 
+/**
+ * Whether the whole number `digits` (decimal digits with an optional "-") survives as the double `n`: it
+ * prints back the same, so no digit the user wrote was lost.
+ */
+export function isExactInteger(digits: string, n: number): boolean {
+  return Number.isSafeInteger(n) || formatNumber(n) === digits.replace(/^(-?)0+(?=\d)/, "$1");
+}
+
 const NUMBER_SYNTAX = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
 /** Parses a string the way cty converts strings to numbers (plain decimal syntax, no spaces). */
 export function parseNumber(text: string): number | undefined {
   if (!NUMBER_SYNTAX.test(text)) return undefined;
   const n = Number(text);
-  return Number.isFinite(n) ? n : undefined;
+  if (!Number.isFinite(n)) return undefined;
+  // A whole number written out must be held exactly: HCL keeps every digit, a double would change some.
+  if (/^-?\d+$/.test(text) && !isExactInteger(text, n)) return undefined;
+  return n;
 }
 
 /** A JSON-compatible rendering of a known value (objects keep their order; unknown becomes null). */
@@ -172,7 +183,28 @@ export function toJson(v: Value): unknown {
   }
 }
 
-/** The value of parsed JSON data. */
+/**
+ * How deep arrays and objects nest in JSON text, counted without parsing it: `JSON.parse` and `fromJson`
+ * recurse once per level, so text past the value depth limit is refused before either runs.
+ */
+export function jsonNesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return deepest;
+}
+
+/** The value of parsed JSON data (callers bound its depth first, with `jsonNesting`). */
 export function fromJson(data: unknown): Value {
   if (data === null || data === undefined) return NULL;
   if (typeof data === "string") return stringValue(data);

@@ -5,9 +5,11 @@ import type { Range } from "../source/pos.js";
 import { suggest } from "../source/suggest.js";
 import { evaluateExpr } from "./evaluate.js";
 import type { FileReader, FunctionTable } from "./functions/index.js";
-import { references } from "./references.js";
+import { cyclePath, keyOf, type Definition } from "./definitions.js";
+import { references, type Reference } from "./references.js";
 import { Scope, type NameResolver } from "./scope.js";
-import { ANY, BOOL, NUMBER, STRING, convert, describe, listOf, mapOf, parseArgument, parseTypeExpr, typeString, type Type } from "./types.js";
+import { ANY, BOOL, NUMBER, STRING, convert, listOf, mapOf, parseArgument, parseTypeExpr, typeString, type Type } from "./types.js";
+import { runValidations } from "./validations.js";
 import { UNKNOWN, formatNumber, stringValue, toJson, type Value } from "./value.js";
 
 /** A `variable "name" { default, type, description, validation { … } }` block, as the decoder found it. */
@@ -176,7 +178,10 @@ export class Inputs implements NameResolver {
   }
 
   private describe(decl: VariableDecl, expr: Expr): void {
-    this.resolveReferences(expr);
+    for (const r of references(expr)) {
+      const def = this.definition(r);
+      if (def) this.settle(def, r.range, this.diagnostics);
+    }
     const value = evaluateExpr(expr, this.scope, this.diagnostics);
     if (value.kind === "unknown") return;
     const c = convert(value, STRING);
@@ -213,26 +218,78 @@ export class Inputs implements NameResolver {
     );
   }
 
-  private enter(key: string, display: string, range: Range, diagnostics: Diagnostic[]): State | undefined {
-    const state = this.states.get(key);
-    if (state?.phase === "done") return state;
-    if (state?.phase === "resolving") {
-      const start = this.stack.findIndex((s) => s.key === key);
-      const cycle = this.stack.slice(start);
-      if (!this.poisoned.has(key)) {
-        const path = [...cycle.map((s) => s.display), display].join(" → ");
-        diagnostics.push(
-          errorAt(range, "Cycle in variables and locals", `${display} depends on itself: ${path}.`, {
-            hint: "Break the cycle: one of these definitions must not refer, directly or through others, to the next.",
-          }),
-        );
-      }
-      for (const s of cycle) this.poisoned.add(s.key);
-      return { phase: "done", value: UNKNOWN };
+  /** Reports a cycle when `key` is being resolved already (and poisons its members); true when it was. */
+  private cycleAt(key: string, display: string, range: Range, diagnostics: Diagnostic[]): boolean {
+    if (this.states.get(key)?.phase !== "resolving") return false;
+    const start = this.stack.findIndex((s) => s.key === key);
+    const cycle = this.stack.slice(start);
+    if (!this.poisoned.has(key)) {
+      diagnostics.push(
+        errorAt(range, "Cycle in variables and locals", `${display} depends on itself: ${cyclePath([...cycle.map((s) => s.display), display])}.`, {
+          hint: "Break the cycle: one of these definitions must not refer, directly or through others, to the next.",
+        }),
+      );
     }
-    this.states.set(key, { phase: "resolving" });
-    this.stack.push({ key, display });
-    return undefined;
+    for (const s of cycle) this.poisoned.add(s.key);
+    return true;
+  }
+
+  /**
+   * Resolves `root` after every definition it refers to, depth first in dependency order (HCL's
+   * `Variables()` ordering). The walk keeps its own stack rather than recursing, so a chain of thousands
+   * of locals resolves and a cycle of thousands is reported, not a stack overflow; when a definition is
+   * finally evaluated, everything it refers to is done and evaluation does not come back here.
+   */
+  private settle(root: Definition, range: Range, diagnostics: Diagnostic[]): void {
+    const frames: { readonly def: Definition; readonly refs: readonly Reference[]; next: number }[] = [];
+    const open = (def: Definition, at: Range, into: Diagnostic[]): void => {
+      const key = keyOf(def);
+      const display = def.kind === "local" ? `local.${def.decl.name}` : def.decl.name;
+      if (this.states.get(key)?.phase === "done" || this.cycleAt(key, display, at, into)) return;
+      this.states.set(key, { phase: "resolving" });
+      this.stack.push({ key, display });
+      frames.push({ def, refs: this.dependencies(def), next: 0 });
+    };
+    open(root, range, diagnostics);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      if (frame.next < frame.refs.length) {
+        const ref = frame.refs[frame.next++]!;
+        const def = this.definition(ref);
+        if (def) open(def, ref.range, this.diagnostics);
+        continue;
+      }
+      frames.pop();
+      if (frame.def.kind === "local") this.finishLocal(frame.def.decl);
+      else this.finishVariable(frame.def.decl);
+    }
+  }
+
+  /** The declared definition a reference names, if any. */
+  private definition(ref: Reference): Definition | undefined {
+    if (ref.kind === "local") {
+      const decl = this.locals.get(ref.name);
+      return decl && { kind: "local", decl };
+    }
+    const decl = this.variables.get(ref.name);
+    return decl && { kind: "variable", decl };
+  }
+
+  /**
+   * What a definition refers to: a local's expression; a variable's default when it will be evaluated, and
+   * its validations (their references to the variable itself aside), which run right after it.
+   */
+  private dependencies(def: Definition): Reference[] {
+    if (def.kind === "local") return references(def.decl.expr);
+    const decl = def.decl;
+    const out: Reference[] = [];
+    if (decl.default && (!this.options.vars.has(decl.name) || !decl.type)) out.push(...references(decl.default));
+    for (const v of decl.validations) {
+      for (const r of [...references(v.condition), ...references(v.errorMessage)]) {
+        if (r.kind !== "variable" || r.name !== decl.name) out.push(r);
+      }
+    }
+    return out;
   }
 
   private leave(key: string, state: State & { phase: "done" }): State & { phase: "done" } {
@@ -241,32 +298,29 @@ export class Inputs implements NameResolver {
     return state;
   }
 
-  /** Resolves the declared names `expr` refers to before it is evaluated (dependency order). */
-  private resolveReferences(expr: Expr): void {
-    for (const r of references(expr)) {
-      if (r.kind === "local") {
-        const decl = this.locals.get(r.name);
-        if (decl) this.resolveLocal(decl, r.range, this.diagnostics);
-      } else {
-        const decl = this.variables.get(r.name);
-        if (decl) this.resolveVariable(decl, r.range, this.diagnostics);
-      }
-    }
-  }
-
   private resolveLocal(decl: LocalDecl, range: Range, diagnostics: Diagnostic[]): Value {
     const key = `local ${decl.name}`;
-    const existing = this.enter(key, `local.${decl.name}`, range, diagnostics);
-    if (existing) return existing.phase === "done" ? existing.value : UNKNOWN;
-    this.resolveReferences(decl.expr);
+    this.settle({ kind: "local", decl }, range, diagnostics);
+    const state = this.states.get(key);
+    return state?.phase === "done" ? state.value : UNKNOWN;
+  }
+
+  /** Evaluates a local whose references are resolved. */
+  private finishLocal(decl: LocalDecl): void {
+    const key = `local ${decl.name}`;
     const value = this.poisoned.has(key) ? UNKNOWN : evaluateExpr(decl.expr, this.scope, this.diagnostics);
-    return this.leave(key, { phase: "done", value: this.poisoned.has(key) ? UNKNOWN : value }).value;
+    this.leave(key, { phase: "done", value: this.poisoned.has(key) ? UNKNOWN : value });
   }
 
   private resolveVariable(decl: VariableDecl, range: Range, diagnostics: Diagnostic[]): State & { phase: "done" } {
+    this.settle({ kind: "variable", decl }, range, diagnostics);
+    const state = this.states.get(`var ${decl.name}`);
+    return state?.phase === "done" ? state : { phase: "done", value: UNKNOWN };
+  }
+
+  /** Evaluates a variable whose references are resolved, then runs its validations. */
+  private finishVariable(decl: VariableDecl): void {
     const key = `var ${decl.name}`;
-    const existing = this.enter(key, decl.name, range, diagnostics);
-    if (existing) return existing as State & { phase: "done" };
     const declared = decl.type ? parseTypeExpr(decl.type, this.diagnostics) : undefined;
     const raw = this.options.vars.get(decl.name);
     let state: State & { phase: "done" };
@@ -285,7 +339,6 @@ export class Inputs implements NameResolver {
       }
       state = { phase: "done", value: c.ok ? c.value : UNKNOWN, origin: "build-arg" };
     } else if (decl.default) {
-      this.resolveReferences(decl.default);
       let value = evaluateExpr(decl.default, this.scope, this.diagnostics);
       if (declared) {
         const c = convert(value, declared);
@@ -303,7 +356,6 @@ export class Inputs implements NameResolver {
     if (this.poisoned.has(key)) state = { ...state, value: UNKNOWN };
     this.leave(key, state);
     if (!state.noValue && state.value.kind !== "unknown") this.validate(decl, state);
-    return state;
   }
 
   /** Without a `type`, a build argument takes the kind of the default, as bake does. */
@@ -328,35 +380,7 @@ export class Inputs implements NameResolver {
     const previous = this.validating;
     this.validating = decl.name;
     try {
-      for (const v of decl.validations) {
-        const condition = evaluateExpr(v.condition, this.scope, this.diagnostics);
-        if (condition.kind === "unknown") continue;
-        const ok = convert(condition, BOOL);
-        if (!ok.ok || ok.value.kind !== "bool") {
-          this.diagnostics.push(
-            errorAt(v.condition.range, "Invalid validation condition", `A validation condition must be a bool, but this one is ${describe(condition)}.`),
-          );
-          continue;
-        }
-        if (ok.value.value) continue;
-        const message = evaluateExpr(v.errorMessage, this.scope, this.diagnostics);
-        const text = convert(message, STRING);
-        if (!text.ok || text.value.kind !== "string") {
-          if (message.kind !== "unknown") {
-            this.diagnostics.push(errorAt(v.errorMessage.range, "Invalid error message", `A validation's error_message must be a string, but this one is ${describe(message)}.`));
-          }
-          continue;
-        }
-        const fromArg = state.origin === "build-arg";
-        this.diagnostics.push(
-          errorAt(
-            fromArg || !decl.default ? decl.nameRange : decl.default.range,
-            `Invalid value for variable "${decl.name}"`,
-            `${text.value.value} (The value is ${describe(state.value)}, from ${fromArg ? `the build argument "${decl.name}"` : "the default"}.)`,
-            { context: v.range, hint: "The variable's validation block (its condition) decides which values are accepted." },
-          ),
-        );
-      }
+      runValidations(decl, state.value, state.origin === "build-arg", this.scope, this.diagnostics);
     } finally {
       this.validating = previous;
     }

@@ -3,6 +3,8 @@ import { sortDiagnostics, type Diagnostic } from "../source/diagnostic.js";
 import type { SourceFile } from "../source/file.js";
 import type { Comment, FileNode } from "./ast.js";
 import { closeAtEnd, prepare } from "./balance.js";
+import { checkDepth } from "./depth.js";
+import { checkNesting } from "./nesting.js";
 import { describeIssue } from "./parse-errors.js";
 import { hclParser } from "./parser.js";
 import { Positions } from "./positions.js";
@@ -43,8 +45,13 @@ export function parseWithTokens(file: SourceFile): { result: ParseResult; tokens
   const closed = closeAtEnd(scanned.tokens, scanned.unclosed, scanned.runaway, text, at);
   const prepared = prepare(closed.tokens, text.length);
   const builder = new Builder(at);
-  const { items, issues } = hclParser.parseTokens(prepared.tokens, prepared.pairs, builder);
-  const body = builder.body(items, 0, text.length);
+  // Past the nesting limit nothing is parsed: the parser would recurse once per level.
+  const tooDeep = checkNesting(prepared.tokens, at);
+  const { items, issues } = tooDeep ? { items: [], issues: [] } : hclParser.parseTokens(prepared.tokens, prepared.pairs, builder);
+  let body = builder.body(items, 0, text.length);
+  // An AST past the depth limit is not handed on: every walker after this one recurses.
+  const tooLong = tooDeep ? undefined : checkDepth(body, prepared.tokens.length);
+  if (tooLong) body = builder.body([], 0, text.length);
   const comments: Comment[] = scanned.comments.map((c) => ({
     kind: "comment",
     style: c.style,
@@ -65,6 +72,6 @@ export function parseWithTokens(file: SourceFile): { result: ParseResult; tokens
     linesWithErrors.add(line);
     syntax.push(d);
   }
-  const diagnostics = sortDiagnostics([...scanned.diagnostics, ...closed.diagnostics, ...syntax, ...builder.diagnostics]);
+  const diagnostics = sortDiagnostics([...scanned.diagnostics, ...closed.diagnostics, ...syntax, ...builder.diagnostics, ...(tooDeep ? [tooDeep] : []), ...(tooLong ? [tooLong] : [])]);
   return { result: { file: node, diagnostics }, tokens: { tokens: closed.tokens, comments: scanned.comments, positions: at } };
 }

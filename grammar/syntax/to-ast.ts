@@ -108,6 +108,14 @@ export class Builder {
     const value = Number(t.image);
     if (!Number.isFinite(value)) {
       this.error(t.startOffset, tokenEnd(t), `Number "${t.image}" is too large`, "Numbers must be finite; this one is beyond the largest representable value.");
+    } else if (/^\d+$/.test(t.image) && !Number.isSafeInteger(value) && printed(value) !== t.image.replace(/^0+(?=\d)/, "")) {
+      // HCL keeps such a number exact; a double would silently change its last digits, so it is refused.
+      this.error(
+        t.startOffset,
+        tokenEnd(t),
+        `Number "${t.image}" is too large to be exact`,
+        "Past 2^53 (9007199254740991), not every whole number can be held exactly, and this one cannot; write it as a string if it is an identifier.",
+      );
     }
     return { kind: "literal", value, raw: t.image, range: this.tokenRange(t) };
   }
@@ -268,6 +276,11 @@ export class Builder {
     };
     return result;
   }
+}
+
+/** A whole number as the language prints it (as eval's formatNumber does), to see whether a literal kept its digits. */
+function printed(n: number): string {
+  return Math.abs(n) >= 1e21 ? BigInt(n).toString() : String(n);
 }
 
 /** The parts of `for k, v in coll : key => value... if cond` as the parser read them. */

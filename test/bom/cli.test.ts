@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { runBomCommand } from "../../frontend/cli/commands/bom.js";
-import { buildBom, writeBomDocuments, writeBomJson, writeEstaleiroYaml, writeSpdx, type BomInputs } from "../../frontend/bom/index.js";
+import { buildBom, renderBomSummary, writeBomDocuments, writeBomJson, writeEstaleiroYaml, writeSpdx, type BomInputs } from "../../frontend/bom/index.js";
 import { debianInputs, sha1Of, sha256Of } from "./fixtures.js";
 import { tarDirectory, tempDir, writeLayoutDir } from "./oci-fixture.js";
 
@@ -22,9 +22,10 @@ function exported(inputs: BomInputs): string {
 describe("slipway bom SOURCE", () => {
   const bom = buildBom(debianInputs());
 
-  test("prints bom.yaml by default and the other documents with --format", async () => {
+  test("prints a summary by default and the documents with --format", async () => {
     const image = tarDirectory(writeLayoutDir([{ platform: { os: "linux", architecture: "amd64" }, bom, attest: true }]), "gnu");
-    expect(await run(image)).toEqual({ code: 0, stdout: writeEstaleiroYaml(bom), stderr: "" });
+    expect(await run(image)).toEqual({ code: 0, stdout: renderBomSummary(bom), stderr: "" });
+    expect(await run("--format", "yaml", image)).toEqual({ code: 0, stdout: writeEstaleiroYaml(bom), stderr: "" });
     expect((await run("--format", "spdx", image)).stdout).toBe(writeSpdx(bom));
     expect((await run("--format=json", image)).stdout).toBe(writeBomJson(bom));
     expect(JSON.parse((await run("--format", "cdx", image)).stdout).bomFormat).toBe("CycloneDX");

@@ -108,7 +108,7 @@ describe("SPDX content", () => {
     expect(source).toMatchObject({ name: "curl", versionInfo: "7.88.1-10+deb12u5", primaryPackagePurpose: "SOURCE" });
     expect(source.downloadLocation).toBe("http://deb.example.test/debian/pool/main/c/curl/curl_7.88.1-10+deb12u5.dsc");
     expect(source.externalRefs![0]!.referenceLocator).toBe("pkg:deb/debian/curl@7.88.1-10%2Bdeb12u5?arch=source&distro=debian-12");
-    expect(libcurl.externalRefs![0]!.referenceLocator).toBe("pkg:deb/debian/libcurl4@7.88.1-10%2Bdeb12u5?arch=amd64&distro=debian-12");
+    expect(libcurl.externalRefs![0]!.referenceLocator).toBe("pkg:deb/debian/libcurl4@7.88.1-10%2Bdeb12u5?arch=amd64&distro=debian-12&upstream=curl");
     const docker = pkg("docker-ce-cli", "5:27.3.1-1~debian.12~bookworm");
     const dockerSource = doc.packages!.find((p) => p.SPDXID === rel(docker.SPDXID, "GENERATED_FROM")[0])!;
     expect(dockerSource.downloadLocation).toBe("git+https://github.com/docker/cli@ce1223035ac3ab8922717092e63a184cf67b493d");
@@ -165,7 +165,7 @@ describe("CycloneDX content", () => {
     expect(base.dependsOn).toEqual([
       "os",
       "pkg:deb/debian/base-files@12.4%2Bdeb12u5?arch=amd64&distro=debian-12",
-      "pkg:deb/debian/bsdutils@1:2.38.1-5%2Bb1?arch=amd64&distro=debian-12",
+      "pkg:deb/debian/bsdutils@1:2.38.1-5%2Bb1?arch=amd64&distro=debian-12&upstream=util-linux%402.38.1-5",
       "pkg:deb/debian/tzdata@2024a-0%2Bdeb12u1?arch=all&distro=debian-12",
     ]);
   });

@@ -14,6 +14,11 @@ export interface TarSpec {
   readonly content?: string | Uint8Array;
   /** Target of a link. */
   readonly link?: string;
+  /** Header attributes; 0644, 0, 0 and 0 (1970) when absent. */
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly mtime?: number;
 }
 
 const BLOCK = 512;
@@ -27,10 +32,10 @@ export function tar(entries: readonly TarSpec[]): Uint8Array {
     const name = type === "directory" && !e.name.endsWith("/") ? `${e.name}/` : e.name;
     if (name.length > 100) {
       const record = paxRecord("path", name);
-      parts.push(header("././@PaxHeader", "x", record.length, ""), padded(record));
+      parts.push(header("././@PaxHeader", "x", record.length, "", {}), padded(record));
     }
     const size = type === "file" ? data.length : 0;
-    parts.push(header(name.slice(0, 100), { file: "0", directory: "5", symlink: "2", hardlink: "1" }[type], size, e.link ?? ""));
+    parts.push(header(name.slice(0, 100), { file: "0", directory: "5", symlink: "2", hardlink: "1" }[type], size, e.link ?? "", e));
     if (size > 0) parts.push(padded(data));
   }
   parts.push(new Uint8Array(BLOCK * 2));
@@ -44,15 +49,16 @@ function paxRecord(key: string, value: string): Uint8Array {
   return new TextEncoder().encode(`${length}${body}`);
 }
 
-function header(name: string, type: string, size: number, link: string): Uint8Array {
+function header(name: string, type: string, size: number, link: string, a: Pick<TarSpec, "mode" | "uid" | "gid" | "mtime">): Uint8Array {
   const h = new Uint8Array(BLOCK);
   const put = (text: string, at: number) => h.set(new TextEncoder().encode(text), at);
+  const octal = (n: number, width: number) => `${n.toString(8).padStart(width, "0")}\0`;
   put(name, 0);
-  put("0000644\0", 100);
-  put("0000000\0", 108);
-  put("0000000\0", 116);
+  put(octal(a.mode ?? 0o644, 7), 100);
+  put(octal(a.uid ?? 0, 7), 108);
+  put(octal(a.gid ?? 0, 7), 116);
   put(`${size.toString(8).padStart(11, "0")}\0`, 124);
-  put("00000000000\0", 136);
+  put(octal(a.mtime ?? 0, 11), 136);
   put("        ", 148);
   put(type, 156);
   put(link, 157);

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { Command } from "../io.js";
-import { BomReadError, bomDocument, diffBoms, isBomReadError, isEmptyDiff, readBomSource, renderBomDiff, type BomFormat, type ReadBomOptions } from "../../bom/index.js";
+import { BomReadError, bomDocument, diffBoms, isBomReadError, isEmptyDiff, readBomSource, renderBomDiff, renderBomSummary, type BomFormat, type ReadBomOptions } from "../../bom/index.js";
 
 /** What the command needs of the CLI's I/O: a subset of `CliIO`, so tests can pass just the streams. */
 export interface BomCommandIo {
@@ -13,7 +13,9 @@ export interface BomCommandIo {
 const help = `Usage: slipway bom [--format yaml|spdx|cyclonedx|json] [--platform OS/ARCH] SOURCE
        slipway bom diff [--json] [--exit-code] [--platform OS/ARCH] A B
 
-Prints the bill of materials of an image, or what changed between two.
+Prints a summary of an image's bill of materials (base image, packages, added
+files, licences, sources), one of its documents with --format, or what changed
+between two.
 
 SOURCE (and A, B) is one of:
   DIR          documents exported with --target bom --output type=local,dest=DIR
@@ -25,8 +27,8 @@ SOURCE (and A, B) is one of:
 The BOM comes from the image's attestations, or its estaleiro.bom label.
 
 Options:
-  --format FORMAT      document to print: yaml (default, estaleiro's format), spdx,
-                       cyclonedx or json (slipway's model)
+  --format FORMAT      print a document instead of the summary: yaml (estaleiro's
+                       format), spdx, cyclonedx or json (slipway's model)
   --platform OS/ARCH   which platform, when the source holds several
   --json               diff: print the changes as JSON
   --exit-code          diff: exit 1 when the BOMs differ
@@ -57,7 +59,7 @@ export async function runBomCommand(args: readonly string[], io: BomCommandIo, o
       args: [...args],
       allowPositionals: true,
       options: {
-        format: { type: "string", default: "yaml" },
+        format: { type: "string" },
         platform: { type: "string" },
         json: { type: "boolean", default: false },
         "exit-code": { type: "boolean", default: false },
@@ -90,9 +92,13 @@ export async function runBomCommand(args: readonly string[], io: BomCommandIo, o
       return values["exit-code"] && !isEmptyDiff(diff) ? 1 : 0;
     }
     if (positionals.length !== 1) return usage(io, positionals.length === 0 ? "missing SOURCE" : `one SOURCE expected, got ${positionals.length}`);
-    const format = FORMATS[values.format];
-    if (format === undefined) return usage(io, `unknown --format ${JSON.stringify(values.format)}; use yaml, spdx, cyclonedx or json`);
-    io.stdout(bomDocument(await readBomSource(positionals[0]!, readOptions), format));
+    const format = values.format === undefined ? undefined : FORMATS[values.format];
+    if (values.format !== undefined && format === undefined) return usage(io, `unknown --format ${JSON.stringify(values.format)}; use yaml, spdx, cyclonedx or json`);
+    const source = await readBomSource(positionals[0]!, readOptions);
+    if (format === undefined && source.bom === undefined) {
+      throw new BomReadError(source.description, "holds only estaleiro's YAML BOM (no slipway facts), which has no summary; use --format yaml");
+    }
+    io.stdout(format === undefined ? renderBomSummary(source.bom!) : bomDocument(source, format));
     return 0;
   } catch (e) {
     if (isBomReadError(e)) {

@@ -95,8 +95,15 @@ export const collectionFunctions: readonly FunctionDef[] = [
     description: "A list without its repeated elements (the first of each is kept).",
     params: [{ name: "list", type: LIST }],
     impl: ([list]) => {
+      // By a canonical key, not by comparing each element with every kept one: that is quadratic.
+      const seen = new Set<string>();
       const out: Value[] = [];
-      for (const item of asItems(list!)) if (!out.some((seen) => valuesEqual(seen, item))) out.push(item);
+      for (const item of asItems(list!)) {
+        const key = canonicalKey(item);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(item);
+      }
       return tupleValue(out);
     },
   },
@@ -191,6 +198,24 @@ export const collectionFunctions: readonly FunctionDef[] = [
     impl: ([v]) => v!,
   },
 ];
+
+/** A string equal for two values exactly when `valuesEqual` says they are equal (map keys sorted). */
+function canonicalKey(v: Value): string {
+  switch (v.kind) {
+    case "string":
+      return JSON.stringify(v.value);
+    case "number":
+      return `n${v.value}`;
+    case "bool":
+    case "null":
+    case "unknown":
+      return v.kind === "bool" ? String(v.value) : v.kind;
+    case "tuple":
+      return `[${v.items.map(canonicalKey).join(",")}]`;
+    case "object":
+      return `{${sortedKeys(v.entries).map((k) => `${JSON.stringify(k)}:${canonicalKey(v.entries.get(k)!)}`).join(",")}}`;
+  }
+}
 
 function sortedKeys(entries: ReadonlyMap<string, Value>): string[] {
   return [...entries.keys()].sort(compare);

@@ -1,5 +1,6 @@
 import { ANY, STRING } from "../types.js";
-import { fromJson, stringValue, type Value } from "../value.js";
+import { LIMITS } from "../../source/limits.js";
+import { fromJson, jsonNesting, stringValue, type Value } from "../value.js";
 import { asString } from "./args.js";
 import { ArgumentError, type FunctionDef } from "./function.js";
 
@@ -97,8 +98,12 @@ export const encodingFunctions: readonly FunctionDef[] = [
     description: "The value that a JSON text describes.",
     params: [{ name: "str", type: STRING }],
     impl: ([s]) => {
+      const text = asString(s!);
+      if (jsonNesting(text) > LIMITS.valueDepth) {
+        throw new ArgumentError(0, `the JSON nests arrays and objects more than ${LIMITS.valueDepth} deep, which is slipway's limit`);
+      }
       try {
-        return fromJson(JSON.parse(asString(s!)));
+        return fromJson(JSON.parse(text));
       } catch (e) {
         throw new ArgumentError(0, `the string is not valid JSON: ${(e as Error).message}`);
       }

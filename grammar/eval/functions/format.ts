@@ -19,6 +19,10 @@ export const formatFunctions: readonly FunctionDef[] = [
   },
 ];
 
+/** Widths and precisions past these are refused (JavaScript's own number formatting stops at 100 digits). */
+const MAX_WIDTH = 1000;
+const MAX_PRECISION = 100;
+
 const VERB = /%([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])?/y;
 
 function format(spec: string, args: readonly Value[]): string {
@@ -39,6 +43,9 @@ function format(spec: string, args: readonly Value[]): string {
     if (verb === "%") {
       out += "%";
       continue;
+    }
+    if (Number(width ?? 0) > MAX_WIDTH || Number(precision ?? 0) > MAX_PRECISION) {
+      throw new ArgumentError(0, `"${whole}" at offset ${percent} asks for a width over ${MAX_WIDTH} or a precision over ${MAX_PRECISION}, slipway's limits`);
     }
     if (next >= args.length) throw new FunctionError(`not enough arguments for "${whole}" at offset ${percent}`);
     const argIndex = next + 1;

@@ -12,14 +12,14 @@ export const numericFunctions: readonly FunctionDef[] = [
     description: "The smallest of one or more numbers.",
     params: [],
     variadic: { ...number("numbers"), min: 1 },
-    impl: (args) => numberValue(Math.min(...args.map(asNumber))),
+    impl: (args) => numberValue(args.map(asNumber).reduce((a, b) => Math.min(a, b))),
   },
   {
     name: "max",
     description: "The largest of one or more numbers.",
     params: [],
     variadic: { ...number("numbers"), min: 1 },
-    impl: (args) => numberValue(Math.max(...args.map(asNumber))),
+    impl: (args) => numberValue(args.map(asNumber).reduce((a, b) => Math.max(a, b))),
   },
   {
     name: "abs",

@@ -1,8 +1,9 @@
 import { STRING, NUMBER, listOf } from "../types.js";
 import { stringValue, tupleValue, boolValue } from "../value.js";
 import { asInteger, asItems, asString, codePoints } from "./args.js";
-import { ArgumentError, type FunctionDef } from "./function.js";
-import { compileRegex, expandGoTemplate, regexMatch } from "./regex.js";
+import { LIMITS } from "../../source/limits.js";
+import { ArgumentError, FunctionError, type FunctionDef } from "./function.js";
+import { compileRegex, replaceAll } from "./regex.js";
 
 const str = (name: string) => ({ name, type: STRING });
 
@@ -70,10 +71,11 @@ export const stringFunctions: readonly FunctionDef[] = [
       const search = asString(substr!);
       const r = asString(replacement!);
       if (search.length >= 2 && search.startsWith("/") && search.endsWith("/")) {
-        const re = compileRegex(search.slice(1, -1), 1, true);
-        return stringValue(v.replace(re, (...match) => expandGoTemplate(r, regexMatch(match))));
+        return stringValue(replaceAll(compileRegex(search.slice(1, -1), 1), v, r));
       }
       if (search === "") throw new ArgumentError(1, "the substring to replace must not be empty");
+      const size = v.length + (partCount(v, search) - 1) * (r.length - search.length);
+      if (size > LIMITS.stringLength) throw new FunctionError(`the result would have ${size} characters, and slipway's limit for a string is ${LIMITS.stringLength}`);
       return stringValue(v.split(search).join(r));
     },
   },
@@ -84,6 +86,10 @@ export const stringFunctions: readonly FunctionDef[] = [
     impl: ([sep, s]) => {
       const separator = asString(sep!);
       const v = asString(s!);
+      // Counted before the parts are made: a long string split at every character is a large list.
+      if (partCount(v, separator) > LIMITS.collectionLength) {
+        throw new FunctionError(`the string splits into more than ${LIMITS.collectionLength} parts, which is slipway's limit for a list`);
+      }
       const parts = separator === "" ? codePoints(v) : v.split(separator);
       return tupleValue(parts.map(stringValue));
     },
@@ -95,8 +101,18 @@ export const stringFunctions: readonly FunctionDef[] = [
     variadic: { name: "lists", type: listOf(STRING), min: 1 },
     impl: ([sep, ...lists]) => {
       const items: string[] = [];
-      for (const list of lists) for (const item of asItems(list)) items.push(asString(item));
-      return stringValue(items.join(asString(sep!)));
+      let size = 0;
+      for (const list of lists) {
+        for (const item of asItems(list)) {
+          const text = asString(item);
+          items.push(text);
+          size += text.length;
+        }
+      }
+      const separator = asString(sep!);
+      size += Math.max(0, items.length - 1) * separator.length;
+      if (size > LIMITS.stringLength) throw new FunctionError(`the result would have ${size} characters, and slipway's limit for a string is ${LIMITS.stringLength}`);
+      return stringValue(items.join(separator));
     },
   },
   {
@@ -128,3 +144,11 @@ export const stringFunctions: readonly FunctionDef[] = [
     impl: ([s, suffix]) => boolValue(asString(s!).endsWith(asString(suffix!))),
   },
 ];
+
+/** How many parts `s` splits into at `separator` ("" splits between characters), counting no further than needed. */
+function partCount(s: string, separator: string): number {
+  if (separator === "") return s.length;
+  let parts = 1;
+  for (let i = s.indexOf(separator); i >= 0 && parts <= LIMITS.collectionLength; i = s.indexOf(separator, i + separator.length)) parts++;
+  return parts;
+}

@@ -1,0 +1,117 @@
+import { constants } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseImageRef } from "../bom/image-ref.js";
+import type { ImageStore } from "../bom/oci.js";
+import { layoutStore, tarReader } from "../bom/store-layout.js";
+import { registryStore } from "../bom/store-registry.js";
+import { looksLikeTar, openTar, TarFormatError } from "../bom/tar.js";
+import { ImageDiffError } from "./errors.js";
+import { formatBytes, type ImageDiffLimits } from "./limits.js";
+
+/** An image input opened for reading; `close` releases the archive it may hold open. */
+export interface ImageSource {
+  readonly store: ImageStore;
+  /** What kind of input it was: `OCI layout`, `OCI archive`, `registry`. */
+  readonly kind: "OCI layout" | "OCI archive" | "registry";
+  close(): Promise<void>;
+}
+
+export interface ImageSourceOptions {
+  /** Where relative paths start. */
+  readonly cwd: string;
+  readonly fetch: typeof globalThis.fetch;
+  readonly limits: ImageDiffLimits;
+}
+
+const CREDENTIALS_ADVICE = "slipway diff reads registries anonymously, so export the image (`--output type=oci,dest=image.tar`) and compare that file";
+
+/**
+ * Opens `input`, which is one of: an OCI layout directory (`--output type=oci,tar=false`), an OCI layout
+ * archive (`--output type=oci`, `docker save` since Docker 25), or an image reference in a registry. An
+ * existing path is always read as a file; a name that looks like a path is never sent to a registry.
+ */
+export async function openImageSource(input: string, options: ImageSourceOptions): Promise<ImageSource> {
+  const path = resolve(options.cwd, input);
+  let kind: "directory" | "file" | "other" | "missing";
+  try {
+    const s = await stat(path);
+    kind = s.isDirectory() ? "directory" : s.isFile() ? "file" : "other";
+  } catch {
+    kind = "missing";
+  }
+  switch (kind) {
+    case "directory": {
+      const read = regularFileReader(input, path, options.limits.blobBytes);
+      if ((await read("index.json")) === undefined) throw new ImageDiffError(input, "is a directory but not an OCI layout (it has no index.json)");
+      return { store: layoutStore(input, read), kind: "OCI layout", close: async () => {} };
+    }
+    case "file":
+      try {
+        return await openArchive(input, path);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (typeof code === "string" && code.startsWith("E")) throw new ImageDiffError(input, `cannot be read (${code === "EACCES" ? "permission denied" : code})`);
+        throw e;
+      }
+    case "other":
+      throw new ImageDiffError(input, "is not a regular file or a directory");
+    case "missing":
+      if (looksLikePath(input) || parseImageRef(input) === undefined) {
+        throw new ImageDiffError(input, "no such file or directory, and not an image reference (write REGISTRY/NAME:TAG or REGISTRY/NAME@sha256:…)");
+      }
+      return { store: registryStore(input, { fetch: options.fetch, credentialsAdvice: CREDENTIALS_ADVICE }), kind: "registry", close: async () => {} };
+  }
+}
+
+async function openArchive(input: string, path: string): Promise<ImageSource> {
+  if (!(await looksLikeTar(path))) throw new ImageDiffError(input, "is neither a tar archive nor a directory, so not an OCI layout");
+  let tar;
+  try {
+    tar = await openTar(path);
+  } catch (e) {
+    if (e instanceof TarFormatError) throw new ImageDiffError(input, `is not a readable tar archive (${e.message})`);
+    throw e;
+  }
+  if (!tar.names.includes("index.json")) {
+    await tar.close();
+    throw new ImageDiffError(
+      input,
+      tar.names.includes("manifest.json")
+        ? "is a `docker save` archive without an OCI index.json (Docker before 25); export the image with --output type=oci instead"
+        : "is a tar archive but not an OCI layout (it has no index.json)",
+    );
+  }
+  return { store: layoutStore(input, tarReader(tar)), kind: "OCI archive", close: () => tar.close() };
+}
+
+/** A name no one would give a registry image: a path, or an archive's file name. */
+function looksLikePath(input: string): boolean {
+  return /^(\.{0,2}\/|~)/.test(input) || /\.(tar|tgz|tar\.gz|json)$/.test(input);
+}
+
+/**
+ * Reads files of a layout directory: regular files only (a FIFO, device or symbolic link in a layout is
+ * refused, never waited on or followed), up to `limit` bytes each.
+ */
+function regularFileReader(input: string, root: string, limit: number): (path: string) => Promise<Uint8Array | undefined> {
+  return async (path) => {
+    let handle;
+    try {
+      handle = await open(join(root, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return undefined;
+      if (code === "ELOOP") throw new ImageDiffError(input, `${path} is a symbolic link; a layout holds regular files only`);
+      throw new ImageDiffError(input, `cannot read ${path} (${code ?? (e as Error).message})`);
+    }
+    try {
+      const s = await handle.stat();
+      if (!s.isFile()) throw new ImageDiffError(input, `${path} is not a regular file; a layout holds regular files only`);
+      if (s.size > limit) throw new ImageDiffError(input, `${path} is ${formatBytes(s.size)}, over the ${formatBytes(limit)} a blob may have`);
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  };
+}

@@ -1,0 +1,127 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { readCopyright } from "../../frontend/bom/copyright.js";
+import { isSpdxExpression, licenseRefFor, spdxForDebianName } from "../../frontend/bom/licence-names.js";
+
+/**
+ * The DEP-5 reader on real copyright files, copied from /usr/share/doc/<package>/copyright in the
+ * examples/debian-tools image (Debian 12), and on a few hand-written synopses for the grammar's corners.
+ */
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/copyright/${name}`, import.meta.url));
+
+describe("Debian licence names as SPDX ids", () => {
+  it.each([
+    ["GPL-2+", "GPL-2.0-or-later"],
+    ["GPL-2", "GPL-2.0-only"],
+    ["GPL-2.0+", "GPL-2.0-or-later"],
+    ["LGPL-2.1+", "LGPL-2.1-or-later"],
+    ["lgpl-3", "LGPL-3.0-only"],
+    ["AGPL-3+", "AGPL-3.0-or-later"],
+    ["GFDL-NIV-1.3+", "GFDL-1.3-no-invariants-or-later"],
+    ["Expat", "MIT"],
+    ["BSD-3-clause", "BSD-3-Clause"],
+    ["Apache-2", "Apache-2.0"],
+    ["OpenLDAP-2.8", "OLDAP-2.8"],
+    ["Perl", "Artistic-1.0-Perl OR GPL-1.0-or-later"],
+    ["Zlib", "Zlib"],
+    ["curl", "curl"],
+  ])("%s → %s", (name, id) => {
+    expect(spdxForDebianName(name)).toBe(id);
+  });
+
+  it.each(["public-domain", "GPL", "BSD", "permissive", "GPL-7+", "Artistic-dist"])("%s has no SPDX id", (name) => {
+    expect(spdxForDebianName(name)).toBeUndefined();
+  });
+
+  it("spells a LicenseRef with what an SPDX id may hold", () => {
+    expect(licenseRefFor("GPL-2+ with OpenSSL exception")).toBe("LicenseRef-GPL-2-plus-with-OpenSSL-exception");
+    expect(licenseRefFor("public domain (s/s/d)")).toBe("LicenseRef-public-domain-s-s-d");
+    expect(isSpdxExpression(licenseRefFor("ä ö ü"))).toBe(true);
+  });
+});
+
+describe("DEP-5 files from the image", () => {
+  it("libcurl4 (curl): SPDX ids, a known exception as WITH, an unknown one as a LicenseRef with its text", () => {
+    const r = readCopyright(fixture("libcurl4"));
+    expect(r.format).toBe("dep5");
+    const conjuncts = r.declared!.split(" AND ");
+    expect(conjuncts).toEqual(expect.arrayContaining(["curl", "GPL-2.0-or-later WITH Libtool-exception", "OLDAP-2.8", "ISC", "BSD-3-Clause"]));
+    const autoconf = r.extracted.find((e) => e.id === "LicenseRef-GPL-2-plus-with-Autoconf-data-exception");
+    expect(autoconf?.name).toBe("GPL-2+ with Autoconf-data exception");
+    // the stand-alone License paragraph's text, not the empty body of the Files paragraph that names it
+    expect(autoconf?.text).toMatch(/^This program is free software; you can redistribute it/);
+    expect(isSpdxExpression(r.declared!)).toBe(true);
+  });
+
+  it("libgmp10: an `or` synopsis stays one parenthesised alternative", () => {
+    const r = readCopyright(fixture("libgmp10"));
+    expect(r.declared).toBe("(GPL-2.0-or-later OR LGPL-3.0-or-later) AND GPL-3.0-or-later AND LicenseRef-GPL-3-plus-with-Bison-exception");
+  });
+
+  it("libsystemd0: Expat is MIT, a Linux-syscall-note exception is WITH, public domain is a LicenseRef", () => {
+    const r = readCopyright(fixture("libsystemd0"));
+    expect(r.declared).toBe("CC0-1.0 AND GPL-2.0-only WITH Linux-syscall-note AND GPL-2.0-or-later AND LGPL-2.1-or-later AND LicenseRef-public-domain AND MIT");
+    expect(r.extracted.map((e) => e.id)).toEqual(["LicenseRef-public-domain"]);
+  });
+
+  it("dpkg and tzdata: LicenseRef texts from the stand-alone paragraph, or the Files paragraph's own body", () => {
+    const dpkg = readCopyright(fixture("dpkg"));
+    expect(dpkg.declared).toBe("BSD-2-Clause AND GPL-2.0-only AND GPL-2.0-or-later AND LicenseRef-public-domain-s-s-d");
+    expect(dpkg.extracted).toHaveLength(1);
+    expect(dpkg.extracted[0]!.text).toMatch(/^Written by Marek Michalkiewicz/);
+    const tz = readCopyright(fixture("tzdata"));
+    expect(tz).toEqual({
+      declared: "LicenseRef-public-domain",
+      extracted: [{ id: "LicenseRef-public-domain", name: "public-domain", text: "This database is in the public domain." }],
+      format: "dep5",
+    });
+  });
+
+  it("zlib1g, libcap2, liberror-perl", () => {
+    expect(readCopyright(fixture("zlib1g")).declared).toBe("Zlib");
+    expect(readCopyright(fixture("libcap2")).declared).toBe("(BSD-3-Clause OR GPL-2.0-only) AND (BSD-3-Clause OR GPL-2.0-or-later)");
+    expect(readCopyright(fixture("liberror-perl")).declared).toBe("(Artistic-1.0 OR GPL-1.0-or-later) AND LicenseRef-MIT-X11");
+  });
+});
+
+describe("files that are not DEP-5", () => {
+  it("base-files: one pointer to common-licenses/GPL, with one version stated and 'any later version'", () => {
+    expect(readCopyright(fixture("base-files"))).toEqual({ declared: "GPL-2.0-or-later", extracted: [], format: "common-licenses" });
+  });
+
+  it("librtmp1: two versioned pointers, each 'or later' by its own sentence", () => {
+    expect(readCopyright(fixture("librtmp1")).declared).toBe("GPL-2.0-or-later AND LGPL-2.1-or-later");
+  });
+
+  it("libkrb5-3 and libselinux1: pointers beside BSD or public-domain prose are NOASSERTION, not a guess", () => {
+    expect(readCopyright(fixture("libkrb5-3"))).toEqual({ extracted: [], format: "unknown" });
+    expect(readCopyright(fixture("libselinux1"))).toEqual({ extracted: [], format: "unknown" });
+  });
+
+  it("prose without a pointer, or a bare GPL pointer with no version, is NOASSERTION", () => {
+    expect(readCopyright("This package is free software.\n").declared).toBeUndefined();
+    expect(readCopyright("See /usr/share/common-licenses/GPL and /usr/share/common-licenses/LGPL.\n").declared).toBeUndefined();
+  });
+});
+
+describe("the DEP-5 synopsis grammar", () => {
+  const dep5 = (synopsis: string, extra = "") =>
+    readCopyright(`Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: someone\nLicense: ${synopsis}\n${extra}`);
+
+  it("`and` binds tighter than `or`; a comma before the operator regroups", () => {
+    expect(dep5("GPL-2+ or MIT and BSD-3-clause").declared).toBe("GPL-2.0-or-later OR (MIT AND BSD-3-Clause)");
+    expect(dep5("GPL-2+ or Expat, and BSD-3-clause").declared).toBe("(GPL-2.0-or-later OR MIT) AND BSD-3-Clause");
+  });
+
+  it("an exception SPDX does not list makes the whole term a LicenseRef, with the stand-alone text", () => {
+    const r = dep5("GPL-2+ with OpenSSL exception", "\nLicense: GPL-2+ with OpenSSL exception\n In addition, as a special exception,\n .\n the authors give permission.\n");
+    expect(r.declared).toBe("LicenseRef-GPL-2-plus-with-OpenSSL-exception");
+    expect(r.extracted).toEqual([
+      { id: "LicenseRef-GPL-2-plus-with-OpenSSL-exception", name: "GPL-2+ with OpenSSL exception", text: "In addition, as a special exception,\n\nthe authors give permission." },
+    ]);
+  });
+
+  it("a LicenseRef with no text anywhere says so instead of inventing one", () => {
+    expect(dep5("permissive").extracted[0]!.text).toMatch(/names the licence "permissive" without its text/);
+  });
+});
