@@ -1,6 +1,7 @@
 import type { Declaration, Image, ImageReference, Located } from "../grammar/index.js";
 import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, SourceMap, type Platform, type State } from "../llb/index.js";
 import { SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
+import { planAccounts, readBaseAccounts, type AccountsPlan } from "./accounts/index.js";
 import { bomInputsOf } from "./bom-inputs.js";
 import { BOM_FILES, ESTALEIRO_LABEL } from "./bom/names.js";
 // the worker's modules, not its index: the frontend must not load the BOM writers the worker runs
@@ -57,6 +58,8 @@ export async function buildPlatformImage(
   const solveBaseRef = () => session.time("solve base", () => solveBase(session, base!, platform));
   const resolution = base && hasPackages(image) ? await session.time("packages", () => resolvePackages(base, platform, solveBaseRef)) : undefined;
 
+  const accounts = await session.time("accounts", () => accountsOf(session, image, base, solveBaseRef, epoch.seconds));
+
   const input: CompileInput = {
     declaration,
     image,
@@ -67,6 +70,7 @@ export async function buildPlatformImage(
     images,
     git,
     steps,
+    ...(accounts && { accounts }),
     ...(resolution && {
       packages: {
         install: (state: State) =>
@@ -95,6 +99,7 @@ export async function buildPlatformImage(
       expectRequested: image.apt.flatMap((a) => a.packages).map((p) => ({ name: p.name.value, ...(p.version && { version: p.version.value }) })),
     }),
     mtime: epoch.seconds,
+    ...(accounts && { accounts: { users: accounts.users.map((u) => u.name), groups: accounts.groups.map((g) => g.name) } }),
   };
   const bomState = bomSideTree({
     request,
@@ -156,6 +161,18 @@ async function resolveInputs(session: BuildSession, declaration: Declaration, im
     epochPromise,
   ]);
   return { base, images, git, steps, epoch };
+}
+
+/**
+ * The image's account files with its declared users and groups: the base's, read back through the
+ * gateway (only for an image that declares accounts; a scratch base has none), merged in the frontend so
+ * that a clash is an error at the declaration's line.
+ */
+async function accountsOf(session: BuildSession, image: Image, base: ResolvedImage | undefined, solveBaseRef: () => Promise<string>, epoch: number): Promise<AccountsPlan | undefined> {
+  if (!image.users && !image.groups) return undefined;
+  const at = image.base.kind === "image" ? image.base.ref.range : image.base.range;
+  const files = base ? await readBaseAccounts(session, await solveBaseRef(), at) : {};
+  return planAccounts(image, files, epoch);
 }
 
 /** The base reference, pinned to the lock's digest unless the declaration pins one itself. */

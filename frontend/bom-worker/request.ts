@@ -25,6 +25,8 @@ export interface BomRequest {
   readonly expectRequested?: readonly RequestedPackage[];
   /** SOURCE_DATE_EPOCH, else 0: the documents' modification time, so the side-tree's bytes do not vary. */
   readonly mtime: number;
+  /** The accounts the declaration added (names); present: the worker lists the image's accounts. */
+  readonly accounts?: { readonly users: readonly string[]; readonly groups: readonly string[] };
 }
 
 export interface ExpectedPackage {

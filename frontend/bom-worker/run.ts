@@ -1,7 +1,9 @@
 import { readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { parseAccountFile, type AccountFile } from "../accounts/files.js";
+import type { ImageFiles } from "../debian/io.js";
 import { readBaseFacts } from "./base-facts.js";
-import { buildBom, isBomInputError, writeBomDocuments, type BomInputs } from "../bom/index.js";
+import { buildBom, isBomInputError, writeBomDocuments, type BomAccounts, type BomInputs } from "../bom/index.js";
 import { withPackageFacts } from "./package-facts.js";
 import { readImagePackages } from "../debian/status.js";
 import { hashTarballs, measureFiles, notInstalledAsResolved, providedNames, requestedNotInstalled } from "./measure.js";
@@ -41,6 +43,7 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
     if (missing.length > 0) throw new WorkerError(`declared packages are missing from the image: after dpkg ran, it does not hold ${missing.join(", ")}; if the lock left them out, refresh it`);
   }
   const files = await measureFiles(image, request.files, tarballs).catch(rethrowTreeError);
+  const accounts = request.accounts && (await readAccounts(image.asImageFiles(), request.accounts).catch(rethrowTreeError));
 
   const measured: BomInputs = {
     ...request.inputs,
@@ -49,6 +52,7 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
         ? { ...request.inputs.base, ...(baseFacts?.os && { os: baseFacts.os }), packages: baseFacts?.packages ?? [] }
         : request.inputs.base,
     files,
+    ...(accounts && { accounts }),
   };
   const inputs = await withPackageFacts(measured, image, base).catch(rethrowTreeError);
   let documents;
@@ -65,6 +69,24 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
       await utimes(file, request.mtime, request.mtime);
     }),
   );
+}
+
+/** The built image's users and groups, as its /etc/passwd and /etc/group say, marked when declared. */
+async function readAccounts(files: ImageFiles, added: NonNullable<BomRequest["accounts"]>): Promise<BomAccounts> {
+  const read = async (path: AccountFile) => parseAccountFile(path, new TextDecoder().decode((await files.readFile(path)) ?? new Uint8Array()));
+  const id = (field: string | undefined) => (/^\d+$/.test(field ?? "") ? Number(field) : undefined);
+  const users = (await read("/etc/passwd")).flatMap((l) => {
+    const [name, , uid, gid, , home, shell] = l.fields ?? [];
+    const u = id(uid);
+    const g = id(gid);
+    return name !== undefined && u !== undefined && g !== undefined ? [{ name, uid: u, gid: g, home: home ?? "", shell: shell ?? "", added: added.users.includes(name) }] : [];
+  });
+  const groups = (await read("/etc/group")).flatMap((l) => {
+    const [name, , gid] = l.fields ?? [];
+    const g = id(gid);
+    return name !== undefined && g !== undefined ? [{ name, gid: g, added: added.groups.includes(name) }] : [];
+  });
+  return { users, groups };
 }
 
 /** A problem with the build's inputs, not a bug: printed as is. */

@@ -10,6 +10,7 @@ import type {
 } from "./inputs.js";
 import {
   BOM_EPOCH_ORIGINS,
+  type BomAccounts,
   BOM_SCHEMA,
   type Bom,
   type BomAddedPackage,
@@ -92,10 +93,25 @@ export function buildBom(inputs: BomInputs): Bom {
     ...(inputs.sourceDateEpochOrigin !== undefined
       ? { sourceDateEpochOrigin: v.oneOf("sourceDateEpochOrigin", inputs.sourceDateEpochOrigin, BOM_EPOCH_ORIGINS) }
       : {}),
+    ...(inputs.accounts !== undefined ? { accounts: accounts(v, inputs.accounts) } : {}),
   };
   const licences = extractedLicences(v, inputs.licences, [...bom.packages, ...(bom.base.kind === "image" ? bom.base.packages : [])]);
   v.throwIfAny();
   return licences !== undefined ? { ...bom, licences } : bom;
+}
+
+/** The accounts, checked and sorted: users by uid then name, groups by gid then name. */
+function accounts(v: Validator, a: BomAccounts): BomAccounts {
+  const id = (at: string, x: unknown) => v.integer(at, x, 0, 4294967295);
+  const users = (a.users ?? []).map((u, i) => {
+    const at = `accounts.users[${i}]`;
+    return { name: v.text(`${at}.name`, u.name), uid: id(`${at}.uid`, u.uid), gid: id(`${at}.gid`, u.gid), home: v.string(`${at}.home`, u.home), shell: v.string(`${at}.shell`, u.shell), added: u.added === true };
+  });
+  const groups = (a.groups ?? []).map((g, i) => ({ name: v.text(`accounts.groups[${i}].name`, g.name), gid: id(`accounts.groups[${i}].gid`, g.gid), added: g.added === true }));
+  return {
+    users: v.unique("accounts.users", users.sort(compareBy((u) => [u.uid.toString().padStart(10, "0"), u.name])), (u) => u.name),
+    groups: v.unique("accounts.groups", groups.sort(compareBy((g) => [g.gid.toString().padStart(10, "0"), g.name])), (g) => g.name),
+  };
 }
 
 /** `name (version)` or `name`, as dpkg writes its `Source:` field. */

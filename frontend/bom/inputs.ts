@@ -1,6 +1,7 @@
 import type {
-  BomExtractedLicence,
+  BomAccounts,
   BomEpochOrigin,
+  BomExtractedLicence,
   BomFile,
   BomImage,
   BomIndexFile,
@@ -37,6 +38,7 @@ export interface BomInputs {
   readonly sourceDateEpoch?: number;
   /** Where the epoch came from. */
   readonly sourceDateEpochOrigin?: BomEpochOrigin;
+  readonly accounts?: BomAccounts;
 }
 
 export interface BomImageBaseInput {

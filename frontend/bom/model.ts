@@ -44,6 +44,35 @@ export interface Bom {
   readonly sourceDateEpoch?: number;
   /** Where the epoch came from: the SOURCE_DATE_EPOCH build argument, the base image's `created`, or 0. */
   readonly sourceDateEpochOrigin?: BomEpochOrigin;
+  /**
+   * The image's accounts, read from its /etc/passwd and /etc/group after the build (package maintainer
+   * scripts' included), and which the declaration's user and group blocks added. Present when the
+   * declaration has such blocks.
+   */
+  readonly accounts?: BomAccounts;
+}
+
+/** Users sorted by uid then name, groups by gid then name. */
+export interface BomAccounts {
+  readonly users: readonly BomUser[];
+  readonly groups: readonly BomGroup[];
+}
+
+export interface BomUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly home: string;
+  readonly shell: string;
+  /** Declared by a `user` block (else the base image's, or a package's). */
+  readonly added: boolean;
+}
+
+export interface BomGroup {
+  readonly name: string;
+  readonly gid: number;
+  /** Declared by a `group` block. */
+  readonly added: boolean;
 }
 
 export const BOM_EPOCH_ORIGINS = ["build-argument", "base-image", "default"] as const;

@@ -2,7 +2,7 @@ import { parse } from "yaml";
 import { buildBom } from "./build.js";
 import { BomInputError, readingDocument } from "./errors.js";
 import type { BomAddedPackageInput, BomInputs, BomRemoteFileInput } from "./inputs.js";
-import { BOM_SCHEMA, type Bom, type BomEpochOrigin, type BomFileOrigin, type BomVcs } from "./model.js";
+import { BOM_SCHEMA, type Bom, type BomAccounts, type BomEpochOrigin, type BomFileOrigin, type BomVcs } from "./model.js";
 
 /**
  * Reads a bom.yaml written by `writeEstaleiroYaml` back into the exact `Bom`. A BOM written by estaleiro
@@ -108,6 +108,7 @@ function estaleiroTreeToInputs(tree: unknown): BomInputs {
     }),
     ...(t["source_date_epoch"] !== undefined ? { sourceDateEpoch: t["source_date_epoch"] as number } : {}),
     ...(t["source_date_epoch_origin"] !== undefined ? { sourceDateEpochOrigin: t["source_date_epoch_origin"] as BomEpochOrigin } : {}),
+    ...(t["accounts"] !== undefined ? { accounts: t["accounts"] as BomAccounts } : {}),
   };
 }
 

@@ -59,6 +59,7 @@ export function estaleiroTree(bom: Bom): Record<string, unknown> {
     keys: bom.keys.map((k) => ({ fingerprint: k.fingerprint, user_ids: [...k.userIds], origin: k.origin, location: k.location })),
     ...(bom.sourceDateEpoch !== undefined ? { source_date_epoch: bom.sourceDateEpoch } : {}),
     ...(bom.sourceDateEpochOrigin !== undefined ? { source_date_epoch_origin: bom.sourceDateEpochOrigin } : {}),
+    ...(bom.accounts !== undefined ? { accounts: { users: bom.accounts.users.map((u) => ({ ...u })), groups: bom.accounts.groups.map((g) => ({ ...g })) } } : {}),
     tool: { name: bom.tool.name, version: bom.tool.version },
     schema: bom.schema,
   };

@@ -1,5 +1,6 @@
 import type { FileEntry, Image, SourceFileDecl } from "../../grammar/index.js";
 import { customName, ignoreCache, image, local, mergeConstraints, mkdir, scratch, type Constraints, type FileAction, type State } from "../../llb/index.js";
+import { accountsAction } from "../accounts/index.js";
 import { epochNanoseconds } from "../epoch.js";
 import { contextPathsOf, describeFileSource, fileOrigin } from "./files/index.js";
 import { buildImageConfig } from "./image-config.js";
@@ -26,6 +27,17 @@ export function compileImage(input: CompileInput): CompiledImage {
         constraints: mergeConstraints(customName(`[slipway] base image ${input.base.pinned}`), locationOfBase(input), always),
       })
     : scratch();
+
+  // before dpkg: a maintainer script's adduser then sees the declared accounts and picks free ids around them
+  if (input.accounts) {
+    const timestamp = epochNanoseconds(input.epoch);
+    let chain = stampAncestors(accountsAction(input.accounts, timestamp), "/etc", timestamp);
+    for (const home of input.accounts.homes) chain = stampAncestors(chain, parentOf(home.path), timestamp);
+    const names = [...input.accounts.groups.map((g) => `group ${g.name}`), ...input.accounts.users.map((u) => `user ${u.name}`)].join(", ");
+    const first = [...(decl.groups ?? []), ...(decl.users ?? [])].sort((a, b) => a.range.start.offset - b.range.start.offset)[0]!;
+    state = state.file(chain, mergeConstraints(customName(`[slipway] accounts: ${names}`), sourceMap.location(first.range), always));
+    added.push(`accounts: ${names}`);
+  }
 
   if (input.packages) {
     state = input.packages.install(state);

@@ -1,4 +1,5 @@
 import type { Declaration, FileEntry, Image, ImageReference, SourceFileDecl } from "../../grammar/index.js";
+import type { AccountsPlan } from "../accounts/index.js";
 import type { Definition, Platform, SourceMap, State } from "../../llb/index.js";
 
 /** An OCI image config as JSON (docker's extensions included), the parts slipway reads and writes. */
@@ -81,6 +82,8 @@ export interface CompileInput {
   /** `from_git` refs, by `gitKey(repository, ref)`. */
   readonly git: ReadonlyMap<string, ResolvedGit>;
   readonly steps: ReadonlyMap<string, ResolvedStep>;
+  /** The image's account files with its declared users and groups, when it declares any (frontend/accounts). */
+  readonly accounts?: AccountsPlan;
   /** Installs the image's packages on a state (frontend/debian), when the image has any. */
   readonly packages?: { readonly install: (state: State) => State; readonly description: string };
   /** `label:*` build options: they override the declaration's labels, as with docker build. */

@@ -3,6 +3,7 @@ import type { BaseImage, BomSettings, FileEntry, Image, Located } from "../model
 import { errorAt } from "../source/diagnostic.js";
 import { rangeOver } from "../source/pos.js";
 import { STRING } from "../eval/types.js";
+import { decodeGroups, decodeUsers } from "./accounts.js";
 import { decodeApt } from "./apt.js";
 import { decodeFile } from "./file.js";
 import { IMAGE_CONFIG_ATTRIBUTES, decodeImageConfig } from "./image-config.js";
@@ -21,6 +22,8 @@ export const IMAGE_SCHEMA: BodySchema = {
     { type: "file", labels: ["destination"] },
     { type: "healthcheck", labels: [], unique: true },
     { type: "bom", labels: [], unique: true },
+    { type: "group", labels: ["name"] },
+    { type: "user", labels: ["name"] },
   ],
 };
 
@@ -60,6 +63,8 @@ export function decodeImage(ctx: DecodeContext, block: Block): ImageDraft | unde
   const platforms = decodePlatforms(ctx, c.attributes.get("platforms"));
   const bomBlock = blocksOf("bom")[0];
   const bom = bomBlock && decodeBom(ctx, bomBlock);
+  const groups = decodeGroups(ctx, blocksOf("group"));
+  const users = decodeUsers(ctx, blocksOf("user"));
   if (!name) return undefined;
   return {
     name,
@@ -71,6 +76,8 @@ export function decodeImage(ctx: DecodeContext, block: Block): ImageDraft | unde
     config,
     ...(platforms ? { platforms } : {}),
     ...(bom ? { bom } : {}),
+    ...(groups.length > 0 && { groups }),
+    ...(users.length > 0 && { users }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { GROUP_SCHEMA, USER_SCHEMA } from "./accounts.js";
 import { APT_SCHEMA, KEY_SCHEMA, PACKAGE_SCHEMA, REPOSITORY_SCHEMA, VCS_SCHEMA } from "./apt.js";
 import { TOP_LEVEL_SCHEMA } from "./declaration.js";
 import { FILE_SCHEMA, SOURCES } from "./file.js";
@@ -30,6 +31,8 @@ export function schemaVocabulary(): string[] {
     SOURCE_FILE_SCHEMA,
     VARIABLE_SCHEMA,
     VALIDATION_SCHEMA,
+    GROUP_SCHEMA,
+    USER_SCHEMA,
   ];
   const names = new Set<string>();
   for (const s of schemas) {

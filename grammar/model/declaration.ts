@@ -53,6 +53,39 @@ export interface Image {
   readonly platforms?: Located<readonly string[]>;
   /** `bom { … }`: where else the bill of materials goes besides the attestations. */
   readonly bom?: BomSettings;
+  /** `group "name" { gid }` blocks, in declared order; absent when there are none. */
+  readonly groups?: readonly GroupDecl[];
+  /** `user "name" { uid group … }` blocks, in declared order; absent when there are none. */
+  readonly users?: readonly UserDecl[];
+}
+
+/** A group the image gains: a line of /etc/group and /etc/gshadow. */
+export interface GroupDecl {
+  readonly name: Located<string>;
+  readonly gid: Located<number>;
+  readonly range: Range;
+  readonly defRange: Range;
+}
+
+/**
+ * A user the image gains: a line of /etc/passwd and /etc/shadow (locked password). Ids are given, never
+ * allocated, so that the image is the same whatever the base holds.
+ */
+export interface UserDecl {
+  readonly name: Located<string>;
+  readonly uid: Located<number>;
+  /** The primary group: a declared group or one of the base image's. */
+  readonly group: Located<string>;
+  /** Supplementary groups, in declared order. */
+  readonly groups: readonly Located<string>[];
+  /** Absent: `/home/NAME`. */
+  readonly home?: Located<string>;
+  /** Absent: `/bin/sh` (Debian's useradd default). */
+  readonly shell?: Located<string>;
+  /** Absent: true. Creates the home directory (0755, owned by the user and the primary group). */
+  readonly createHome?: Located<boolean>;
+  readonly range: Range;
+  readonly defRange: Range;
 }
 
 export type BaseImage =

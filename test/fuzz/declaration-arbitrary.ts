@@ -95,6 +95,15 @@ const apt = fc
   .tuple(l('"jq"', '"curl"'), fc.option(v('"1.6-2.1"'), { nil: undefined }), fc.option(vcs, { nil: undefined }))
   .map(([name, version, x]) => `  apt {\n    package ${name} {\n${version !== undefined ? `      version = ${version}\n` : ""}${x !== undefined ? `      ${x}\n` : ""}    }\n  }\n`);
 
+const id = v("10001", "0", "65534", "4294967294", "4294967295", "-1", "1.5");
+const accountName = l('"app"', '"app"', '"root"', '"_svc$"', '"a:b"', '"ops"');
+const group = fc.tuple(accountName, id).map(([n, g]) => `  group ${n} {\n    gid = ${g}\n  }\n`);
+const user = fc
+  .tuple(accountName, id, v(...q("app", "root", "nope", "ops")), attributes("    ", { groups: v('["ops"]', '["users", "ops"]', '["ops", "ops"]', "[]"), home: absolute, shell: v(...q("/bin/sh", "/", "bin/sh")), create_home: v("true", "false") }))
+  .map(([n, u, g, attrs]) => `  user ${n} {\n    uid = ${u}\n    group = ${g}\n${attrs}  }\n`);
+/** Groups and users: the names and ids collide now and then, with each other and with a base's. */
+const accounts = fc.tuple(fc.array(group, { maxLength: 2 }), fc.array(user, { maxLength: 2 })).map(([gs, us]) => gs.join("") + us.join(""));
+
 const config = {
   entrypoint: v('["/bin/app"]', '["/bin/sh", "-c", "echo hi\\nthere"]'),
   cmd: v('["serve"]', "[]"),
@@ -112,7 +121,7 @@ const image = (n: number) =>
   fc
     .tuple(
       l(`"app${n}"`),
-      v('"debian:bookworm"', '"debian:bookworm"', '"127.0.0.1:5000/base:1"'),
+      v('"debian:bookworm"', '"debian:bookworm"', '"127.0.0.1:5000/base:1"', '"scratch"'),
       attributes("  ", config),
       fc.integer({ min: 1, max: 4 }).chain((k) => fc.tuple(...Array.from({ length: k }, (_, i) => file(i)))),
       fc.option(
@@ -123,8 +132,9 @@ const image = (n: number) =>
       ),
       fc.option(absolute.map((p) => `  bom {\n    path = ${p}\n  }\n`), { nil: "" }),
       fc.option(apt, { nil: "", freq: 4 }),
+      fc.option(accounts, { nil: "", freq: 2 }),
     )
-    .map(([name, base, attrs, files, health, bom, aptBlock]) => `image ${name} {\n  base_image = ${base}\n${attrs}${files.join("")}${health}${bom}${aptBlock}}\n`);
+    .map(([name, base, attrs, files, health, bom, aptBlock, accountBlocks]) => `image ${name} {\n  base_image = ${base}\n${attrs}${files.join("")}${health}${bom}${aptBlock}${accountBlocks}}\n`);
 
 // One source_file per depth, so that most step and tarball paths have one (estaleiro's rule).
 const sourceFiles = fc

@@ -1,3 +1,4 @@
+import { planAccounts, type AccountsPlan } from "../../accounts/merge.js";
 import {
   errorAt,
   hasErrors,
@@ -38,6 +39,9 @@ Nothing is asked of BuildKit or a registry, so the LLB differs from a build's:
     (pinned when the declaration gives a digest, or the base to the digest in
     ${lockFileName} beside FILE);
   - no image config is inherited from the base image (its Env, WorkingDir, User);
+  - user and group blocks are added to the base image's accounts only in a build,
+    which reads them: here they are checked and written on a scratch base, and
+    left out on any other;
   - the build's epoch is 0 (1970-01-01), not SOURCE_DATE_EPOCH or the base
     image's \`created\` (file times and the install's clamp use it);
   - from_git is checked out at the declared ref, not the commit it resolves to;
@@ -174,6 +178,7 @@ export async function compileWithoutBuildKit(
     if (!isDiagnosticsError(e)) throw e;
     diagnostics.push(...e.diagnostics);
   }
+  const accounts = base.kind === "scratch" && (image.users || image.groups) ? scratchAccounts(image, diagnostics) : undefined;
   if (checkOnly || hasErrors(diagnostics)) return { diagnostics };
 
   const images = new Map<string, ResolvedImage>();
@@ -196,11 +201,23 @@ export async function compileWithoutBuildKit(
     git,
     steps: new Map(),
     ...(packages && { packages }),
+    ...(accounts && { accounts }),
     optionLabels: new Map(),
     noCache: false,
     epoch: 0,
   });
   return { definition: marshal(compiled.state, { platform }), diagnostics };
+}
+
+/** A scratch image's account files: the declared accounts alone, as a build writes them. */
+function scratchAccounts(image: Image, diagnostics: Diagnostic[]): AccountsPlan | undefined {
+  try {
+    return planAccounts(image, {}, 0);
+  } catch (e) {
+    if (!isDiagnosticsError(e)) throw e;
+    diagnostics.push(...e.diagnostics);
+    return undefined;
+  }
 }
 
 /** An image as declared, standing in for one BuildKit resolved: pinned only to a digest already known. */

@@ -1,0 +1,32 @@
+import { DiagnosticsError, errorAt, type Range } from "../../grammar/index.js";
+import type { BuildSession } from "../session.js";
+import { ACCOUNT_FILES } from "./files.js";
+import type { BaseAccounts } from "./merge.js";
+
+/** Far above any real account file (a base with 100,000 users has a passwd of a few MB). */
+const MAX_SIZE = 16 * 2 ** 20;
+/** Go's os.FileMode type bits: directory, symlink, device, named pipe, socket, char device, irregular. */
+const GO_MODE_TYPE = 2 ** 31 + 2 ** 27 + 2 ** 26 + 2 ** 25 + 2 ** 24 + 2 ** 21 + 2 ** 19;
+
+/**
+ * The base image's account files, read through the gateway from the solved base `ref`: one ReadDir of
+ * /etc for their stats (mode and owner, which the rewritten files keep), then one ReadFile each. A file
+ * that is not a regular file, or is too large, is a located error at the base image.
+ */
+export async function readBaseAccounts(session: BuildSession, ref: string, at: Range): Promise<BaseAccounts> {
+  const entries = new Map(((await session.readDir(ref, "/etc")) ?? []).map((s) => [s.path, s]));
+  const out: BaseAccounts = {};
+  for (const path of ACCOUNT_FILES) {
+    const stat = entries.get(path.slice("/etc/".length));
+    if (!stat) continue;
+    const irregular = Math.floor(stat.mode / 2 ** 19) % 2 ** 13 & Math.floor(GO_MODE_TYPE / 2 ** 19);
+    if (irregular !== 0 || stat.size > MAX_SIZE) {
+      throw new DiagnosticsError([
+        errorAt(at, "Unusable account file", `The base image's ${path} is ${irregular !== 0 ? "not a regular file" : `larger than ${MAX_SIZE / 2 ** 20} MiB`}; slipway rewrites it to add the declared accounts.`),
+      ]);
+    }
+    const bytes = await session.readFile(ref, path);
+    out[path] = { text: new TextDecoder().decode(bytes), mode: stat.mode & 0o777, uid: stat.uid, gid: stat.gid };
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { loadDeclaration, SourceFile } from "../../grammar/index.js";
+import { marshal, parsePlatform, SourceMap, type State } from "../../llb/index.js";
+import { planAccounts } from "../../frontend/accounts/index.js";
+import { compileImage } from "../../frontend/compile/index.js";
+import { decode } from "../llb/decode.js";
+
+const platform = parsePlatform("linux/amd64");
+const text = `image "app" {
+  base_image = "scratch"
+  group "app" {
+    gid = 10001
+  }
+  user "app" {
+    uid   = 10001
+    group = "app"
+    home  = "/srv/app/home"
+  }
+}
+`;
+
+describe("compileImage with accounts", () => {
+  it("writes the account files and the home in one op, before the package install, located at the declaration", () => {
+    const declaration = loadDeclaration(new SourceFile("slipway.hcl", text), { vars: new Map() }).declaration!;
+    const image = declaration.images[0]!;
+    const compiled = compileImage({
+      declaration,
+      image,
+      platform,
+      sourceMap: new SourceMap(declaration.file.name, declaration.file.text),
+      context: { localName: "context", sessionId: "s" },
+      base: undefined,
+      images: new Map(),
+      git: new Map(),
+      steps: new Map(),
+      accounts: planAccounts(image, {}, 1_700_000_000),
+      packages: { install: (s: State) => s.run({ args: ["/bin/true"] }).root(), description: "apt" },
+      optionLabels: new Map(),
+      noCache: false,
+      epoch: 1_700_000_000,
+    });
+    const d = decode(marshal(compiled.state, { platform }));
+    const fileOp = d.body.find((o) => o.op.op === "file")!;
+    const exec = d.body.find((o) => o.op.op === "exec")!;
+    expect(exec.op.inputs[0]!.digest).toBe(fileOp.digest);
+    const actions = fileOp.op.file.actions;
+    expect(actions.filter((a) => a.action === "mkfile").map((a) => [a.mkfile.path, a.mkfile.mode.toString(8), a.mkfile.owner.toObject()])).toEqual([
+      ["/etc/passwd", "644", { user: { byID: 0 }, group: { byID: 0 } }],
+      ["/etc/group", "644", { user: { byID: 0 }, group: { byID: 0 } }],
+      ["/etc/shadow", "640", { user: { byID: 0 }, group: { byID: 0 } }],
+      ["/etc/gshadow", "640", { user: { byID: 0 }, group: { byID: 0 } }],
+    ]);
+    const dirs = actions.filter((a) => a.action === "mkdir").map((a) => [a.mkdir.path, a.mkdir.owner?.user?.byID ?? "-"]);
+    // the parent is root's; only the home itself is the user's
+    expect(dirs).toEqual([["/etc", "-"], ["/srv/app", "-"], ["/srv/app/home", 10001]]);
+    expect(fileOp.metadata?.description.get("llb.customname")).toBe("[slipway] accounts: group app, user app");
+    expect(compiled.config.history!.map((h) => h.created_by)).toContain("slipway: accounts: group app, user app");
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { isDiagnosticsError, loadDeclaration, SourceFile, type Image } from "../../grammar/index.js";
+import { planAccounts, type BaseAccounts } from "../../frontend/accounts/index.js";
+
+// the first lines of debian:bookworm's files, as the image has them
+const base: BaseAccounts = {
+  "/etc/passwd": { text: "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n", mode: 0o644, uid: 0, gid: 0 },
+  "/etc/group": { text: "root:x:0:\ndaemon:x:1:\nshadow:x:42:\nusers:x:100:\nnogroup:x:65534:\n", mode: 0o644, uid: 0, gid: 0 },
+  "/etc/shadow": { text: "root:*:19676:0:99999:7:::\ndaemon:*:19676:0:99999:7:::\nnobody:*:19676:0:99999:7:::\n", mode: 0o640, uid: 0, gid: 42 },
+  "/etc/gshadow": { text: "root:*::\ndaemon:*::\nshadow:*::\nusers:*::\nnogroup:*::\n", mode: 0o640, uid: 0, gid: 42 },
+};
+
+function image(body: string): Image {
+  const r = loadDeclaration(new SourceFile("slipway.hcl", `image "app" {\n  base_image = "debian:bookworm"\n${body}\n}\n`), { vars: new Map() });
+  expect(r.diagnostics).toEqual([]);
+  return r.declaration!.images[0]!;
+}
+
+function errors(body: string, files: BaseAccounts = base): string[] {
+  try {
+    planAccounts(image(body), files, 0);
+  } catch (e) {
+    if (!isDiagnosticsError(e)) throw e;
+    return e.diagnostics.map((d) => `${d.subject!.start.line}:${d.subject!.start.column} ${d.summary}: ${d.detail}`);
+  }
+  throw new Error("no error");
+}
+
+const app = `  group "app" {\n    gid = 10001\n  }\n  group "ops" {\n    gid = 10002\n  }\n  user "app" {\n    uid    = 10001\n    group  = "app"\n    groups = ["users", "ops"]\n  }\n  user "svc" {\n    uid         = 10002\n    group       = "nogroup"\n    home        = "/var/lib/svc"\n    shell       = "/usr/sbin/nologin"\n    create_home = false\n  }`;
+
+describe("planAccounts", () => {
+  it("keeps the base's lines and adds the declared accounts after them, locked, dated by the epoch", () => {
+    const plan = planAccounts(image(app), base, 1_700_000_000);
+    const text = Object.fromEntries(plan.files.map((f) => [f.path, f.text]));
+    expect(text["/etc/passwd"]).toBe(`${base["/etc/passwd"]!.text}app:x:10001:10001::/home/app:/bin/sh\nsvc:x:10002:65534::/var/lib/svc:/usr/sbin/nologin\n`);
+    // 1,700,000,000 s is day 19675
+    expect(text["/etc/shadow"]).toBe(`${base["/etc/shadow"]!.text}app:!:19675:0:99999:7:::\nsvc:!:19675:0:99999:7:::\n`);
+    expect(text["/etc/group"]).toBe("root:x:0:\ndaemon:x:1:\nshadow:x:42:\nusers:x:100:app\nnogroup:x:65534:\napp:x:10001:\nops:x:10002:app\n");
+    expect(text["/etc/gshadow"]).toBe("root:*::\ndaemon:*::\nshadow:*::\nusers:*::app\nnogroup:*::\napp:*::\nops:*::app\n");
+    expect(plan.files.map((f) => [f.path, f.mode.toString(8), f.uid, f.gid])).toEqual([
+      ["/etc/passwd", "644", 0, 0],
+      ["/etc/group", "644", 0, 0],
+      ["/etc/shadow", "640", 0, 42],
+      ["/etc/gshadow", "640", 0, 42],
+    ]);
+    expect(plan.homes).toEqual([{ path: "/home/app", uid: 10001, gid: 10001 }]);
+    expect(plan.users).toEqual([{ name: "app", uid: 10001, gid: 10001 }, { name: "svc", uid: 10002, gid: 65534 }]);
+  });
+
+  it("gives the same bytes for the same inputs, and another day count for another epoch", () => {
+    const a = planAccounts(image(app), base, 1_700_000_000);
+    expect(planAccounts(image(app), base, 1_700_000_000)).toEqual(a);
+    expect(planAccounts(image(app), base, 1_700_086_400).files[2]!.text).not.toBe(a.files[2]!.text);
+  });
+
+  it("writes the files from nothing on a base without them", () => {
+    const plan = planAccounts(image(`  group "app" {\n    gid = 1\n  }\n  user "app" {\n    uid   = 1\n    group = "app"\n  }`), {}, 0);
+    expect(plan.files.map((f) => f.text)).toEqual(["app:x:1:1::/home/app:/bin/sh\n", "app:x:1:\n", "app:!:0:0:99999:7:::\n", "app:*::\n"]);
+    expect(plan.files.map((f) => f.mode.toString(8))).toEqual(["644", "644", "640", "640"]);
+  });
+
+  it("refuses, at the value, a name or id the base has and a group nobody declared", () => {
+    expect(errors(`  group "users" {\n    gid = 100\n  }\n  user "root" {\n    uid    = 0\n    group  = "app"\n    groups = ["users", "wheel"]\n  }`)).toEqual([
+      '3:9 Account clash: The base image has the group name users already.',
+      '4:11 Account clash: The base image\'s group "users" has the gid 100 already.',
+      "6:8 Account clash: The base image has the user name root already.",
+      '7:14 Account clash: The base image\'s user "root" has the uid 0 already.',
+      '8:14 Unknown group: No group "app" is declared in this image or found in the base image\'s /etc/group.',
+      '9:24 Unknown group: No group "wheel" is declared in this image or found in the base image\'s /etc/group.',
+    ]);
+  });
+
+  it("leaves comments, NIS lines and malformed lines as they are", () => {
+    const odd: BaseAccounts = { ...base, "/etc/group": { ...base["/etc/group"]!, text: "# comment\n+:::\nusers:x:100:bob\nbroken\n" } };
+    const plan = planAccounts(image(`  user "app" {\n    uid    = 10001\n    group  = "users"\n    groups = ["users"]\n  }`), odd, 0);
+    expect(plan.files[1]!.text).toBe("# comment\n+:::\nusers:x:100:bob,app\nbroken\n");
+  });
+});
