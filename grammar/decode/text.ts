@@ -14,15 +14,18 @@ import { errorAt, type Diagnostic } from "../source/diagnostic.js";
  */
 export type TextKind = "name" | "text";
 
-const NAME_CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
-const TEXT_CONTROL = /\u0000/u;
+// In a `u` regex, [\ud800-\udfff] matches only a lone surrogate (a pair is one code point): such a string
+// has no UTF-8 form, so protobuf, the image config and the kernel cannot carry it (a `"\ud800"` escape).
+const NAME_CONTROL = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/u;
+const TEXT_CONTROL = /[\u0000\ud800-\udfff]/u;
 
 /** The first character `kind` refuses in `value`, described for a message ("a newline (U+000A) at character 4"), or undefined. */
 export function characterProblem(value: string, kind: TextKind): string | undefined {
   const m = (kind === "name" ? NAME_CONTROL : TEXT_CONTROL).exec(value);
   if (!m) return undefined;
   const code = m[0].codePointAt(0)!;
-  return `${CONTROL_NAMES.get(code) ?? "a control character"} (U+${code.toString(16).toUpperCase().padStart(4, "0")}) at character ${[...value.slice(0, m.index)].length + 1}`;
+  const described = code >= 0xd800 && code <= 0xdfff ? "half of a UTF-16 surrogate pair, which no UTF-8 text can hold" : CONTROL_NAMES.get(code) ?? "a control character";
+  return `${described} (U+${code.toString(16).toUpperCase().padStart(4, "0")}) at character ${[...value.slice(0, m.index)].length + 1}`;
 }
 
 const CONTROL_NAMES = new Map([
@@ -43,7 +46,7 @@ export function checkCharacters(out: Diagnostic[], value: Located<string>, what:
   if (problem === undefined) return true;
   out.push(
     errorAt(value.range, "Invalid character", `${what} contains ${problem}.`, {
-      hint: kind === "name" ? "Names, paths and references cannot hold control characters; remove it." : "A NUL byte cannot be passed to a program; remove it.",
+      hint: kind === "name" ? "Names, paths and references cannot hold control characters; remove it." : "A NUL byte or half a surrogate pair cannot be passed to a program; remove it.",
     }),
   );
   return false;
