@@ -16,13 +16,17 @@ export async function loadWithReads(
   readMany: (paths: readonly string[]) => Promise<ReadonlyMap<string, FileRead>>,
 ): Promise<LoadResult & { readonly reads: ReadonlyMap<string, FileRead> }> {
   const reads = new Map<string, FileRead>();
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  for (let round = 0; ; round++) {
     const wanted = new Set<string>();
+    // The last round answers what is still unread with an error, which the grammar reports at the file()
+    // call that asked for it, rather than reading on without end.
+    const last = round === MAX_ROUNDS - 1;
     const result = loadDeclaration(file, {
       vars,
       readFile: (path) => {
         const known = reads.get(path);
         if (known) return known;
+        if (last) return { kind: "error", message: `file() calls depend on one another more than ${MAX_ROUNDS - 1} deep (a path read from a file read from a file…); slipway stops there` };
         wanted.add(path);
         return { kind: "deferred" };
       },
@@ -31,5 +35,4 @@ export async function loadWithReads(
     const got = await readMany([...wanted].sort());
     for (const path of wanted) reads.set(path, got.get(path) ?? { kind: "error", message: `"${path}" could not be read` });
   }
-  throw new Error(`file() reads did not settle after ${MAX_ROUNDS} rounds`);
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { buildBom } from "./build.js";
-import { BomInputError } from "./errors.js";
+import { BomInputError, readingDocument } from "./errors.js";
 import type { BomInputs } from "./inputs.js";
 import { BOM_SCHEMA, type Bom } from "./model.js";
 
@@ -71,5 +71,5 @@ export function readBomJson(text: string): Bom {
   }
   const schema = (value as { schema?: unknown } | null)?.schema;
   if (schema !== BOM_SCHEMA) throw new BomInputError([`schema: ${JSON.stringify(schema ?? null)} is not ${BOM_SCHEMA}`]);
-  return buildBom(value as BomInputs);
+  return readingDocument(() => buildBom(value as BomInputs));
 }

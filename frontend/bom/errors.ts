@@ -18,6 +18,20 @@ export class BomInputError extends Error {
   }
 }
 
+/**
+ * Runs `read` on a document read back from outside (bom.json, bom.yaml). `buildBom` checks every fact but
+ * expects the shapes its typed callers give it; a document may hold anything, so a field of the wrong
+ * type (a number where a list belongs) that trips it up is reported as the damaged document it is.
+ */
+export function readingDocument<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (isBomInputError(e) || !(e instanceof TypeError || e instanceof RangeError)) throw e;
+    throw new BomInputError([`a field has the wrong type or shape (${e.message})`]);
+  }
+}
+
 export function isBomInputError(e: unknown): e is BomInputError {
   return e instanceof Error && e.name === "BomInputError";
 }

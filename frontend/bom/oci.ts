@@ -1,5 +1,6 @@
 import { sha256Hex } from "./canonical.js";
 import { BomReadError } from "./errors.js";
+import { DEFAULT_READ_LIMITS } from "./limits.js";
 
 /**
  * Where image content comes from when reading a BOM: an OCI layout (directory or tarball) or a registry.
@@ -51,7 +52,7 @@ export async function findBomInImage(store: ImageStore, platform: string | undef
   const root = await store.root();
   const images: PlatformManifest[] = [];
   const attestations = new Map<string, string>();
-  await walk(store, root.json, root.digest, images, attestations, 0);
+  await walk(store, root.json, root.digest, { images, attestations, visited: new Set(root.digest !== undefined ? [root.digest] : []) }, 0);
   let chosen = choosePlatform(store.description, images, platform);
   const config = await imageConfig(store, chosen.digest);
   if (chosen.platform === "unknown" && config?.os !== undefined && config.architecture !== undefined) {
@@ -63,14 +64,17 @@ export async function findBomInImage(store: ImageStore, platform: string | undef
   const predicates = new Map<string, string>();
   const attestationDigest = attestations.get(chosen.digest);
   if (attestationDigest !== undefined) {
-    const manifest = (await store.manifest(attestationDigest)) as { layers?: Descriptor[] };
-    for (const layer of manifest.layers ?? []) {
-      const type = layer.annotations?.[PREDICATE_TYPE_ANNOTATION];
-      if (type === undefined || !wantedPredicates.includes(type) || predicates.has(type)) continue;
+    // Every field below comes from the image: anything may be missing or of another type.
+    const manifest = (await store.manifest(attestationDigest)) as { layers?: unknown } | null;
+    const layers = Array.isArray(manifest?.layers) ? (manifest.layers as (Descriptor | null)[]) : [];
+    for (const layer of layers) {
+      const type = layer?.annotations?.[PREDICATE_TYPE_ANNOTATION];
+      if (typeof type !== "string" || typeof layer?.digest !== "string" || !wantedPredicates.includes(type) || predicates.has(type)) continue;
       predicates.set(type, predicateOf(store.description, await store.blob(layer.digest), type, chosen.digest));
     }
   }
-  const label = config?.config?.Labels?.["estaleiro.bom"];
+  const label: unknown = config?.config?.Labels?.["estaleiro.bom"];
+  if (label !== undefined && typeof label !== "string") throw new BomReadError(store.description, "the estaleiro.bom label is not a string");
   return {
     platform: chosen.platform,
     predicates,
@@ -89,24 +93,38 @@ export function verifyDigest(description: string, digest: string, bytes: Uint8Ar
 
 const INDEX_TYPES = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
 
-async function walk(store: ImageStore, json: unknown, digest: string | undefined, images: PlatformManifest[], attestations: Map<string, string>, depth: number): Promise<void> {
+interface Walk {
+  readonly images: PlatformManifest[];
+  readonly attestations: Map<string, string>;
+  /** Digests of every index and manifest met, so that each is walked (and listed) once. */
+  readonly visited: Set<string>;
+}
+
+/**
+ * Collects the platform manifests and attestation manifests under an index. Each digest is visited once
+ * and at most `DEFAULT_READ_LIMITS.manifests` in all: indexes that name one another many times over (a
+ * fan-out of nested indexes) would otherwise be walked once per path to them.
+ */
+async function walk(store: ImageStore, json: unknown, digest: string | undefined, w: Walk, depth: number): Promise<void> {
   if (depth > 4) throw new BomReadError(store.description, "indexes nest more than four deep");
   const node = json as { mediaType?: string; manifests?: Descriptor[]; config?: unknown };
   if (Array.isArray(node?.manifests)) {
     for (const d of node.manifests) {
-      if (typeof d?.digest !== "string") continue;
+      if (typeof d?.digest !== "string" || w.visited.has(d.digest)) continue;
+      w.visited.add(d.digest);
+      if (w.visited.size > DEFAULT_READ_LIMITS.manifests) throw new BomReadError(store.description, `names more than ${DEFAULT_READ_LIMITS.manifests} manifests and indexes; slipway reads images with fewer`);
       if (d.mediaType !== undefined && INDEX_TYPES.has(d.mediaType)) {
-        await walk(store, await store.manifest(d.digest), d.digest, images, attestations, depth + 1);
+        await walk(store, await store.manifest(d.digest), d.digest, w, depth + 1);
       } else if (d.annotations?.[ATTESTATION_REFERENCE_TYPE] === "attestation-manifest") {
         const subject = d.annotations[ATTESTATION_REFERENCE_DIGEST];
-        if (subject !== undefined) attestations.set(subject, d.digest);
+        if (typeof subject === "string") w.attestations.set(subject, d.digest);
       } else {
-        images.push({ digest: d.digest, platform: formatPlatform(d.platform) });
+        w.images.push({ digest: d.digest, platform: formatPlatform(d.platform) });
       }
     }
   } else if (node?.config !== undefined && digest !== undefined) {
     // A registry reference naming a single-platform manifest directly.
-    images.push({ digest, platform: "unknown" });
+    w.images.push({ digest, platform: "unknown" });
   } else {
     throw new BomReadError(store.description, "neither an image index nor an image manifest");
   }
@@ -140,10 +158,12 @@ function predicateOf(description: string, bytes: Uint8Array, type: string, image
   } catch {
     throw new BomReadError(description, `the ${type} attestation is not JSON`);
   }
+  if (typeof statement !== "object" || statement === null) throw new BomReadError(description, `the ${type} attestation is not an in-toto statement`);
   if (statement.predicateType !== type) throw new BomReadError(description, `the ${type} attestation layer holds a ${JSON.stringify(statement.predicateType)} statement`);
   const hex = imageDigest.replace(/^sha256:/, "");
-  const subjects = statement.subject ?? [];
-  if (subjects.length > 0 && !subjects.some((s) => s.digest?.["sha256"] === hex)) {
+  const subjects: unknown = statement.subject ?? [];
+  if (!Array.isArray(subjects)) throw new BomReadError(description, `the ${type} attestation's subject is not a list`);
+  if (subjects.length > 0 && !subjects.some((s: { digest?: Record<string, unknown> } | null) => s?.digest?.["sha256"] === hex)) {
     throw new BomReadError(description, `the ${type} attestation is about another image (its subject is not ${imageDigest})`);
   }
   // BuildKit stored the predicate compacted; writers indent by two spaces, so this is the file as written.
@@ -158,7 +178,7 @@ interface ImageConfig {
 }
 
 async function imageConfig(store: ImageStore, manifestDigest: string): Promise<ImageConfig | undefined> {
-  const manifest = (await store.manifest(manifestDigest)) as { config?: Descriptor };
+  const manifest = (await store.manifest(manifestDigest)) as { config?: Descriptor } | null;
   if (typeof manifest?.config?.digest !== "string") return undefined;
   try {
     return JSON.parse(new TextDecoder().decode(await store.blob(manifest.config.digest))) as ImageConfig;

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { buildBom } from "./build.js";
-import { BomInputError } from "./errors.js";
+import { BomInputError, readingDocument } from "./errors.js";
 import type { BomAddedPackageInput, BomInputs, BomRemoteFileInput } from "./inputs.js";
 import { BOM_SCHEMA, type Bom, type BomFileOrigin, type BomVcs } from "./model.js";
 
@@ -16,7 +16,7 @@ export function readEstaleiroYaml(text: string): Bom {
   } catch (e) {
     throw new BomInputError([`not YAML: ${(e as Error).message.split("\n")[0]}`]);
   }
-  return buildBom(estaleiroTreeToInputs(tree));
+  return readingDocument(() => buildBom(estaleiroTreeToInputs(tree)));
 }
 
 /** True when the YAML is an estaleiro BOM without slipway's additions (estaleiro ≤ 0.0.2 wrote these). */

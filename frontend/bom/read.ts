@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { BOM_FILES, PREDICATE_TYPES, type BomFormat } from "./names.js";
 import { readBomJson, writeBomJson } from "./canonical.js";
@@ -6,6 +6,7 @@ import { BomReadError, isBomInputError } from "./errors.js";
 import type { Bom } from "./model.js";
 import { findBomInImage, type ImageStore } from "./oci.js";
 import { isPlainEstaleiroYaml, readEstaleiroYaml } from "./read-estaleiro.js";
+import { DEFAULT_READ_LIMITS, readRegularFile } from "./limits.js";
 import { directoryReader, layoutStore, parseJson, tarReader } from "./store-layout.js";
 import { registryStore, type RegistryOptions } from "./store-registry.js";
 import { looksLikeTar, openTar, TarFormatError } from "./tar.js";
@@ -39,15 +40,18 @@ export interface ReadBomOptions extends RegistryOptions {
  */
 export async function readBomSource(source: string, options: Partial<ReadBomOptions> = {}): Promise<BomSource> {
   const path = resolve(options.cwd ?? process.cwd(), source);
-  let kind: "directory" | "file" | "missing";
+  let kind: "directory" | "file" | "other" | "missing";
   try {
-    kind = (await stat(path)).isDirectory() ? "directory" : "file";
+    const s = await stat(path);
+    kind = s.isDirectory() ? "directory" : s.isFile() ? "file" : "other";
   } catch {
     kind = "missing";
   }
   if (kind === "missing") return fromImage(registryStore(source, options), options.platform);
+  // A FIFO would block and a device would never end: only files and directories are sources.
+  if (kind === "other") throw new BomReadError(source, "is neither a regular file nor a directory (a device, FIFO or socket)");
   if (kind === "directory") {
-    const read = directoryReader(path);
+    const read = directoryReader(path, source);
     if ((await read("index.json")) !== undefined) return fromImage(layoutStore(`${source} (OCI layout)`, read), options.platform);
     return fromDocumentDirectory(source, path, options.platform);
   }
@@ -60,8 +64,8 @@ export async function readBomSource(source: string, options: Partial<ReadBomOpti
       throw e;
     }
     try {
-      if (tar.names.includes("index.json")) return await fromImage(layoutStore(`${source} (OCI layout)`, tarReader(tar)), options.platform);
-      if (tar.names.includes("manifest.json")) return await fromDockerArchive(source, tarReader(tar));
+      if (tar.names.includes("index.json")) return await fromImage(layoutStore(`${source} (OCI layout)`, tarReader(tar, source)), options.platform);
+      if (tar.names.includes("manifest.json")) return await fromDockerArchive(source, tarReader(tar, source));
       throw new BomReadError(source, "is a tar archive but neither an OCI layout (index.json) nor a `docker save` archive (manifest.json)");
     } finally {
       await tar.close();
@@ -169,7 +173,9 @@ function documentsSource(description: string, documents: Partial<Record<BomForma
 }
 
 async function fromDocumentFile(source: string, path: string): Promise<BomSource> {
-  const text = new TextDecoder().decode(await readFile(path));
+  const bytes = await readRegularFile(source, path, "the file", DEFAULT_READ_LIMITS.jsonBytes);
+  if (bytes === undefined) throw new BomReadError(source, "no such file");
+  const text = new TextDecoder().decode(bytes);
   if (text.trimStart().startsWith("{")) return { description: source, bom: parseDocument(source, BOM_FILES.model, text), documents: { model: text } };
   return fromEstaleiroLabel(source, text, {});
 }

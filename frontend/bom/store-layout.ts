@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BomReadError } from "./errors.js";
+import { DEFAULT_READ_LIMITS, formatBytes, readRegularFile } from "./limits.js";
 import { verifyDigest, type ImageStore } from "./oci.js";
-import type { TarArchive } from "./tar.js";
+import { TarFormatError, type TarArchive } from "./tar.js";
 
 /**
  * An OCI image layout (`index.json` + `blobs/sha256/…`), as `--output type=oci` writes it and as
@@ -10,6 +10,7 @@ import type { TarArchive } from "./tar.js";
  */
 export function layoutStore(description: string, read: (path: string) => Promise<Uint8Array | undefined>): ImageStore {
   const blob = async (digest: string) => {
+    if (typeof digest !== "string") throw new BomReadError(description, `a descriptor's digest is ${JSON.stringify(digest)}, not a string`);
     const [algorithm, hex] = digest.split(":");
     const bytes = algorithm && hex && /^[a-z0-9]+$/.test(algorithm) && /^[0-9a-f]+$/.test(hex) ? await read(`blobs/${algorithm}/${hex}`) : undefined;
     if (bytes === undefined) throw new BomReadError(description, `blob ${digest} is missing from the layout`);
@@ -29,22 +30,28 @@ export function layoutStore(description: string, read: (path: string) => Promise
   };
 }
 
-export function directoryReader(root: string): (path: string) => Promise<Uint8Array | undefined> {
+/**
+ * Files of a directory, as documents: regular files only (a FIFO or a link to a device is refused rather
+ * than read), at most `limit` bytes each. Only documents are ever read (index.json, manifests, configs,
+ * attestations, BOM files); layers are named by digest and never opened.
+ */
+export function directoryReader(root: string, description: string = root, limit: number = DEFAULT_READ_LIMITS.jsonBytes): (path: string) => Promise<Uint8Array | undefined> {
+  return (path) => readRegularFile(description, join(root, path), path, limit);
+}
+
+export function tarReader(tar: TarArchive, description: string): (path: string) => Promise<Uint8Array | undefined> {
   return async (path) => {
     try {
-      return await readFile(join(root, path));
+      return await tar.read(path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      if (e instanceof TarFormatError) throw new BomReadError(description, e.message);
       throw e;
     }
   };
 }
 
-export function tarReader(tar: TarArchive): (path: string) => Promise<Uint8Array | undefined> {
-  return (path) => tar.read(path);
-}
-
-export function parseJson(description: string, what: string, bytes: Uint8Array): unknown {
+export function parseJson(description: string, what: string, bytes: Uint8Array, limit: number = DEFAULT_READ_LIMITS.jsonBytes): unknown {
+  if (bytes.length > limit) throw new BomReadError(description, `${what} is ${formatBytes(bytes.length)}, more than the ${formatBytes(limit)} slipway reads of one document`);
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch {

@@ -1,7 +1,9 @@
 import { sha256Hex } from "./canonical.js";
 import { BomReadError } from "./errors.js";
 import { formatImageRef, parseImageRef } from "./image-ref.js";
+import { DEFAULT_READ_LIMITS, formatBytes } from "./limits.js";
 import { verifyDigest, type ImageStore } from "./oci.js";
+import { parseJson } from "./store-layout.js";
 
 /**
  * An image in a registry, read through the distribution HTTP API v2, anonymously: plain HTTP for
@@ -54,15 +56,15 @@ export function registryStore(reference: string, options: Partial<RegistryOption
       throw new BomReadError(description, `cannot reach the token service at ${url.host}: ${causeOf(e)}`);
     }
     if (!response.ok) throw new BomReadError(description, `the token service at ${url.host} answered ${response.status}; the image may be private`);
-    const body = (await response.json()) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
+    const body = parseJson(description, `the token from ${url.host}`, await boundedBody(description, response, "token answer", 1024 * 1024)) as { token?: string; access_token?: string } | null;
+    const token = body?.token ?? body?.access_token;
     if (typeof token !== "string") throw new BomReadError(description, `the token service at ${url.host} returned no token`);
     return token;
   };
 
   const manifestBytes = async (reference: string): Promise<{ bytes: Uint8Array; digest: string }> => {
     const response = await get(`${base}/manifests/${reference}`, MANIFEST_TYPES);
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = await boundedBody(description, response, `manifest ${reference}`);
     const digest = reference.startsWith("sha256:") ? reference : `sha256:${sha256Hex(bytes)}`;
     return { bytes: verifyDigest(description, digest, bytes), digest };
   };
@@ -71,14 +73,14 @@ export function registryStore(reference: string, options: Partial<RegistryOption
     description,
     async root() {
       const { bytes, digest } = await manifestBytes(ref.digest ?? ref.tag ?? "latest");
-      return { json: JSON.parse(new TextDecoder().decode(bytes)), digest };
+      return { json: parseJson(description, `manifest ${ref.digest ?? ref.tag ?? "latest"}`, bytes), digest };
     },
     async manifest(digest) {
-      return JSON.parse(new TextDecoder().decode((await manifestBytes(digest)).bytes));
+      return parseJson(description, `manifest ${digest}`, (await manifestBytes(digest)).bytes);
     },
     async blob(digest) {
       const response = await get(`${base}/blobs/${digest}`, "*/*");
-      return verifyDigest(description, digest, new Uint8Array(await response.arrayBuffer()));
+      return verifyDigest(description, digest, await boundedBody(description, response, `blob ${digest}`));
     },
   };
 }
@@ -105,6 +107,34 @@ const MANIFEST_TYPES = [
   "application/vnd.oci.image.manifest.v1+json",
   "application/vnd.docker.distribution.manifest.v2+json",
 ].join(", ");
+
+/**
+ * A response body of at most `jsonBytes`: only documents (manifests, configs, attestations) are fetched,
+ * and a registry that sends more, or says it will, is refused before the bytes pile up in memory.
+ */
+async function boundedBody(description: string, response: Response, what: string, limit: number = DEFAULT_READ_LIMITS.jsonBytes): Promise<Uint8Array> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  const tooBig = () => new BomReadError(description, `the registry's ${what} is more than the ${formatBytes(limit)} slipway reads of one document`);
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw tooBig();
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > limit) {
+      await reader.cancel();
+      throw tooBig();
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts);
+}
 
 /** Docker Hub's references say `docker.io`, but its API answers on another host. */
 function registryHost(domain: string): string {

@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
-import { open, readFile } from "node:fs/promises";
-import { gunzipSync } from "node:zlib";
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { createGunzip } from "node:zlib";
+import { DEFAULT_READ_LIMITS, formatBytes, type ReadLimits } from "./limits.js";
 
 /**
  * Just enough of tar to find files in an image archive (`docker save`, `--output type=oci` / `type=docker`):
  * ustar and GNU headers, pax `path` records and GNU long names. Only regular files are indexed; contents
  * are read on demand, so a multi-gigabyte archive costs one pass over its headers. A gzip-compressed
- * archive is decompressed in memory.
+ * archive is decompressed as a stream, within `ReadLimits` (a bomb stops early), keeping only its JSON
+ * documents. A read larger than `jsonBytes` is refused: only documents are ever read from an archive.
  */
 export interface TarArchive {
   readonly names: readonly string[];
@@ -33,14 +36,14 @@ export async function looksLikeTar(path: string): Promise<boolean> {
   }
 }
 
-export async function openTar(path: string): Promise<TarArchive> {
+export async function openTar(path: string, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<TarArchive> {
   const handle = await open(path, "r");
   const magic = new Uint8Array(2);
   await handle.read(magic, 0, 2, 0);
   if (magic[0] === 0x1f && magic[1] === 0x8b) {
+    const { size } = await handle.stat();
     await handle.close();
-    const bytes = gunzipSync(await readFile(path));
-    return fromIndex(indexBlocks(async (offset, length) => bytes.subarray(offset, offset + length)), async (o, l) => bytes.slice(o, o + l), async () => {});
+    return openGzipTar(path, size, limits);
   }
   const readAt = async (offset: number, length: number) => {
     const buffer = new Uint8Array(length);
@@ -48,32 +51,93 @@ export async function openTar(path: string): Promise<TarArchive> {
     return buffer.subarray(0, bytesRead);
   };
   try {
-    return fromIndex(indexBlocks(readAt), readAt, () => handle.close());
+    return fromIndex(await indexBlocks(readAt, limits), readAt, () => handle.close(), limits);
   } catch (e) {
     await handle.close();
     throw e;
   }
 }
 
+/**
+ * A gzip-compressed archive: one streaming pass, stopped once it has decompressed more than the limit,
+ * keeping the regular files that are JSON documents (at most `jsonBytes` each, `gzipKeptBytes` in all).
+ * Layers (gzip or tar bytes) are skipped as they stream past.
+ */
+async function openGzipTar(path: string, compressedSize: number, limits: ReadLimits): Promise<TarArchive> {
+  const budget = Math.max(limits.gzipBytes, limits.gzipRatio * compressedSize);
+  const gunzip = createReadStream(path).pipe(createGunzip());
+  let seen = 0;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      seen += chunk.length;
+      if (seen > budget) {
+        gunzip.destroy();
+        throw new TarFormatError(`it decompresses to more than ${formatBytes(budget)} (from ${formatBytes(compressedSize)}), past slipway's limit for a compressed archive; decompress it yourself if it is genuine`);
+      }
+      yield chunk;
+    }
+  }
+  const kept = new Map<string, Uint8Array>();
+  const names: string[] = [];
+  let keptBytes = 0;
+  try {
+    for await (const entry of readTarStream(counted(), (_name, size) => size <= limits.jsonBytes && keptBytes + size <= limits.gzipKeptBytes)) {
+      if (entry.type !== "file") continue;
+      if (names.length >= limits.tarEntries) throw new TarFormatError(`it has more than ${limits.tarEntries} entries`);
+      names.push(entry.name);
+      if (entry.data !== undefined && looksLikeJson(entry.data)) {
+        kept.set(entry.name, entry.data);
+        keptBytes += entry.data.length;
+      }
+    }
+  } catch (e) {
+    gunzip.destroy();
+    if (e instanceof TarFormatError) throw e;
+    throw new TarFormatError(`it is not a readable gzip stream: ${(e as Error).message}`);
+  }
+  return {
+    names,
+    async read(name) {
+      const key = normalise(name);
+      const data = kept.get(key);
+      if (data !== undefined) return data;
+      if (!names.includes(key)) return undefined;
+      throw new TarFormatError(`${key} is not a JSON document of at most ${formatBytes(limits.jsonBytes)}, or the compressed archive holds more documents than slipway keeps; decompress the archive first`);
+    },
+    close: async () => {},
+  };
+}
+
+function looksLikeJson(data: Uint8Array): boolean {
+  for (const b of data) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === 0x7b || b === 0x5b;
+  }
+  return false;
+}
+
 type ReadAt = (offset: number, length: number) => Promise<Uint8Array>;
 
-async function fromIndex(indexing: Promise<Map<string, { offset: number; size: number }>>, readAt: ReadAt, close: () => Promise<void>): Promise<TarArchive> {
-  const index = await indexing;
+async function fromIndex(index: Map<string, { offset: number; size: number }>, readAt: ReadAt, close: () => Promise<void>, limits: ReadLimits): Promise<TarArchive> {
   return {
     names: [...index.keys()],
     async read(name) {
       const entry = index.get(normalise(name));
-      return entry === undefined ? undefined : readAt(entry.offset, entry.size);
+      if (entry === undefined) return undefined;
+      if (entry.size > limits.jsonBytes) throw new TarFormatError(`${normalise(name)} is ${formatBytes(entry.size)}, more than the ${formatBytes(limits.jsonBytes)} slipway reads of one document`);
+      return readAt(entry.offset, entry.size);
     },
     close,
   };
 }
 
-async function indexBlocks(readAt: ReadAt): Promise<Map<string, { offset: number; size: number }>> {
+async function indexBlocks(readAt: ReadAt, limits: ReadLimits): Promise<Map<string, { offset: number; size: number }>> {
   const index = new Map<string, { offset: number; size: number }>();
   let offset = 0;
   let longName: string | undefined;
-  for (;;) {
+  for (let headers = 0; ; headers++) {
+    // Every header counts (directories and links too): each costs a read, and an OCI layout has few.
+    if (headers >= limits.tarEntries) throw new TarFormatError(`more than ${limits.tarEntries} entries`);
     const header = await readAt(offset, BLOCK);
     if (header.length < BLOCK) {
       if (header.length === 0 && index.size > 0) return index;
@@ -82,11 +146,13 @@ async function indexBlocks(readAt: ReadAt): Promise<Map<string, { offset: number
     if (header.every((b) => b === 0)) return index;
     if (!checksumOk(header)) throw new TarFormatError(`bad tar header checksum at byte ${offset}`);
     const size = octal(header, 124, 12);
+    if (!Number.isSafeInteger(size) || size < 0) throw new TarFormatError(`unreadable entry size at byte ${offset}`);
     const type = String.fromCharCode(header[156]!);
     const dataOffset = offset + BLOCK;
     let name = longName ?? joinName(ascii(header, 345, 155), ascii(header, 0, 100));
     longName = undefined;
     if (type === "x" || type === "L") {
+      if (size > limits.tarMetaBytes) throw new TarFormatError(`a ${formatBytes(size)} extended header at byte ${offset}, more than ${formatBytes(limits.tarMetaBytes)}`);
       const data = new TextDecoder().decode(await readAt(dataOffset, size));
       longName = type === "L" ? data.replace(/\0.*$/s, "") : paxPath(data);
     } else if (type === "0" || type === "\0" || type === "7") {
@@ -165,8 +231,9 @@ export interface TarEntry {
  */
 export async function* readTarStream(
   chunks: AsyncIterable<Uint8Array>,
-  wantData: (name: string) => boolean = () => false,
+  wantData: (name: string, size: number) => boolean = () => false,
   wantDigest: (name: string) => boolean = () => false,
+  metaLimit = DEFAULT_READ_LIMITS.tarMetaBytes,
 ): AsyncGenerator<TarEntry> {
   const input = new ChunkReader(chunks);
   let pax = new Map<string, string>();
@@ -180,6 +247,7 @@ export async function* readTarStream(
     if (header.every((b) => b === 0)) return;
     if (!checksumOk(header)) throw new TarFormatError(`bad tar header checksum at byte ${offset}`);
     const size = octal(header, 124, 12);
+    if (!Number.isSafeInteger(size) || size < 0) throw new TarFormatError(`unreadable entry size at byte ${offset}`);
     const type = String.fromCharCode(header[156]!);
     const padding = Math.ceil(size / BLOCK) * BLOCK - size;
     const readData = async () => {
@@ -189,6 +257,7 @@ export async function* readTarStream(
       return data;
     };
     if (type === "x" || type === "g" || type === "L" || type === "K") {
+      if (size > metaLimit) throw new TarFormatError(`a ${formatBytes(size)} extended header at byte ${offset}, more than ${formatBytes(metaLimit)}`);
       const data = await readData();
       if (type === "x") pax = paxRecords(data);
       else if (type !== "g") {
@@ -211,7 +280,7 @@ export async function* readTarStream(
     pax = new Map();
     let data: Uint8Array | undefined;
     let sha256: string | undefined;
-    if (kind === "file" && wantData(name)) data = await readData();
+    if (kind === "file" && wantData(name, size)) data = await readData();
     else if (kind === "file" && wantDigest(name)) {
       const hash = createHash("sha256");
       if ((await input.skip(size, (chunk) => hash.update(chunk))) < size) throw new TarFormatError(`truncated tar entry at byte ${offset}`);

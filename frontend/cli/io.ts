@@ -13,10 +13,22 @@ export interface CliIO {
   /** The text of a file (UTF-8). Rejects with an error whose `code` is `ENOENT`, `EISDIR`, … on failure. */
   readFile(path: string): Promise<string>;
   writeFile(path: string, text: string): Promise<void>;
+  /**
+   * What `path` is once every symbolic link is followed: its real path, kind and size. Rejects like
+   * `readFile` (`ENOENT`, …). Absent where there are no links (an in-memory file system): paths are then
+   * taken as they are.
+   */
+  inspect?(path: string): Promise<FileFacts>;
   /** An absolute directory. */
   readonly cwd: string;
   /** Colour diagnostics (a terminal that wants it); off when absent. */
   readonly color?: boolean;
+}
+
+export interface FileFacts {
+  readonly realpath: string;
+  readonly kind: "file" | "directory" | "other";
+  readonly size: number;
 }
 
 /** A subcommand: `slipway NAME …`. */

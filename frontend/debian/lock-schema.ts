@@ -27,6 +27,21 @@ export interface AptLock {
 
 type Problem = (path: string, message: string) => void;
 
+/**
+ * The largest file size a lock may state: no .deb, source file or InRelease comes near 32 GiB, and a
+ * size beyond it (2^60, say) means the lock was altered.
+ */
+export const maxLockedFileSize = 2 ** 35;
+
+// Debian policy §5.6.1 (package names, with apt's optional `:arch`), §5.6.12 (versions), and dpkg's
+// architecture names. A lock's names and versions reach dpkg's command line; nothing else may.
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+(?::[a-z0-9][a-z0-9-]*)?$/;
+const VERSION = /^(?:\d+:)?[0-9][A-Za-z0-9.+~:-]*$/;
+const ARCHITECTURE = /^[a-z0-9][a-z0-9-]*$/;
+// A repository-relative path (`pool/main/c/curl/curl_….deb`): no empty, `.` or `..` part.
+const RELATIVE_PATH = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._~+%:-]+(?:\/[A-Za-z0-9._~+%:-]+)*$/;
+const HTTP_URI = /^https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/;
+
 export interface LockProblem {
   /** JSON path of the offending field, e.g. `images[0].packages[3].sha256`. */
   readonly path: string;
@@ -51,7 +66,7 @@ export function validateLock(value: unknown): LockProblem[] {
 function validateImage(v: unknown, path: string, problem: Problem): void {
   if (!isObject(v)) return problem(path, "must be an object");
   str(v, "image", path, problem);
-  str(v, "architecture", path, problem);
+  str(v, "architecture", path, problem, ARCHITECTURE, "a Debian architecture");
   if (v["base"] !== undefined) {
     const b = v["base"];
     if (!isObject(b)) problem(`${path}.base`, "must be an object");
@@ -62,12 +77,12 @@ function validateImage(v: unknown, path: string, problem: Problem): void {
   }
   if (typeof v["installRecommends"] !== "boolean") problem(`${path}.installRecommends`, "must be true or false");
   list(v, "requests", path, problem, (r, p) => {
-    str(r, "name", p, problem);
-    if (r["version"] !== undefined) str(r, "version", p, problem);
+    str(r, "name", p, problem, PACKAGE_NAME, "a Debian package name");
+    if (r["version"] !== undefined) str(r, "version", p, problem, VERSION, "a Debian version");
   });
   list(v, "repositories", path, problem, (r, p) => {
-    str(r, "uri", p, problem);
-    str(r, "suite", p, problem);
+    str(r, "uri", p, problem, HTTP_URI, "an http:// or https:// URI");
+    str(r, "suite", p, problem, RELATIVE_PATH, "a suite name");
     strings(r, "components", p, problem);
     fileRef(r["inRelease"], `${p}.inRelease`, problem);
     const s = r["signedBy"];
@@ -82,12 +97,16 @@ function validateImage(v: unknown, path: string, problem: Problem): void {
   }
   const repoCount = Array.isArray(v["repositories"]) ? v["repositories"].length : 0;
   list(v, "packages", path, problem, (pkg, p) => {
-    for (const f of ["name", "version", "architecture", "filename", "uri"]) str(pkg, f, p, problem);
+    str(pkg, "name", p, problem, PACKAGE_NAME, "a Debian package name");
+    str(pkg, "version", p, problem, VERSION, "a Debian version");
+    str(pkg, "architecture", p, problem, ARCHITECTURE, "a Debian architecture");
+    str(pkg, "filename", p, problem, RELATIVE_PATH, "a path in the repository");
+    str(pkg, "uri", p, problem, HTTP_URI, "an http:// or https:// URI");
     if (!["no", "same", "foreign", "allowed"].includes(pkg["multiArch"] as string)) problem(`${p}.multiArch`, "must be no, same, foreign or allowed");
     if (!(Number.isInteger(pkg["repository"]) && (pkg["repository"] as number) >= 0 && (pkg["repository"] as number) < repoCount)) problem(`${p}.repository`, `must be the index of one of the ${repoCount} repositories`);
     sha(pkg, p, problem);
     size(pkg, p, problem);
-    if (pkg["replaces"] !== undefined) str(pkg, "replaces", p, problem);
+    if (pkg["replaces"] !== undefined) str(pkg, "replaces", p, problem, VERSION, "a Debian version");
     strings(pkg, "preDepends", p, problem);
     strings(pkg, "depends", p, problem);
     validateSource(pkg["source"], `${p}.source`, problem);
@@ -100,8 +119,8 @@ function validateSource(v: unknown, path: string, problem: Problem): void {
   str(v, "version", path, problem);
   if (v["kind"] === "archive") {
     list(v, "files", path, problem, (f, p) => {
-      str(f, "name", p, problem);
-      str(f, "uri", p, problem);
+      str(f, "name", p, problem, RELATIVE_PATH, "a file name");
+      str(f, "uri", p, problem, HTTP_URI, "an http:// or https:// URI");
       sha(f, p, problem);
       size(f, p, problem);
     });
@@ -112,7 +131,7 @@ function validateSource(v: unknown, path: string, problem: Problem): void {
 
 function fileRef(v: unknown, path: string, problem: Problem): void {
   if (!isObject(v)) return problem(path, "must be an object");
-  str(v, "url", path, problem);
+  str(v, "url", path, problem, HTTP_URI, "an http:// or https:// URI");
   sha(v, path, problem);
   size(v, path, problem);
 }
@@ -120,17 +139,23 @@ function fileRef(v: unknown, path: string, problem: Problem): void {
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
-function str(o: Record<string, unknown>, key: string, path: string, problem: Problem): void {
-  if (typeof o[key] !== "string" || o[key] === "") problem(`${path}.${key}`, "must be a non-empty string");
+function str(o: Record<string, unknown>, key: string, path: string, problem: Problem, shape?: RegExp, what?: string): void {
+  const v = o[key];
+  if (typeof v !== "string" || v === "") problem(`${path}.${key}`, "must be a non-empty string");
+  else if (shape && !shape.test(v)) problem(`${path}.${key}`, `must be ${what} (${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)} is not)`);
+  else if (/[\u0000-\u001f\u007f-\u009f]/.test(v)) problem(`${path}.${key}`, "must not contain control characters");
 }
 function strings(o: Record<string, unknown>, key: string, path: string, problem: Problem): void {
-  if (!Array.isArray(o[key]) || !(o[key] as unknown[]).every((s) => typeof s === "string")) problem(`${path}.${key}`, "must be a list of strings");
+  if (!Array.isArray(o[key]) || !(o[key] as unknown[]).every((s) => typeof s === "string" && s !== "" && !/[\u0000-\u001f\u007f-\u009f]/.test(s))) {
+    problem(`${path}.${key}`, "must be a list of non-empty strings without control characters");
+  }
 }
 function sha(o: Record<string, unknown>, path: string, problem: Problem): void {
   if (!(typeof o["sha256"] === "string" && /^[0-9a-f]{64}$/.test(o["sha256"]))) problem(`${path}.sha256`, "must be 64 lowercase hex digits");
 }
 function size(o: Record<string, unknown>, path: string, problem: Problem): void {
   if (!(Number.isInteger(o["size"]) && (o["size"] as number) >= 0)) problem(`${path}.size`, "must be a whole number of bytes");
+  else if ((o["size"] as number) > maxLockedFileSize) problem(`${path}.size`, `must be at most ${maxLockedFileSize} bytes (32 GiB); ${o["size"]} is no real package`);
 }
 function list(o: Record<string, unknown>, key: string, path: string, problem: Problem, each: (item: Record<string, unknown>, path: string) => void): void {
   const v = o[key];

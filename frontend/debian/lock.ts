@@ -3,9 +3,11 @@ import { errorAt, type Diagnostic } from "../../grammar/source/diagnostic.js";
 import type { Range } from "../../grammar/source/pos.js";
 import { readImagePackages } from "./base-image.js";
 import type { ImageFiles } from "./io.js";
+import { duplicateEntries, entryProblems } from "./lock-check.js";
 import { lockFileName, validateLock, type AptLock, type LockFile } from "./lock-schema.js";
 import type { AptRequest, AptResult } from "./resolve-apt.js";
 import { installedList } from "./resolve-apt.js";
+import { replaceSources } from "./targets.js";
 
 /**
  * Reading a lock and building from it: with a lock, no index is fetched at all; every .deb is fetched
@@ -13,9 +15,15 @@ import { installedList } from "./resolve-apt.js";
  * error that says how to refresh the lock.
  */
 
+/** The largest lock read: a lock of 2 000 packages is about 3 MB. */
+export const maxLockFileChars = 64 * 1024 * 1024;
+
 /** Parses and validates `slipway.lock.json`; problems name the file and the JSON path of the field. */
 export function parseLock(text: string, file: string = lockFileName): { lock?: LockFile; diagnostics: Diagnostic[] } {
   const at: Range = { file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+  if (text.length > maxLockFileChars) {
+    return { diagnostics: [errorAt(at, "Lock file too large", `${file} is ${text.length} characters; slipway reads locks of at most ${maxLockFileChars} (64 Mi), far more than thousands of packages take.`, { hint: refreshHint(file) })] };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -24,6 +32,7 @@ export function parseLock(text: string, file: string = lockFileName): { lock?: L
     return { diagnostics: [errorAt(at, "Unreadable lock file", `${file} is not valid JSON: ${message}.`, { hint: refreshHint(file) })] };
   }
   const problems = validateLock(value);
+  if (problems.length === 0) problems.push(...duplicateEntries(value as LockFile));
   if (problems.length > 0) {
     return {
       diagnostics: problems.map((p) => errorAt(at, "Invalid lock file", `${file}: field ${p.path} ${p.message}.`, { hint: refreshHint(file) })),
@@ -58,6 +67,20 @@ export async function resolveAptFromLock(
   const blockRange = request.apt[0]?.range;
   if (!entry) {
     return { diagnostics: [errorAt(blockRange, "Image not in the lock", `${lockFileName} has no entry for image "${request.image}" on ${request.architecture}.`, hint)] };
+  }
+  // The entry must hold together before it is compared with the declaration: an entry whose stages
+  // name a package it lacks would otherwise fail later, without a location.
+  const inconsistent = entryProblems(entry);
+  if (inconsistent.length > 0) {
+    const where = `${lockFileName}, image "${entry.image}" on ${entry.architecture}`;
+    return {
+      diagnostics: inconsistent.map((p) => {
+        const declared = p.package !== undefined ? packages.find((d) => d.name.value === p.package) : undefined;
+        return errorAt(declared?.name.range ?? blockRange, "Inconsistent lock file", `${where}: ${p.path} ${p.message}.`, {
+          hint: `The lock was edited or damaged. ${refreshHint(declFile)}`,
+        });
+      }),
+    };
   }
   const diagnostics = [...driftDiagnostics(request, entry, packages, hint)];
   if (diagnostics.length > 0) return { diagnostics };
@@ -97,6 +120,15 @@ function driftDiagnostics(request: AptRequest, entry: AptLock, packages: readonl
       if (!inLock) out.push(errorAt(repo.range, "Repository not in the lock", `${repo.uri.value} ${repo.suite.value} ${repo.components.join(" ")} is not among the repositories the lock was made from.`, hint));
     }
   }
+  if (replaceSources(request.apt)) {
+    for (const r of entry.repositories) {
+      const isDeclared = declaredRepos.some((d) => sameUri(r.uri, d.uri.value) && r.suite === d.suite.value);
+      if (!isDeclared) {
+        const at = request.apt.find((a) => a.replaceSources)?.replaceSources?.range ?? blockRange;
+        out.push(errorAt(at, "Lock reads a repository the declaration replaced", `${lockFileName} was made with ${r.uri} ${r.suite}, which is not declared, and replace_sources = true reads only declared repositories.`, hint));
+      }
+    }
+  }
   const recommends = request.apt.some((a) => a.installRecommends?.value === true);
   if (recommends !== entry.installRecommends) {
     const r = request.apt.find((a) => a.installRecommends)?.installRecommends?.range ?? blockRange;
@@ -113,10 +145,10 @@ function driftDiagnostics(request: AptRequest, entry: AptLock, packages: readonl
       continue;
     }
     const lockedVersion = locked.get(name);
+    const lp = lockedPackages.get(name);
     if ((p.version?.value ?? undefined) !== lockedVersion) {
       out.push(errorAt(p.version?.range ?? p.name.range, "Package version changed since the lock", `The lock was made for "${name}" ${lockedVersion ? `version ${lockedVersion}` : "at its newest version"}; the declaration asks for ${p.version ? `version ${p.version.value}` : "the newest version"}.`, hint));
     }
-    const lp = lockedPackages.get(name);
     if (p.vcs && lp && (lp.source.kind !== "vcs" || lp.source.repository !== p.vcs.repository.value || lp.source.ref !== p.vcs.ref.value)) {
       out.push(errorAt(p.vcs.range, "Package source changed since the lock", `The lock records a different source for "${name}".`, hint));
     }

@@ -5,6 +5,7 @@ import { readImageKeyring, readImageSources, readImageTrustedKeys } from "./base
 import { isFetchError, type Fetcher, type ImageFiles } from "./io.js";
 import { keyMatches, readKeyring, type TrustedKey } from "./keyring.js";
 import type { RepositoryTarget } from "./repository.js";
+import { componentProblem, repositoryUriProblem, suiteProblem } from "../../grammar/decode/repository.js";
 import type { SignedBy } from "./sources-list.js";
 import { createHash } from "node:crypto";
 
@@ -26,7 +27,8 @@ export interface TargetsInput {
 /**
  * Decides which repositories to read and which keys each may be signed by: the declared repositories
  * (each with its own key, a `signed-by` keyring in the base image, or apt's global keys plus declared
- * `key` blocks), or, when none is declared, the base image's own sources and keyrings.
+ * `key` blocks), first, then the base image's own sources and keyrings, unless an apt block says
+ * `replace_sources = true`.
  */
 export async function planRepositories(
   input: TargetsInput,
@@ -41,49 +43,58 @@ export async function planRepositories(
   });
   const planned: PlannedRepository[] = [];
 
-  if (declared.length > 0) {
-    for (const repo of declared) {
-      let trusted: TrustedKey[] | undefined;
-      if (repo.key) {
-        try {
-          trusted = await readKeyring(repo.key.value, `the key of repository "${repo.name}"`);
-        } catch (e) {
-          diagnostics.push(errorAt(repo.key.range, "Unreadable repository key", `${errorText(e)}.`, { hint: "Give an ASCII-armored OpenPGP public key, e.g. key = file(\"keys/repo.asc\")." }));
-          continue;
-        }
-      } else if (repo.signedBy) {
-        const r = await readImageKeyring(io.base, repo.signedBy);
-        if (!r.ok) {
-          diagnostics.push(errorAt(repo.uri.range, "Missing repository keyring", `${r.problem}.`, { hint: "Declare the key with key = file(\"keys/repo.asc\")." }));
-          continue;
-        }
-        trusted = r.keys;
-      } else {
-        trusted = await globalKeys();
+  for (const repo of declared) {
+    let trusted: TrustedKey[] | undefined;
+    if (repo.key) {
+      try {
+        trusted = await readKeyring(repo.key.value, `the key of repository "${repo.name}"`);
+      } catch (e) {
+        diagnostics.push(errorAt(repo.key.range, "Unreadable repository key", `${errorText(e)}.`, { hint: "Give an ASCII-armored OpenPGP public key, e.g. key = file(\"keys/repo.asc\")." }));
+        continue;
       }
-      planned.push({
-        target: {
-          uri: repo.uri.value,
-          suite: repo.suite.value,
-          components: repo.components,
-          architectures: repo.architectures.length > 0 ? repo.architectures.filter((a) => a !== "all") : [input.architecture],
-          binaries: repo.types.includes("deb"),
-          sources: repo.types.includes("deb-src") ? "required" : "no",
-          trusted,
-        },
-        where: repo.form === "block" ? `repository "${repo.name}"` : repo.name,
-        subject: repo.range,
-      });
+    } else if (repo.signedBy) {
+      const r = await readImageKeyring(io.base, repo.signedBy);
+      if (!r.ok) {
+        diagnostics.push(errorAt(repo.uri.range, "Missing repository keyring", `${r.problem}.`, { hint: "Declare the key with key = file(\"keys/repo.asc\")." }));
+        continue;
+      }
+      trusted = r.keys;
+    } else {
+      trusted = await globalKeys();
     }
-    return { repositories: merge(planned), diagnostics };
+    planned.push({
+      target: {
+        uri: repo.uri.value,
+        suite: repo.suite.value,
+        components: repo.components,
+        architectures: repo.architectures.length > 0 ? repo.architectures.filter((a) => a !== "all") : [input.architecture],
+        binaries: repo.types.includes("deb"),
+        sources: repo.types.includes("deb-src") ? "required" : "no",
+        trusted,
+      },
+      where: repo.form === "block" ? `repository "${repo.name}"` : repo.name,
+      subject: repo.range,
+    });
   }
+  // estaleiro added its `repositories` lines to the distribution's own; so do declared repositories here,
+  // unless the declaration asks for them alone.
+  if (replaceSources(input.apt)) return { repositories: merge(planned), diagnostics };
 
   const { entries, problems } = await readImageSources(io.base);
   for (const p of problems) diagnostics.push(warningAt(input.baseSubject, "Unreadable apt source in the base image", `${p.file}:${p.line}: ${p.message}; it is ignored.`));
   for (const e of entries) {
     const where = `${e.file}:${e.line}`;
+    const shape = repositoryUriProblem(e.uri) ?? suiteProblem(e.suite) ?? e.components.map(componentProblem).find((p) => p !== undefined);
+    if (shape !== undefined) {
+      diagnostics.push(warningAt(input.baseSubject, "Unreadable apt source in the base image", `${where}: ${shape}; it is ignored.`));
+      continue;
+    }
     if (e.trusted) {
-      diagnostics.push(errorAt(input.baseSubject, "Unverified repository", `${where} marks ${e.uri} as trusted=yes; slipway verifies every repository.`, { hint: "Declare the repository with its key in an apt { repository … } block." }));
+      diagnostics.push(
+        errorAt(input.baseSubject, "Unverified repository", `${where} marks ${e.uri} as trusted=yes; slipway verifies every repository.`, {
+          hint: "Declare the repository with its key in an apt { repository … } block, and set replace_sources = true so that only declared repositories are read.",
+        }),
+      );
       continue;
     }
     const trusted = await keysFor(e.signedBy, io.base, globalKeys);
@@ -183,6 +194,11 @@ function merge(planned: PlannedRepository[]): PlannedRepository[] {
     };
   }
   return out;
+}
+
+/** `replace_sources = true` in any apt block of the image: only the declared repositories are read. */
+export function replaceSources(apt: readonly Apt[]): boolean {
+  return apt.some((a) => a.replaceSources?.value === true);
 }
 
 function lazy<T>(f: () => Promise<T>): () => Promise<T> {

@@ -82,7 +82,7 @@ async function openArchive(input: string, path: string): Promise<ImageSource> {
         : "is a tar archive but not an OCI layout (it has no index.json)",
     );
   }
-  return { store: layoutStore(input, tarReader(tar)), kind: "OCI archive", close: () => tar.close() };
+  return { store: layoutStore(input, tarReader(tar, input)), kind: "OCI archive", close: () => tar.close() };
 }
 
 /** A name no one would give a registry image: a path, or an archive's file name. */

@@ -2,12 +2,12 @@ import type { Block } from "../syntax/ast.js";
 import type { Apt, AptKey, Located, Package, Repository, Vcs } from "../model/declaration.js";
 import { errorAt, warningAt } from "../source/diagnostic.js";
 import { STRING } from "../eval/types.js";
-import { componentsProblem, parseRepositoryLine } from "./repository.js";
+import { componentProblem, componentsProblem, parseRepositoryLine, repositoryUriProblem, suiteProblem } from "./repository.js";
 import { content, type BodySchema } from "./schema.js";
 import { boolAttr, labelValue, locatedItems, stringAttr, stringListAttr, type DecodeContext } from "./values.js";
 
 export const APT_SCHEMA: BodySchema = {
-  attributes: [{ name: "repositories" }, { name: "install_recommends" }],
+  attributes: [{ name: "repositories" }, { name: "replace_sources" }, { name: "install_recommends" }],
   blocks: [
     { type: "package", labels: ["name"] },
     { type: "key", labels: ["name"] },
@@ -79,7 +79,22 @@ export function decodeApt(ctx: DecodeContext, block: Block): Apt {
     }
   }
   const installRecommends = boolAttr(ctx, c.attributes.get("install_recommends"));
-  return { range: block.range, repositories, keys, packages, ...(installRecommends ? { installRecommends } : {}) };
+  const replaceSources = boolAttr(ctx, c.attributes.get("replace_sources"));
+  if (replaceSources?.value === true && repositories.length === 0) {
+    ctx.diagnostics.push(
+      errorAt(replaceSources.range, "Nothing replaces the base image's sources", "replace_sources = true reads only the repositories this apt block declares, and it declares none.", {
+        hint: "Declare the repositories to read instead (repositories = [\"deb …\"] or repository \"name\" { … }), or remove replace_sources.",
+      }),
+    );
+  }
+  return {
+    range: block.range,
+    repositories,
+    keys,
+    packages,
+    ...(installRecommends ? { installRecommends } : {}),
+    ...(replaceSources ? { replaceSources } : {}),
+  };
 }
 
 function decodePackage(ctx: DecodeContext, block: Block): Package | undefined {
@@ -156,16 +171,17 @@ function decodeRepositoryBlock(ctx: DecodeContext, block: Block): Repository | u
     return { ...common, ...parsed.repository };
   }
 
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(uri.value)) {
-    ctx.diagnostics.push(errorAt(uri.range, "Invalid repository URI", `"${uri.value}" is not a URI; it needs a scheme such as http:// or https://.`));
-  }
+  const uriProblem = repositoryUriProblem(uri.value);
+  if (uriProblem) ctx.diagnostics.push(errorAt(uri.range, "Invalid repository URI", `${capitalize(uriProblem)}.`));
   if (!suite) {
     if (!c.attributes.has("suite")) {
       ctx.diagnostics.push(errorAt(block.defRange, "Missing required argument", `The argument "suite" is required in repository "${name.value}".`, { hint: 'Add suite = "bookworm" (or the suite the repository publishes).' }));
     }
     return undefined;
   }
-  const problem = componentsProblem(suite.value, components?.value ?? []);
+  const badSuite = suiteProblem(suite.value);
+  if (badSuite) ctx.diagnostics.push(errorAt(suite.range, "Invalid repository suite", `${capitalize(badSuite)}.`));
+  const problem = (components?.value ?? []).map(componentProblem).find((p) => p !== undefined) ?? componentsProblem(suite.value, components?.value ?? []);
   if (problem) ctx.diagnostics.push(errorAt(components?.range ?? suite.range, "Invalid repository components", `${capitalize(problem)}.`));
   const kinds = types?.value ?? ["deb", "deb-src"];
   const badType = kinds.find((t) => t !== "deb" && t !== "deb-src");

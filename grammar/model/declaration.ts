@@ -137,6 +137,11 @@ export interface Apt {
   readonly packages: readonly Package[];
   /** `install_recommends = true`: also install `Recommends`. Off by default, as estaleiro did. */
   readonly installRecommends?: Located<boolean>;
+  /**
+   * `replace_sources = true`: read only the declared repositories. By default they are read in addition
+   * to the base image's own apt sources, as estaleiro added its `repositories` lines to the distribution's.
+   */
+  readonly replaceSources?: Located<boolean>;
 }
 
 export interface Repository {

@@ -20,7 +20,7 @@ import { image, marshal, parsePlatform } from "../../llb/index.js";
 import type { Diagnostic } from "../../grammar/source/diagnostic.js";
 import { startDebianRepo, type DebianRepo } from "../support/debian-repo.js";
 import { baseImage } from "./base-image.js";
-import { aptBlock, type PackageSpec } from "./model.js";
+import { aptBlock, lineRange, type PackageSpec } from "./model.js";
 
 const fetcher = nodeFetcher();
 const errors = (d: readonly Diagnostic[]) => d.filter((x) => x.severity === "error");
@@ -127,6 +127,27 @@ describe("a signed repository served over http, read with the Node fetcher", () 
     expect(errors(trustedYes.diagnostics)).toMatchObject([{ summary: "Unverified repository", detail: expect.stringContaining("/etc/apt/sources.list:2 marks") }]);
   });
 
+  it("reads declared repositories in addition to the base image's own sources, or instead of them with replace_sources", async () => {
+    const other = await startDebianRepo({ salt: "base-image-sources" });
+    try {
+      const base = baseImage({ "/etc/apt/sources.list": `deb ${other.url} ${other.suite} main\n`, "/etc/apt/trusted.gpg.d/other.asc": other.armoredPublicKey });
+      const added = await resolveApt({ apt: [declared(["hello-slipway"])], architecture: "amd64" }, { fetcher, base });
+      expect(errors(added.diagnostics)).toEqual([]);
+      // declared first (as estaleiro prepended its lines), then the base image's
+      expect(added.resolution!.repositories.map((r) => [r.uri, r.signedBy.fingerprint])).toEqual([
+        [repo.url, repo.fingerprint],
+        [other.url, other.fingerprint],
+      ]);
+      const replacing = { ...declared(["hello-slipway"]), replaceSources: { value: true, range: lineRange(98) } };
+      const replaced = await resolveApt({ apt: [replacing], architecture: "amd64" }, { fetcher, base });
+      expect(errors(replaced.diagnostics)).toEqual([]);
+      expect(replaced.resolution!.repositories.map((r) => r.uri)).toEqual([repo.url]);
+      expect(other.requests.filter((r) => r.endsWith("InRelease"))).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("trusts estaleiro-style key blocks, checking the key's sha256 or warning with the one to pin", async () => {
     writeFileSync(join(repo.dir, "debian", "repo-key.asc"), repo.armoredPublicKey);
     const keyUrl = `${repo.url}/repo-key.asc`;
@@ -195,6 +216,17 @@ describe("a signed repository served over http, read with the Node fetcher", () 
       expect(moved.diagnostics.map((d) => d.summary)).toEqual(["Base image changed since the lock"]);
       const missing = await resolveAptFromLock({ image: "other", apt: [apt], architecture: "amd64" }, undefined);
       expect(missing.diagnostics[0]!.summary).toBe("Image not in the lock");
+    });
+
+    it("with replace_sources, refuses a lock made from repositories the declaration does not declare", async () => {
+      const entry = lockFromResolution(resolution, "tools", [{ name: "hello-slipway" }]);
+      const extra = { ...entry.repositories[0]!, uri: "http://archive.example.org/debian", suite: "bookworm" };
+      const withBase = { ...entry, repositories: [...entry.repositories, extra] };
+      const replacing = { ...declared(["hello-slipway"]), replaceSources: { value: true, range: lineRange(98) } };
+      expect((await resolveAptFromLock({ image: "tools", apt: [declared(["hello-slipway"])], architecture: "amd64" }, withBase)).diagnostics).toEqual([]);
+      const { diagnostics } = await resolveAptFromLock({ image: "tools", apt: [replacing], architecture: "amd64" }, withBase);
+      expect(diagnostics.map((d) => [d.summary, d.subject?.start.line])).toEqual([["Lock reads a repository the declaration replaced", 98]]);
+      expect(diagnostics[0]!.detail).toContain("http://archive.example.org/debian bookworm");
     });
 
     it("names the field of an invalid lock, and a wrong sha256 in a lock fails the download", async () => {

@@ -11,6 +11,9 @@ import { buildx, dockerRun, project, REPO, run, scratchDir, syntaxLine } from ".
  * case, then every way the chain of trust can break, each a located error with nothing exported.
  */
 function declaration(repo: DebianRepo, packages: string, extra = ""): string {
+  // replace_sources: these cases are about the test's repository alone; reading Debian's indexes too
+  // (the base image's sources) would only slow them down. It comes last, to keep the lines the cases
+  // expect diagnostics at.
   return `${syntaxLine()}image "from-repo" {
   base_image = "debian:bookworm"
 
@@ -22,6 +25,7 @@ function declaration(repo: DebianRepo, packages: string, extra = ""): string {
       key        = file("repo.asc")
     }
 ${packages}
+    replace_sources = true
   }
 ${extra}}
 `;
@@ -84,7 +88,7 @@ describe("a signed repository of the test's own", () => {
     }
   });
 
-  it("takes estaleiro's repositories lines and key blocks, and warns, with the line, about a key fetched without a sha256", async () => {
+  it("builds estaleiro's shape: repositories lines added to the base image's sources, a key block, a package from each", async () => {
     writeFileSync(join(good.dir, "debian", "key.asc"), good.armoredPublicKey);
     const dir = project("repo-estaleiro-style", {
       "slipway.hcl": `${syntaxLine()}image "estaleiro-style" {
@@ -97,8 +101,10 @@ describe("a signed repository of the test's own", () => {
     key "test" {
       uri = "${good.url}/key.asc"
     }
+    package "ca-certificates" {}
     package "hello-slipway" {}
   }
+  cmd = ["hello-slipway"]
 }
 `,
     });
@@ -107,6 +113,32 @@ describe("a signed repository of the test's own", () => {
     // the checks' warning (no sha256 declared), and the resolver's, with the hash to pin
     expect(r.output).toMatch(/slipway\.hcl:9: Unverified key/);
     expect(r.output).toMatch(/slipway\.hcl:10: Key fetched without a checksum/);
+    expect(dockerRun("slipway-e2e/estaleiro-style:1")).toBe("hello from slipway\n");
+    const listed = dockerRun("slipway-e2e/estaleiro-style:1", ["dpkg-query", "-W", "-f", "${Package}\\n", "ca-certificates", "hello-slipway"], ["--entrypoint", ""]);
+    expect(listed.trim().split("\n").sort()).toEqual(["ca-certificates", "hello-slipway"]);
+
+    // The lock and the BOM name both repositories: the declared one, and the base image's own (Debian's,
+    // whose URI comes from the base image, so it is only checked not to be the test's).
+    const locked = await buildx(dir, { target: "lock", output: `type=local,dest=${dir}` });
+    expect(locked.code, locked.output.slice(-3000)).toBe(0);
+    const lock = JSON.parse(readFileSync(join(dir, "slipway.lock.json"), "utf8")) as {
+      images: { repositories: { uri: string; suite: string }[]; packages: { name: string; repository: number }[] }[];
+    };
+    const entry = lock.images[0]!;
+    expect(entry.repositories.map((x) => x.uri)).toEqual([good.url, expect.not.stringContaining("127.0.0.1")]);
+    expect(entry.repositories[1]!.suite).toBe("bookworm");
+    const repoOf = (name: string) => entry.repositories[entry.packages.find((p) => p.name === name)!.repository]!.uri;
+    expect(repoOf("hello-slipway")).toBe(good.url);
+    expect(repoOf("ca-certificates")).toBe(entry.repositories[1]!.uri);
+
+    const out = scratchDir("estaleiro-style-bom");
+    const b = await buildx(dir, { target: "bom", output: `type=local,dest=${out}` });
+    expect(b.code, b.output.slice(-3000)).toBe(0);
+    const bom = JSON.parse(readFileSync(join(out, "bom.json"), "utf8")) as { repositories: { uri: string }[]; packages: { name: string; location: { uri: string } }[] };
+    expect(bom.repositories.map((x) => x.uri).sort()).toEqual([good.url, entry.repositories[1]!.uri].sort());
+    const debOf = (name: string) => bom.packages.find((p) => p.name === name)!.location.uri;
+    expect(debOf("hello-slipway").startsWith(`${good.url}/`)).toBe(true);
+    expect(debOf("ca-certificates").startsWith(entry.repositories[1]!.uri.replace(/\/*$/, "/"))).toBe(true);
   });
 
   it("rejects a package that is not in the repository, suggesting close names", async () => {
@@ -138,6 +170,23 @@ describe("a signed repository of the test's own", () => {
     writeFileSync(lockPath, lock.replace(deb.sha256, "f".repeat(64)));
     // the apt block is where the download of that .deb is declared; the failing vertex names the package
     await expectLocatedFailure(dir, 5, /\[apt\] fetch hello-slipway 1\.0-1[\s\S]*digest mismatch/i);
+  });
+
+  it("refuses to build from a lock altered to install nothing, or to fetch from another host, located and saying to re-lock", async () => {
+    const dir = project("repo-lock-altered", { "slipway.hcl": declaration(good, `    package "hello-slipway" {}`), "repo.asc": good.armoredPublicKey });
+    const locked = await buildx(dir, { target: "lock", output: `type=local,dest=${dir}` });
+    expect(locked.code, locked.output.slice(-3000)).toBe(0);
+    const lockPath = join(dir, "slipway.lock.json");
+    const lock = JSON.parse(readFileSync(lockPath, "utf8")) as { images: { stages: string[][]; packages: { name: string; uri: string }[] }[] };
+    writeFileSync(lockPath, JSON.stringify({ ...lock, images: [{ ...lock.images[0]!, stages: [] }] }, null, 2));
+    let output = await expectLocatedFailure(dir, 5, /Inconsistent lock file[\s\S]*slipway\.lock\.json, image "from-repo" on amd64: stages is empty, so none of the 4 locked packages would be installed/);
+    expect(output).toMatch(/slipway lock slipway\.hcl/);
+    const entry = lock.images[0]!;
+    const elsewhere = { ...entry, packages: entry.packages.map((p) => (p.name === "hello-slipway" ? { ...p, uri: p.uri.replace("127.0.0.1", "127.0.0.2") } : p)) };
+    writeFileSync(lockPath, JSON.stringify({ ...lock, images: [elsewhere] }, null, 2));
+    // at the declared package; nothing is fetched from the other host
+    output = await expectLocatedFailure(dir, 12, /Inconsistent lock file[\s\S]*packages\[\d\]\.uri is http:\/\/127\.0\.0\.2:/);
+    expect(output).not.toMatch(/internal error/);
   });
 });
 

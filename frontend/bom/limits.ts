@@ -1,0 +1,83 @@
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+import { BomReadError } from "./errors.js";
+
+/**
+ * `slipway bom` reads images from anywhere, so every read is bounded: what it keeps in memory, what it
+ * decompresses, how many entries and manifests it walks, and which files it opens. The figures are far
+ * above what a real image needs (docs/cli.md, "Limits").
+ */
+export interface ReadLimits {
+  /** Any JSON or YAML document read: index.json, a manifest, a config, an attestation, bom.json. */
+  readonly jsonBytes: number;
+  /**
+   * A gzip-compressed archive is decompressed as a stream, up to this many bytes, or `gzipRatio` times its
+   * compressed size if that is more. An image's layers are compressed already, so a real archive expands
+   * little; a bomb expands a thousandfold.
+   */
+  readonly gzipBytes: number;
+  readonly gzipRatio: number;
+  /** What a compressed archive may keep in memory (its JSON documents; layers are never kept). */
+  readonly gzipKeptBytes: number;
+  /** Entries indexed in one tar archive. */
+  readonly tarEntries: number;
+  /** A pax header or GNU long name. */
+  readonly tarMetaBytes: number;
+  /** Manifests and indexes visited in one image (each digest once). */
+  readonly manifests: number;
+}
+
+export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
+  jsonBytes: 32 * 1024 * 1024,
+  gzipBytes: 64 * 1024 * 1024,
+  gzipRatio: 20,
+  gzipKeptBytes: 64 * 1024 * 1024,
+  tarEntries: 100_000,
+  tarMetaBytes: 1024 * 1024,
+  manifests: 1_000,
+});
+
+/** `12345678` → `12 MiB`, for messages. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 * 1024) return `${Math.round(n / (1024 * 1024 * 1024))} GiB`;
+  if (n >= 1024 * 1024) return `${Math.round(n / (1024 * 1024))} MiB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
+  return `${n} bytes`;
+}
+
+/** What is at `path`, following links, without opening it (a FIFO's open would block). */
+export type PathKind = "file" | "directory" | "other" | "missing";
+
+/**
+ * Reads a regular file of at most `limit` bytes; undefined when it does not exist. Opened non-blocking
+ * and checked on the open descriptor, so a FIFO, a device (or a link to one) is refused instead of
+ * blocking or reading forever, and nothing can swap the file between the check and the read.
+ */
+export async function readRegularFile(description: string, path: string, name: string, limit: number): Promise<Uint8Array | undefined> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw new BomReadError(description, `cannot open ${name}: ${code ?? (e as Error).message}`);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new BomReadError(description, `${name} is not a regular file (${stats.isDirectory() ? "a directory" : "a device, FIFO or socket"}); only regular files are read`);
+    if (stats.size > limit) throw new BomReadError(description, `${name} is ${formatBytes(stats.size)}, more than the ${formatBytes(limit)} slipway reads of one document`);
+    // Read at most limit + 1 bytes: a file that grows after the check is still caught.
+    const buffer = new Uint8Array(Math.min(stats.size, limit) + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > limit) throw new BomReadError(description, `${name} grew past the ${formatBytes(limit)} slipway reads of one document while it was read`);
+      if (length === buffer.length) break;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
