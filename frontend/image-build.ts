@@ -1,6 +1,6 @@
 import type { Declaration, Image, ImageReference, Located } from "../grammar/index.js";
 import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, SourceMap, type Platform, type State } from "../llb/index.js";
-import { SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
+import { buildArgMirrors, SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
 import { bomInputsOf } from "./bom-inputs.js";
 import { BOM_FILES, ESTALEIRO_LABEL } from "./bom/names.js";
 // the worker's modules, not its index: the frontend must not load the BOM writers the worker runs
@@ -72,6 +72,7 @@ export async function buildPlatformImage(
         install: (state: State) =>
           installPackages(state, resolution, {
             constraints: mergeConstraints(sourceMap.location(image.apt[0]!.range), session.options.noCache ? ignoreCache() : {}),
+            mirrors: buildArgMirrors(session.options.buildArgs),
           }),
         description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
       },
