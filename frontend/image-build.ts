@@ -89,7 +89,10 @@ export async function buildPlatformImage(
     inputs: bomInputsOf({ declaration, image, target, platform, base, resolution, steps, sourceDateEpoch: sourceDateEpoch(session) }),
     files: measureRequests(compiled.files, { git, images }),
     tarballs,
-    ...(resolution && { expectInstalled: resolution.packages.map((p) => ({ name: p.name, architecture: p.architecture, version: p.version })) }),
+    ...(resolution && {
+      expectInstalled: resolution.packages.map((p) => ({ name: p.name, architecture: p.architecture, version: p.version })),
+      expectRequested: image.apt.flatMap((a) => a.packages).map((p) => ({ name: p.name.value, ...(p.version && { version: p.version.value }) })),
+    }),
     mtime: sourceDateEpoch(session) ?? 0,
   };
   const bomState = bomSideTree({

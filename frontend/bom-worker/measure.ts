@@ -2,7 +2,8 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { BaseFacts } from "./base-facts.js";
 import type { BomFile } from "../bom/index.js";
-import { originAt, type ExpectedPackage, type MeasureRequest } from "./request.js";
+import { compareVersions } from "../debian/version.js";
+import { originAt, type ExpectedPackage, type MeasureRequest, type RequestedPackage } from "./request.js";
 import { compareNames, hashFile, TreeError, type MountedTree } from "./tree.js";
 
 /**
@@ -68,4 +69,34 @@ export function notInstalledAsResolved(installed: BaseFacts, expected: readonly 
     if (v !== p.version) problems.push(`${p.name} ${p.version} (${v === undefined ? "not installed" : `found ${v}`})`);
   }
   return problems;
+}
+
+/** An installed package as the requested-package check needs it: with the names it provides. */
+export interface InstalledWithProvides {
+  readonly name: string;
+  readonly version: string;
+  readonly architecture: string;
+  /** Virtual package names from `Provides:` (a request may name one, e.g. `awk`). */
+  readonly provides: readonly string[];
+}
+
+/** Requested packages the image does not hold (at the pinned version, when one is declared). */
+export function requestedNotInstalled(installed: readonly InstalledWithProvides[], requested: readonly RequestedPackage[]): string[] {
+  const problems: string[] = [];
+  for (const r of requested) {
+    const [name, architecture] = r.name.split(":");
+    const found = installed.filter((p) => p.name === name && (architecture === undefined || p.architecture === architecture));
+    if (found.length === 0) {
+      const provided = r.version === undefined && installed.some((p) => p.provides.includes(name!) && (architecture === undefined || p.architecture === architecture));
+      if (!provided) problems.push(`${r.name} (not installed)`);
+    } else if (r.version !== undefined && !found.some((p) => compareVersions(p.version, r.version!) === 0)) {
+      problems.push(`${r.name} ${r.version} (found ${found.map((p) => p.version).join(", ")})`);
+    }
+  }
+  return problems;
+}
+
+/** The names a `Provides:` field lists (`mail-transport-agent, awk (= 1.0)` → both names). */
+export function providedNames(field: string | undefined): string[] {
+  return (field ?? "").split(",").map((p) => /^\s*([a-z0-9][a-z0-9+.-]*)/.exec(p)?.[1]).filter((n): n is string => n !== undefined);
 }

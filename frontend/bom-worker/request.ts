@@ -17,6 +17,12 @@ export interface BomRequest {
   readonly tarballs: readonly string[];
   /** The packages dpkg must have installed (name, architecture, version); absent: no packages added. */
   readonly expectInstalled?: readonly ExpectedPackage[];
+  /**
+   * The packages the declaration asks for (`name` or `name:arch`, and the pinned version): each must be
+   * installed afterwards, whether the resolution installed it or the base image already had it. A lock
+   * that left a requested package out (claiming the base has it) is caught here, where the image is.
+   */
+  readonly expectRequested?: readonly RequestedPackage[];
   /** SOURCE_DATE_EPOCH, else 0: the documents' modification time, so the side-tree's bytes do not vary. */
   readonly mtime: number;
 }
@@ -25,6 +31,11 @@ export interface ExpectedPackage {
   readonly name: string;
   readonly architecture: string;
   readonly version: string;
+}
+
+export interface RequestedPackage {
+  readonly name: string;
+  readonly version?: string;
 }
 
 /** One declared file: measured at `destination` (each regular file under it, for a directory). */

@@ -2,7 +2,8 @@ import { readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readBaseFacts } from "./base-facts.js";
 import { buildBom, isBomInputError, writeBomDocuments, type BomInputs } from "../bom/index.js";
-import { hashTarballs, measureFiles, notInstalledAsResolved } from "./measure.js";
+import { readImagePackages } from "../debian/status.js";
+import { hashTarballs, measureFiles, notInstalledAsResolved, providedNames, requestedNotInstalled } from "./measure.js";
 import { REQUEST_FILE, WORKER_LAYOUT } from "./layout.js";
 import type { BomRequest } from "./request.js";
 import { MountedTree, TreeError } from "./tree.js";
@@ -34,6 +35,9 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
   if (installed && request.expectInstalled) {
     const problems = notInstalledAsResolved(installed, request.expectInstalled);
     if (problems.length > 0) throw new WorkerError(`packages were not installed as resolved: after dpkg ran, the image does not hold ${problems.join(", ")}`);
+    const withProvides = ((await readImagePackages(image.asImageFiles()).catch(rethrowTreeError)) ?? []).map((p) => ({ ...p, provides: providedNames(p.fields.provides) }));
+    const missing = requestedNotInstalled(withProvides, request.expectRequested ?? []);
+    if (missing.length > 0) throw new WorkerError(`declared packages are missing from the image: after dpkg ran, it does not hold ${missing.join(", ")}; if the lock left them out, refresh it`);
   }
   const files = await measureFiles(image, request.files, tarballs).catch(rethrowTreeError);
 

@@ -13,7 +13,7 @@ import { parseJson } from "./store-layout.js";
 export function registryStore(reference: string, options: Partial<RegistryOptions> = {}): ImageStore {
   const ref = parseImageRef(reference);
   if (ref === undefined) throw new BomReadError(reference, "is neither an existing file or directory nor an image reference");
-  const { fetch: fetchImpl, mirror, credentialsAdvice } = { ...DEFAULT_OPTIONS, ...options };
+  const { fetch: fetchImpl, mirror, credentialsAdvice, maxBlobBytes } = { ...DEFAULT_OPTIONS, ...options };
   const description = formatImageRef(ref);
   const base =
     ref.domain === "docker.io" && mirror !== undefined
@@ -80,7 +80,7 @@ export function registryStore(reference: string, options: Partial<RegistryOption
     },
     async blob(digest) {
       const response = await get(`${base}/blobs/${digest}`, "*/*");
-      return verifyDigest(description, digest, await boundedBody(description, response, `blob ${digest}`));
+      return verifyDigest(description, digest, await boundedBody(description, response, `blob ${digest}`, maxBlobBytes));
     },
   };
 }
@@ -94,11 +94,17 @@ export interface RegistryOptions {
   readonly mirror?: string;
   /** What to tell the user when the registry asks for credentials, which this client never sends. */
   readonly credentialsAdvice: string;
+  /**
+   * The largest blob read. `slipway bom` reads documents only (configs, attestations), so 32 MiB; a
+   * reader of layers (`slipway lock` reading a base image) raises it.
+   */
+  readonly maxBlobBytes: number;
 }
 
 const DEFAULT_OPTIONS: Readonly<RegistryOptions> = Object.freeze({
   fetch: (...args: Parameters<typeof fetch>) => globalThis.fetch(...args),
   credentialsAdvice: "`slipway bom` reads registries anonymously, so export the image (`--output type=oci,dest=image.tar`) and read that file",
+  maxBlobBytes: DEFAULT_READ_LIMITS.jsonBytes,
 });
 
 const MANIFEST_TYPES = [

@@ -54,7 +54,7 @@ export async function readRegistryImage(reference: string, options: Partial<Regi
   const wanted = normalisedPlatform(o.platform);
   if (!wanted) throw new ImageFilesError(name, `"${o.platform}" is not a platform (write os/arch[/variant], e.g. linux/amd64)`);
   try {
-    const store = registryStore(name, { fetch: o.fetch, ...(o.mirror !== undefined && { mirror: o.mirror }), credentialsAdvice: CREDENTIALS_ADVICE });
+    const store = registryStore(name, { fetch: o.fetch, ...(o.mirror !== undefined && { mirror: o.mirror }), credentialsAdvice: CREDENTIALS_ADVICE, maxBlobBytes: Number.MAX_SAFE_INTEGER });
     const root = await store.root();
     if (root.digest === undefined) throw new ImageFilesError(name, "the registry did not say which digest the reference names");
     const manifestDigest = await platformManifest(store, name, root.json, root.digest, wanted);

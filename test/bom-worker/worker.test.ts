@@ -40,6 +40,7 @@ Status: install ok installed
 Architecture: amd64
 Source: jq (1.6-2.1)
 Version: 1.6-2.1+b1
+Provides: json-processor
 `;
 
 const OS_RELEASE = `PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n`;
@@ -153,6 +154,26 @@ describe("runBomWorker", () => {
     expect(error).toBeInstanceOf(WorkerError);
     expect((error as Error).message).toBe(
       "packages were not installed as resolved: after dpkg ran, the image does not hold jq 1.7 (found 1.6-2.1+b1), curl 7.88.1-10+deb12u5 (not installed)",
+    );
+  });
+
+  it("fails, naming each one, when a declared package is not in the image (a lock that left it out)", async () => {
+    const image = tree({ "var/lib/dpkg/status": STATUS });
+    const request = (expectRequested: BomRequest["expectRequested"]): BomRequest => ({
+      version: 1,
+      inputs: inputs(),
+      files: [],
+      tarballs: [],
+      expectInstalled: [{ name: "jq", architecture: "amd64", version: "1.6-2.1+b1" }],
+      expectRequested,
+      mtime: 0,
+    });
+    // a virtual package is installed when something provides it
+    await runBomWorker(layout(request([{ name: "jq" }, { name: "jq:amd64", version: "1.6-2.1+b1" }, { name: "json-processor" }]), { image, base: image }));
+    const error = await runBomWorker(layout(request([{ name: "jq", version: "1.7" }, { name: "curl" }, { name: "jq:arm64" }]), { image, base: image })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerError);
+    expect((error as Error).message).toBe(
+      "declared packages are missing from the image: after dpkg ran, it does not hold jq 1.7 (found 1.6-2.1+b1), curl (not installed), jq:arm64 (not installed); if the lock left them out, refresh it",
     );
   });
 

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildBom, readBomSource } from "../../frontend/bom/index.js";
 import { findBomInImage, type ImageStore } from "../../frontend/bom/oci.js";
 import { layoutStore, directoryReader } from "../../frontend/bom/store-layout.js";
+import { registryStore } from "../../frontend/bom/store-registry.js";
 import { runBomCommand } from "../../frontend/cli/commands/bom.js";
 import { debianInputs } from "./fixtures.js";
 import { Blobs, tempDir, writeLayoutDir } from "./oci-fixture.js";
@@ -131,5 +132,13 @@ describe("slipway bom on hostile sources", () => {
     const manifests = Array.from({ length: 1001 }, (_, i) => ({ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: `sha256:${i.toString(16).padStart(64, "0")}`, size: 1 }));
     writeFileSync(join(dir, "index.json"), JSON.stringify({ schemaVersion: 2, manifests }));
     expect(await bomCli(dir)).toMatchObject({ code: 1, stderr: expect.stringMatching(/names more than 1000 manifests and indexes/) });
+  });
+
+  it("reads registry blobs of at most 32 MiB for a BOM, while a reader of layers may raise the bound", async () => {
+    const big = Buffer.alloc(33 * 1024 * 1024, 1);
+    const digest = `sha256:${(await import("node:crypto")).createHash("sha256").update(big).digest("hex")}`;
+    const fetch = (async () => new Response(big, { status: 200 })) as unknown as typeof globalThis.fetch;
+    await expect(registryStore("127.0.0.1:5000/app:1", { fetch }).blob(digest)).rejects.toThrow(/blob sha256:[0-9a-f]{64} is more than the 32 MiB/);
+    expect((await registryStore("127.0.0.1:5000/app:1", { fetch, maxBlobBytes: 64 * 1024 * 1024 }).blob(digest)).length).toBe(big.length);
   });
 });

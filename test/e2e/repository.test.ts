@@ -187,6 +187,11 @@ describe("a signed repository of the test's own", () => {
     // at the declared package; nothing is fetched from the other host
     output = await expectLocatedFailure(dir, 12, /Inconsistent lock file[\s\S]*packages\[\d\]\.uri is http:\/\/127\.0\.0\.2:/);
     expect(output).not.toMatch(/internal error/);
+    // A lock that leaves the requested package out altogether (as if the base image had it) holds
+    // together; the image then lacks it, which the BOM worker finds after dpkg ran.
+    const without = { ...entry, packages: entry.packages.filter((p) => p.name !== "hello-slipway"), stages: entry.stages.map((st) => st.filter((n) => n !== "hello-slipway")).filter((st) => st.length > 0) };
+    writeFileSync(lockPath, JSON.stringify({ ...lock, images: [without] }, null, 2));
+    output = await expectLocatedFailure(dir, 5, /declared packages are missing from the image[\s\S]*hello-slipway \(not installed\)/);
   });
 });
 
