@@ -316,7 +316,7 @@ describe("slipway diff: input that is not an image", () => {
   it("a registry that answers with something other than a manifest", async () => {
     const answer = (body: string) => (async () => new Response(body, { status: 200, headers: { "content-type": "application/json" } })) as typeof fetch;
     for (const [body, pattern] of [
-      ["<html>not json</html>", /^slipway diff: registry\.example\/team\/app:1: the manifest or index it names is not JSON$/],
+      ["<html>not json</html>", /^slipway diff: registry\.example\/team\/app:1: manifest 1 is not JSON$/],
       ['{"manifests": "nope"}', /^slipway diff: registry\.example\/team\/app:1: the image index has a "manifests" list that is not a list of descriptors$/],
       ['{"config": {"digest": "sha256:zz"}}', /^slipway diff: registry\.example\/team\/app:1: image manifest sha256:[0-9a-f]{64} is not an image manifest/],
       ["[".repeat(100) + "]".repeat(100), /: the root of the image is not a JSON object$/],
