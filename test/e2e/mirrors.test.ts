@@ -76,6 +76,14 @@ describe("SLIPWAY_MIRROR", () => {
       expect(first.code, first.output.slice(-3000)).toBe(0);
       expect(a.requests.some((p) => p.endsWith(".deb"))).toBe(true);
 
+      // the URL is no part of a checksummed download's cache key: through B, nothing is fetched again and
+      // dpkg's result is reused
+      const cached = await build(dir, { SLIPWAY_MIRROR: `${a.url}=${b.url}` });
+      expect(cached.code, cached.output.slice(-3000)).toBe(0);
+      expect(cached.digest).toBe(first.digest);
+      expect(cached.output).toMatch(/\[apt\] dpkg --install 4 packages[^\n]*\n#\d+ CACHED/);
+      expect(b.requests.filter((p) => p.endsWith(".deb"))).toEqual([]);
+
       await a.close();
       aStopped = true;
       prune();
