@@ -1,4 +1,5 @@
-import { warningAt, type Diagnostic } from "../grammar/index.js";
+import { DiagnosticsError, errorAt, warningAt, type Diagnostic } from "../grammar/index.js";
+import { MIRROR_VARIABLE, parseMirrors, type Mirror } from "./debian/mirrors.js";
 import type { LoadedDeclaration } from "./load.js";
 
 /** With `--target bom`, the build argument that names the image whose BOM to export (default: the last). */
@@ -13,8 +14,27 @@ export const LOCK_MODE_ARG = "SLIPWAY_LOCK";
 /** The creation time the BOM documents state, in seconds since the epoch (reproducible-builds.org). */
 export const SOURCE_DATE_EPOCH_ARG = "SOURCE_DATE_EPOCH";
 
+/**
+ * `ORIGINAL=REPLACEMENT[,…]`: fetch locked files (and, when resolving, indexes) whose URL starts with
+ * ORIGINAL from REPLACEMENT instead; checksums, the lock and the image stay the same (docs/offline.md).
+ */
+export const MIRROR_ARG = MIRROR_VARIABLE;
+
 /** Build arguments slipway reads itself. */
-const SLIPWAY_BUILD_ARGS: ReadonlySet<string> = new Set([BOM_IMAGE_ARG, LOCK_MODE_ARG, SOURCE_DATE_EPOCH_ARG]);
+const SLIPWAY_BUILD_ARGS: ReadonlySet<string> = new Set([BOM_IMAGE_ARG, LOCK_MODE_ARG, MIRROR_ARG, SOURCE_DATE_EPOCH_ARG]);
+
+/** The mirrors `SLIPWAY_MIRROR` asks for (none when unset); a malformed value is an error naming it. */
+export function buildArgMirrors(buildArgs: ReadonlyMap<string, string>): readonly Mirror[] {
+  const value = buildArgs.get(MIRROR_ARG);
+  if (value === undefined) return [];
+  const parsed = parseMirrors(value);
+  if (parsed.ok) return parsed.mirrors;
+  throw new DiagnosticsError([
+    errorAt(undefined, `Malformed build argument ${MIRROR_ARG}`, `--build-arg ${MIRROR_ARG}: ${parsed.problem}.`, {
+      hint: `Give ${MIRROR_ARG}=ORIGINAL=REPLACEMENT[,ORIGINAL=REPLACEMENT…], each an http:// or https:// URL prefix, e.g. ${MIRROR_ARG}=http://deb.example/debian=http://mirror.internal/debian.`,
+    }),
+  ]);
+}
 
 /**
  * Build arguments that clients and BuildKit pass on their own: never the user's misspelt variable. Docker

@@ -8,7 +8,7 @@ import { isOptionError, readBuildOptions, type BuildOptions } from "./gateway/op
 import { buildPlatformImage, type PlatformImage } from "./image-build.js";
 import { readDeclaration, requestDeclarationFiles, type DeclarationFiles, type LoadedDeclaration } from "./load.js";
 import { exportLock, loadLock, lockEntryFor, LOCK_TARGET, packageResolver } from "./lock-target.js";
-import { BOM_IMAGE_ARG, unusedBuildArgWarnings } from "./build-args.js";
+import { BOM_IMAGE_ARG, buildArgMirrors, unusedBuildArgWarnings } from "./build-args.js";
 import { BuildSession, Capabilities, isCapabilityError, workerPlatform } from "./session.js";
 import { handleSubrequest } from "./subrequests/index.js";
 import { unusedNamedContexts } from "./resolve/named-contexts.js";
@@ -56,6 +56,7 @@ async function buildWith(session: BuildSession, declarationFiles: DeclarationFil
     if (options.requestId) return await handleSubrequest(options.requestId, options.target, load);
     const loaded = await session.time("load", load);
     session.warn([...loaded.warnings, ...unusedBuildArgWarnings(loaded)]);
+    buildArgMirrors(options.buildArgs); // a malformed value fails every build, not only one that fetches
     const target = options.target;
     if (target === LOCK_TARGET) return success(await exportLock(session, loaded, (image) => platformsFor(session, image)));
     // the target that chose the image (recorded in the BOM, so --target bom and the image's own attestation agree)

@@ -1,6 +1,6 @@
 import type { Declaration, Image, ImageReference, Located } from "../grammar/index.js";
 import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, SourceMap, type Platform, type State } from "../llb/index.js";
-import { SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
+import { buildArgMirrors, SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
 import { planAccounts, readBaseAccounts, type AccountsPlan } from "./accounts/index.js";
 import { bomInputsOf } from "./bom-inputs.js";
 import { BOM_FILES, ESTALEIRO_LABEL } from "./bom/names.js";
@@ -77,6 +77,7 @@ export async function buildPlatformImage(
           installPackages(state, resolution, {
             epoch: epoch.seconds,
             constraints: mergeConstraints(sourceMap.location(image.apt[0]!.range), session.options.noCache ? ignoreCache() : {}),
+            mirrors: buildArgMirrors(session.options.buildArgs),
           }),
         description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
       },

@@ -2,7 +2,8 @@ import type { Image, Located } from "../grammar/index.js";
 import { DiagnosticsError } from "../grammar/index.js";
 import { image as imageSource, type Platform } from "../llb/index.js";
 import type { ResolvedImage } from "./compile/types.js";
-import { debianArchitecture, resolveApt, type AptResolution } from "./debian/index.js";
+import { buildArgMirrors } from "./build-args.js";
+import { debianArchitecture, mirroredFetcher, resolveApt, type AptResolution } from "./debian/index.js";
 import { gatewayFetcher, gatewayImageFiles } from "./gateway-io.js";
 import type { BuildSession } from "./session.js";
 
@@ -12,7 +13,8 @@ export async function solveBase(session: BuildSession, base: ResolvedImage, plat
 }
 
 /**
- * Resolves the image's packages against the repositories' verified indexes, fetched through BuildKit.
+ * Resolves the image's packages against the repositories' verified indexes, fetched through BuildKit
+ * (from their mirrors, when `SLIPWAY_MIRROR` names any).
  * Throws DiagnosticsError located at the declaration.
  */
 export async function resolvePackages(
@@ -29,7 +31,7 @@ export async function resolvePackages(
       architecture: debianArchitecture(platform, baseRange),
       baseImage: { ref: base.pinned, digest: base.digest, range: baseRange },
     },
-    { fetcher: gatewayFetcher(session, platform), base: gatewayImageFiles(session, baseRef) },
+    { fetcher: mirroredFetcher(gatewayFetcher(session, platform), buildArgMirrors(session.options.buildArgs)), base: gatewayImageFiles(session, baseRef) },
   );
   session.warn(result.diagnostics); // shown even when an error follows
   if (!result.resolution || result.diagnostics.some((d) => d.severity === "error")) throw new DiagnosticsError(result.diagnostics);

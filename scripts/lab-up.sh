@@ -8,7 +8,7 @@
 #
 #   SLIPWAY_LAB_DIR   where logs, registry data and scratch space live   (default /var/lib/slipway-lab)
 #   SLIPWAY_SUITE     Debian suite to take docker.io/docker-cli/docker-buildx from (default sid, then trixie)
-#   SLIPWAY_MIRROR    Debian archive URL (default: the first one in this machine's apt configuration)
+#   SLIPWAY_LAB_ARCHIVE Debian archive URL (default: the first one in this machine's apt configuration)
 #   SLIPWAY_ARM64     1 (default): also run linux/arm64 programs (QEMU user mode through binfmt_misc, from
 #                     Debian) and make both base images two-platform, for the multi-platform frontend image;
 #                     0: amd64 only. Once: minutes (an emulated debootstrap; 9 min 48 s measured on a busy
@@ -33,10 +33,10 @@ apt_mirror() {
     uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | grep -v -- -security \
       | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit }}' || true)
   fi
-  [ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources.list{,.d}; set SLIPWAY_MIRROR"
+  [ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources.list{,.d}; set SLIPWAY_LAB_ARCHIVE"
   echo "${uri%/}"
 }
-MIRROR=${SLIPWAY_MIRROR:-$(apt_mirror)}
+MIRROR=${SLIPWAY_LAB_ARCHIVE:-$(apt_mirror)}
 
 # 1. Host packages from bookworm itself.
 need=()

@@ -10,7 +10,7 @@
 #
 # Environment:
 #   SLIPWAY_LAB_DIR   where the install lives                 (default /var/lib/slipway-lab)
-#   SLIPWAY_MIRROR    Debian archive URL (default: the first one in this machine's apt configuration)
+#   SLIPWAY_LAB_ARCHIVE Debian archive URL (default: the first one in this machine's apt configuration)
 #   SLIPWAY_SPDX_SUITE  suite to take the packages from      (default sid)
 set -euo pipefail
 
@@ -34,10 +34,10 @@ apt_mirror() {
     uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | grep -v -- -security \
       | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit }}' || true)
   fi
-  [ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources.list{,.d}; set SLIPWAY_MIRROR"
+  [ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources.list{,.d}; set SLIPWAY_LAB_ARCHIVE"
   echo "${uri%/}"
 }
-MIRROR=${SLIPWAY_MIRROR:-$(apt_mirror)}
+MIRROR=${SLIPWAY_LAB_ARCHIVE:-$(apt_mirror)}
 
 mkdir -p "$DIR/apt/lists/partial" "$DIR/apt/cache/archives/partial" "$DIR/debs" "$DIR/root"
 echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $SUITE main" >"$DIR/apt/sources.list"

@@ -1,10 +1,13 @@
 import { customName, http, merge, mergeConstraints, type Constraints, type State } from "../../llb/index.js";
 import { debFileName, defaultInstallPlanOptions, installProgressName, installScript, type InstallPlanOptions } from "./install-plan.js";
-import type { AptResolution } from "./resolution.js";
+import { mirroredUrl, MIRROR_VARIABLE, type Mirror } from "./mirrors.js";
+import type { AptResolution, ResolvedPackage } from "./resolution.js";
 
 export interface InstallPackagesOptions extends InstallPlanOptions {
   /** Added to every op (the compiler passes the declaration's source location here). */
   readonly constraints?: Constraints;
+  /** Where each .deb is fetched from instead of its locked URL (`SLIPWAY_MIRROR`); its checksum stays. */
+  readonly mirrors?: readonly Mirror[];
 }
 
 /**
@@ -23,15 +26,18 @@ export function installPackages(state: State, resolution: AptResolution, options
   // every package and version.
   // No progress group: buildx's plain output shows a group as one vertex named after the group, so a
   // failed download (a checksum mismatch) would not say which package it was.
+  // BuildKit keys a checksummed http source by checksum and file name, not by URL, so a mirror changes
+  // neither the cache nor the image (../shared/reference/buildkit-cache-and-mounts.md, §1.1).
   const extra = o.constraints ?? {};
-  const debs = resolution.packages.map((p) =>
-    http(p.uri, {
+  const debs = resolution.packages.map((p) => {
+    const url = mirroredUrl(p.uri, o.mirrors ?? []);
+    return http(url, {
       checksum: `sha256:${p.sha256}`,
       filename: debFileName(p),
       perm: 0o644,
-      constraints: mergeConstraints(customName(`[apt] fetch ${p.name} ${p.version}`), extra),
-    }),
-  );
+      constraints: mergeConstraints(customName(fetchName(p, url, resolution.repositories[p.repository]?.uri)), extra),
+    });
+  });
   const directory = merge(debs, mergeConstraints(customName(`[apt] gather ${debs.length} .deb files`), extra));
   const byName = new Map(resolution.packages.map((p) => [p.name, p]));
   const stages = resolution.stages.map((s) => s.map((n) => byName.get(n)!));
@@ -51,4 +57,14 @@ export function installPackages(state: State, resolution: AptResolution, options
       constraints: mergeConstraints(customName(installProgressName(resolution.packages)), extra),
     })
     .root();
+}
+
+/**
+ * The progress name of a .deb's download. BuildKit's own error for a failed http source says only what
+ * went wrong (connection refused, digest mismatch); buildx prints it under this name and the apt block's
+ * location, so the name carries the package, the URL and what to do when the URL is gone.
+ */
+export function fetchName(p: Pick<ResolvedPackage, "name" | "version">, url: string, repository: string | undefined): string {
+  const copy = repository ? `${repository.replace(/\/+$/, "")}=<a copy>` : "<locked URL prefix>=<a copy>";
+  return `[apt] fetch ${p.name} ${p.version} from ${url} (if it cannot be fetched: --build-arg ${MIRROR_VARIABLE}=${copy}, or re-lock)`;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decode, inputOp } from "../../test/llb/decode.js";
 import { image, marshal, parsePlatform } from "../../llb/index.js";
 import { installPackages } from "./install-llb.js";
+import { parseMirrors } from "./mirrors.js";
 import { debFileName, installProgressName, installScript, planStages, type PlannedPackage } from "./install-plan.js";
 import type { AptResolution, ResolvedPackage } from "./resolution.js";
 
@@ -110,9 +111,27 @@ describe("installPackages (LLB)", () => {
     expect(decoded.head.metadata!.has_progress_group).toBe(false);
     const fetchMeta = decoded.byDigest.get(mergeOp.op.inputs[0]!.digest)!.metadata!;
     expect(fetchMeta.has_progress_group).toBe(false);
-    expect(fetchMeta.description.get("llb.customname")).toBe("[apt] fetch liba 1.0-1");
+    expect(fetchMeta.description.get("llb.customname")).toBe(
+      "[apt] fetch liba 1.0-1 from http://127.0.0.1:8000/debian/pool/main/liba_1.0-1_amd64.deb (if it cannot be fetched: --build-arg SLIPWAY_MIRROR=<locked URL prefix>=<a copy>, or re-lock)",
+    );
     const script = exec.meta.args[2]!;
     expect(script.indexOf("liba_1.0-1_amd64.deb")).toBeLessThan(script.indexOf("app_1.0-1_amd64.deb"));
+  });
+
+  it("fetches from a mirror with the same checksums and file names; the name gives the URL used and the repository to mirror", () => {
+    const withRepo: AptResolution = { ...resolution, repositories: [{ uri: "http://127.0.0.1:8000/debian", suite: "stable", components: ["main"], inRelease: { url: "http://127.0.0.1:8000/debian/dists/stable/InRelease", sha256: "c".repeat(64), size: 1 }, signedBy: { fingerprint: "d".repeat(40), userIds: [] } }] };
+    const parsed = parseMirrors("http://127.0.0.1:8000/debian=http://127.0.0.1:9000/copy");
+    const decoded = decode(marshal(installPackages(image("debian:bookworm"), withRepo, { mirrors: parsed.ok ? parsed.mirrors : [] }), { platform: parsePlatform("linux/amd64") }));
+    const debMount = decoded.head.op.exec.mounts.find((m) => m.dest === "/run/slipway/debs")!;
+    const mergeOp = inputOp(decoded, decoded.head, Number(debMount.input));
+    const fetches = mergeOp.op.inputs.map((i) => decoded.byDigest.get(i.digest)!);
+    expect(fetches.map((f) => [f.op.source.identifier, f.op.source.attrs.get("http.checksum"), f.op.source.attrs.get("http.filename")])).toEqual([
+      ["http://127.0.0.1:9000/copy/pool/main/liba_1.0-1_amd64.deb", `sha256:${"a".repeat(64)}`, "liba_1.0-1_amd64.deb"],
+      ["http://127.0.0.1:9000/copy/pool/main/app_1.0-1_amd64.deb", `sha256:${"b".repeat(64)}`, "app_1.0-1_amd64.deb"],
+    ]);
+    expect(fetches[0]!.metadata!.description.get("llb.customname")).toBe(
+      "[apt] fetch liba 1.0-1 from http://127.0.0.1:9000/copy/pool/main/liba_1.0-1_amd64.deb (if it cannot be fetched: --build-arg SLIPWAY_MIRROR=http://127.0.0.1:8000/debian=<a copy>, or re-lock)",
+    );
   });
 
   it("marshals to the same bytes every time", () => {

@@ -40,6 +40,7 @@ const VERSION = /^(?:\d+:)?[0-9][A-Za-z0-9.+~:-]*$/;
 const ARCHITECTURE = /^[a-z0-9][a-z0-9-]*$/;
 // A repository-relative path (`pool/main/c/curl/curl_….deb`): no empty, `.` or `..` part.
 const RELATIVE_PATH = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._~+%:-]+(?:\/[A-Za-z0-9._~+%:-]+)*$/;
+const RFC2822_DATE = /^[A-Za-z0-9 ,:+-]{1,64}$/;
 const HTTP_URI = /^https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/;
 
 export interface LockProblem {
@@ -85,6 +86,8 @@ function validateImage(v: unknown, path: string, problem: Problem): void {
     str(r, "suite", p, problem, RELATIVE_PATH, "a suite name");
     strings(r, "components", p, problem);
     fileRef(r["inRelease"], `${p}.inRelease`, problem);
+    // optional: locks made before slipway recorded it are read as they are
+    if (r["date"] !== undefined) str(r, "date", p, problem, RFC2822_DATE, "an InRelease date such as \"Sat, 01 Jun 2024 00:00:00 UTC\"");
     const s = r["signedBy"];
     if (!isObject(s)) problem(`${p}.signedBy`, "must be an object");
     else {
@@ -177,6 +180,7 @@ export function lockFromResolution(resolution: AptResolution, image: string, req
       suite: r.suite,
       components: [...r.components],
       inRelease: { url: r.inRelease.url, sha256: r.inRelease.sha256, size: r.inRelease.size },
+      ...(r.date !== undefined && { date: r.date }),
       signedBy: { fingerprint: r.signedBy.fingerprint, userIds: [...r.signedBy.userIds] },
     })),
     stages: resolution.stages.map((s) => [...s]),

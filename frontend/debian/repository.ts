@@ -60,7 +60,8 @@ export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher,
   try {
     inReleaseBytes = await fetcher.fetch(inReleaseUrl);
   } catch (e) {
-    return { ok: false, problem: `cannot fetch ${inReleaseUrl}: ${isFetchError(e) ? e.reason : String(e)}` };
+    // the URL fetched, which a mirror (SLIPWAY_MIRROR) may have rewritten
+    return { ok: false, problem: isFetchError(e) ? `cannot fetch ${e.url}: ${e.reason}` : `cannot fetch ${inReleaseUrl}: ${String(e)}` };
   }
   const verified = await verifyInRelease(new TextDecoder().decode(inReleaseBytes), target.trusted);
   if (!verified.ok) return { ok: false, problem: `the signature of ${inReleaseUrl} does not verify: ${verified.reason}` };

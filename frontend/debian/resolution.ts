@@ -23,6 +23,12 @@ export interface ResolvedRepository {
   readonly suite: string;
   readonly components: readonly string[];
   readonly inRelease: IndexFileRef;
+  /**
+   * The InRelease `Date` (RFC 2822), when it has one: the time the repository's state was published, from
+   * which a snapshot archive's URL for it is worked out (docs/offline.md). Locks made before it was
+   * recorded lack it.
+   */
+  readonly date?: string;
   readonly signedBy: { readonly fingerprint: string; readonly userIds: readonly string[] };
 }
 

@@ -126,6 +126,7 @@ export async function resolveApt(request: AptRequest, io: AptIo): Promise<AptRes
       suite: r.target.suite,
       components: r.target.components,
       inRelease: r.inRelease,
+      ...(r.release.date !== undefined && { date: r.release.date }),
       signedBy: { fingerprint: r.signer.fingerprint, userIds: r.signer.userIds },
     })),
     basePackages: installedList(base),

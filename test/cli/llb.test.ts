@@ -192,7 +192,25 @@ describe("slipway llb", () => {
     expect(Object.keys(json.at(-1)!.op)).toEqual(["inputs"]);
   });
 
-  it("reports a step as a located error: BuildKit expands steps during the build", async () => {
+  it("fetches the locked .debs from --mirror: same checksums and file names, other URLs, nothing else changed", async () => {
+    const sources = (bytes: Uint8Array) => decoded(bytes).flatMap((op) => (op.source?.identifier.startsWith("http") ? [op.source] : []));
+    const plain = await llb(files, "--platform", "linux/amd64", "app/slipway.hcl");
+    const mirrored = await llb(files, "--platform", "linux/amd64", "--mirror", "http://archive.example.org/debian=http://127.0.0.1:9/copy/", "app/slipway.hcl");
+    expect(mirrored.code, mirrored.out.stderr).toBe(0);
+    const before = sources(plain.bytes).filter((s) => s.identifier.endsWith(".deb"));
+    const after = sources(mirrored.bytes).filter((s) => s.identifier.endsWith(".deb"));
+    expect(before.length).toBe(lockEntry.packages.length);
+    expect(after.map((s) => s.identifier)).toEqual(before.map((s) => s.identifier.replace("http://archive.example.org/debian/", "http://127.0.0.1:9/copy/")));
+    expect(after.map((s) => [...s.attrs.entries()])).toEqual(before.map((s) => [...s.attrs.entries()]));
+    // the other http source (from_http) is not under the mirrored prefix
+    expect(sources(mirrored.bytes).filter((s) => !s.identifier.endsWith(".deb")).map((s) => s.identifier)).toEqual(["https://example.org/tool"]);
+
+    const bad = await llb(files, "--mirror", "archive.example.org=http://127.0.0.1:9", "app/slipway.hcl");
+    expect(bad.code).toBe(2);
+    expect(bad.out.stderr).toMatch(/--mirror: ORIGINAL "archive\.example\.org" is not an http/);
+  });
+
+    it("reports a step as a located error: BuildKit expands steps during the build", async () => {
     const { code, out, bytes } = await llb({ "slipway.hcl": withStep }, "slipway.hcl");
     expect(code).toBe(1);
     expect(bytes.length).toBe(0);

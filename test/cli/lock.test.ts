@@ -8,7 +8,7 @@ import { memoryIO } from "../../frontend/cli/memory-io.js";
 import { imageFilesFromMap, lockFromResolution, lockRequests, mergeLock, nodeFetcher, parseLock, resolveApt, type AptLock } from "../../frontend/debian/index.js";
 import { loadDeclaration, SourceFile } from "../../grammar/index.js";
 import { minimalStatus } from "../debian/base-image.js";
-import { startDebianRepo, type DebianRepo } from "../support/debian-repo.js";
+import { serveRepoCopy, startDebianRepo, type DebianRepo } from "../support/debian-repo.js";
 import { TestRegistry, type TarSpec } from "./registry-fixture.js";
 
 /**
@@ -128,6 +128,41 @@ describe("slipway lock", () => {
       expect(parseLock(r.written!).lock!.images[0]!.base!.ref).toBe(`docker.io/library/base:1@${baseDigest}`);
       expect(registry.requests.slice(before)).toContain(`${served.url}/v2/library/base/manifests/1`);
     }
+  });
+
+  it("fetches indexes from --mirror (or $SLIPWAY_MIRROR) and writes the same lock, with the original URLs and the InRelease date", async () => {
+    const text = declaration(`${host}/test/base:1`);
+    const copy = await serveRepoCopy(repo);
+    try {
+      const expected = mergeLock(undefined, [await expectedEntry(text, `${host}/test/base:1`, baseDigest)]);
+      const before = repo.requests.length;
+      const r = await lock(["--platform", "linux/amd64", "--mirror", `${repo.url}=${copy.url}`, "app/slipway.hcl"], { "app/slipway.hcl": text });
+      expect(r.code, r.out.stderr).toBe(0);
+      expect(r.written).toBe(expected);
+      expect(repo.requests.slice(before)).toEqual([]);
+      expect(copy.requests).toContain(`/debian/dists/${repo.suite}/InRelease`);
+      const entry = parseLock(r.written!).lock!.images[0]!;
+      expect(entry.repositories.map((x) => [x.uri, x.date])).toEqual([[repo.url, "Sat, 01 Jun 2024 00:00:00 UTC"]]);
+    } finally {
+      await copy.close();
+    }
+    // the environment variable, here to a port where nothing listens: the failure names the mirrored URL
+    const dead = await lock(["--platform", "linux/amd64", "app/slipway.hcl"], { "app/slipway.hcl": text }, { env: { SLIPWAY_MIRROR: `${repo.url}=http://127.0.0.1:1/gone` } });
+    expect(dead.code).toBe(1);
+    expect(dead.out.stderr).toContain(`http://127.0.0.1:1/gone/dists/${repo.suite}/InRelease`);
+    // the flag wins over the variable
+    const both = await lock(["--platform", "linux/amd64", "--mirror", "", "app/slipway.hcl"], { "app/slipway.hcl": text }, { env: { SLIPWAY_MIRROR: `${repo.url}=http://127.0.0.1:1/gone` } });
+    expect(both.code, both.out.stderr).toBe(0);
+  });
+
+  it("refuses a malformed mirror, naming where it came from", async () => {
+    const files = { "app/slipway.hcl": declaration(`${host}/test/base:1`) };
+    const flag = await lock(["--mirror", "http://a.example", "app/slipway.hcl"], files);
+    expect(flag.code).toBe(2);
+    expect(flag.out.stderr).toMatch(/^usage: --mirror: "http:\/\/a\.example" is not ORIGINAL=REPLACEMENT; give ORIGINAL=REPLACEMENT/);
+    const env = await lock(["app/slipway.hcl"], files, { env: { SLIPWAY_MIRROR: "http://a.example=ftp://b.example" } });
+    expect(env.code).toBe(2);
+    expect(env.out.stderr).toMatch(/^usage: \$SLIPWAY_MIRROR: REPLACEMENT "ftp:\/\/b\.example" is not an http/);
   });
 
   it("reports what cannot be resolved at the declaration's line, and writes nothing", async () => {

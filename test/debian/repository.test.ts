@@ -191,6 +191,18 @@ describe("a signed repository served over http, read with the Node fetcher", () 
       expect(llb(fromLock.resolution!)).toEqual(llb(resolution));
     });
 
+    it("records each repository's InRelease Date, and reads a lock without it or refuses one with a malformed date", () => {
+      const entry = lockFromResolution(resolution, "tools", [{ name: "hello-slipway" }]);
+      expect(entry.repositories.map((r) => r.date)).toEqual(["Sat, 01 Jun 2024 00:00:00 UTC"]);
+      const older = JSON.parse(formatLock([entry]));
+      delete older.images[0].repositories[0].date;
+      expect(parseLock(JSON.stringify(older)).diagnostics).toEqual([]);
+      older.images[0].repositories[0].date = "tomorrow\n";
+      expect(parseLock(JSON.stringify(older), "slipway.lock.json").diagnostics.map((d) => d.detail)).toEqual([
+        'slipway.lock.json: field images[0].repositories[0].date must be an InRelease date such as "Sat, 01 Jun 2024 00:00:00 UTC" ("tomorrow\\n" is not).',
+      ]);
+    });
+
     it("replaces only the re-locked image and architecture when merging into an existing lock", () => {
       const tools = lockFromResolution(resolution, "tools", [{ name: "hello-slipway" }]);
       const other = { ...tools, image: "other" };

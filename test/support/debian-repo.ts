@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -149,11 +149,54 @@ export async function startDebianRepo(options: Partial<DebianRepoOptions> = {}):
   }
   write(join(dist, "InRelease"), Buffer.from(inRelease));
 
+  const server = await serveFiles(dir, o.tamperDeb);
+  return {
+    url: `http://127.0.0.1:${server.port}/debian`,
+    suite: o.suite,
+    components: ["main"],
+    armoredPublicKey: publicKey.armor(),
+    fingerprint: publicKey.getFingerprint().toLowerCase(),
+    debs: debs.map(({ stanza: _stanza, ...d }) => d),
+    get requests() {
+      return server.requests;
+    },
+    dir,
+    close: server.close,
+  };
+}
+
+/** A server of a repository's files: what a copy of the repository (a mirror) serves. */
+export interface RepoServer {
+  /** The URI a declaration would give, e.g. `http://127.0.0.1:41235/debian`. */
+  readonly url: string;
+  readonly requests: readonly string[];
+  /** Stops the server and removes its copy of the files. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a copy of `repo`'s files on another port, as a mirror of it would; with `tamperDeb`, that
+ * package's .deb comes with bytes that differ from the signed index (a mirror serving other content).
+ */
+export async function serveRepoCopy(repo: Pick<DebianRepo, "dir">, options: { readonly tamperDeb?: string } = {}): Promise<RepoServer> {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-repo-copy-"));
+  cpSync(join(repo.dir, "debian"), join(dir, "debian"), { recursive: true });
+  const server = await serveFiles(dir, options.tamperDeb);
+  return {
+    url: `http://127.0.0.1:${server.port}/debian`,
+    get requests() {
+      return server.requests;
+    },
+    close: server.close,
+  };
+}
+
+async function serveFiles(dir: string, tamperDeb: string | undefined): Promise<{ port: number; readonly requests: string[]; close(): Promise<void> }> {
   // The server runs in a child process: tests drive builds with spawnSync (docker buildx), which blocks
   // this process's event loop, and BuildKit must still be able to download from the repository.
   const logPath = join(dir, "requests.log");
   writeFileSync(logPath, "");
-  const child = spawn(process.execPath, ["-e", serverScript, dir, o.tamperDeb ?? "", logPath], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["-e", serverScript, dir, tamperDeb ?? "", logPath], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -164,16 +207,10 @@ export async function startDebianRepo(options: Partial<DebianRepoOptions> = {}):
     child.on("exit", (code) => reject(new Error(`the test repository server exited (${code}) before listening`)));
   });
   return {
-    url: `http://127.0.0.1:${port}/debian`,
-    suite: o.suite,
-    components: ["main"],
-    armoredPublicKey: publicKey.armor(),
-    fingerprint: publicKey.getFingerprint().toLowerCase(),
-    debs: debs.map(({ stanza: _stanza, ...d }) => d),
+    port,
     get requests() {
       return readFileSync(logPath, "utf8").split("\n").filter((l) => l !== "");
     },
-    dir,
     close: () =>
       new Promise<void>((resolve) => {
         const done = () => {

@@ -19,7 +19,8 @@ import { lockFileName } from "../../debian/lock-schema.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { contextReader, loadWithContext, readDeclaration } from "../load.js";
-import { packageTools, platformFlag, platformsFor, readLockBeside } from "./lock.js";
+import type { Mirror } from "../../debian/mirrors.js";
+import { cliMirrors, MIRROR_HELP, packageTools, platformFlag, platformsFor, readLockBeside } from "./lock.js";
 
 /** The compiler and the LLB layer, loaded when llb runs (see `packageTools`). */
 async function compileTools() {
@@ -27,7 +28,8 @@ async function compileTools() {
   return { ...tools, ...llb, compileImage: compile.compileImage, gitKey: compile.gitKey };
 }
 
-const help = `Usage: slipway llb [--var NAME=VALUE]... [--target NAME] [--platform OS/ARCH] [--json] FILE
+const help = `Usage: slipway llb [--var NAME=VALUE]... [--target NAME] [--platform OS/ARCH] [--json]
+                   [--mirror ORIGINAL=REPLACEMENT[,...]] FILE
 
 Compiles one image of FILE to BuildKit's LLB without BuildKit, and writes the
 serialized Definition to stdout: what \`buildctl build\` reads on stdin
@@ -56,7 +58,7 @@ Options:
                        entry, else this machine's)
   --json               one JSON object per op, in order: digest, op, metadata and
                        the declaration lines it comes from
-  -h, --help           show this help
+${MIRROR_HELP}  -h, --help           show this help
 `;
 
 export const llb: Command = {
@@ -70,6 +72,7 @@ export const llb: Command = {
       target: { type: "string" },
       platform: { type: "string" },
       json: { type: "boolean" },
+      mirror: { type: "string" },
     });
     if (values.help) {
       io.stdout(help);
@@ -77,6 +80,7 @@ export const llb: Command = {
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "no declaration file given" : "llb takes one file");
     const platformFlags = values.platform === undefined ? [] : [platformFlag(values.platform)];
+    const mirrors = await cliMirrors(values.mirror, process.env);
     if (!values.json && !io.writeStdoutBytes) throw new UsageError("this output takes text only; use --json");
     const arg = positionals[0]!;
     const file = await readDeclaration(arg, io);
@@ -115,7 +119,7 @@ export const llb: Command = {
       }
     }
     const platform = parsePlatform(platformsFor(image, platformFlags)[0]!);
-    const compiled = await compileWithoutBuildKit(loaded.declaration, image, platform, lock, hasErrors(diagnostics));
+    const compiled = await compileWithoutBuildKit(loaded.declaration, image, platform, lock, hasErrors(diagnostics), mirrors);
     diagnostics.push(...compiled.diagnostics);
     report(diagnostics);
     if (!compiled.definition || hasErrors(diagnostics)) return 1;
@@ -142,6 +146,7 @@ export async function compileWithoutBuildKit(
   platform: Platform,
   lock: LockFile | undefined,
   checkOnly = false,
+  mirrors: readonly Mirror[] = [],
 ): Promise<{ definition?: Definition; diagnostics: Diagnostic[] }> {
   const { compileImage, debianArchitecture, findLockEntry, gitKey, hasPackages, installPackages, marshal, resolveAptFromLock, SourceMap } = await compileTools();
   const diagnostics: Diagnostic[] = [];
@@ -169,7 +174,7 @@ export async function compileWithoutBuildKit(
       const resolution = result.resolution;
       if (resolution) {
         packages = {
-          install: (state) => installPackages(state, resolution, { epoch: 0, constraints: sourceMap.location(image.apt[0]!.range) }),
+          install: (state) => installPackages(state, resolution, { epoch: 0, constraints: sourceMap.location(image.apt[0]!.range), mirrors }),
           description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
         };
       }

@@ -13,6 +13,7 @@ import {
 } from "../../../grammar/index.js";
 import type { AptLock, Fetcher, LockFile } from "../../debian/index.js";
 import { lockFileName } from "../../debian/lock-schema.js";
+import { MIRROR_VARIABLE, type Mirror } from "../../debian/mirrors.js";
 import { dockerHubMirror, isImageFilesError, readRegistryImage, type RegistryImage } from "../../image-files/index.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { describeIoError, errorCode, UsageError, type CliIO, type Command } from "../io.js";
@@ -21,7 +22,16 @@ import { contextReader, loadWithContext, readDeclaration } from "../load.js";
 /** Node's names for CPUs, as platform architectures. */
 const NODE_ARCH: Readonly<Record<string, string>> = { x64: "amd64", arm64: "arm64", arm: "arm/v7", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
 
-const help = `Usage: slipway lock [--var NAME=VALUE]... [--platform OS/ARCH]... [--registry-mirror URL] FILE
+/** The --mirror option of `slipway lock` and `slipway llb`, in their help. */
+export const MIRROR_HELP = `  --mirror ORIGINAL=REPLACEMENT[,...]
+                           fetch Debian files whose URL starts with ORIGINAL from
+                           REPLACEMENT (the lock keeps the original URLs and every
+                           sha256); default: $SLIPWAY_MIRROR, the same value as the
+                           build argument of that name
+`;
+
+const help = `Usage: slipway lock [--var NAME=VALUE]... [--platform OS/ARCH]... [--registry-mirror URL]
+                    [--mirror ORIGINAL=REPLACEMENT[,...]] FILE
 
 Resolves the Debian packages of every image in FILE against its repositories'
 signed indexes and writes ${lockFileName} beside FILE: the file the
@@ -40,12 +50,26 @@ Options:
   --registry-mirror URL    read docker.io images through this mirror; default:
                            $SLIPWAY_REGISTRY_MIRROR (empty for none), else the first
                            of "registry-mirrors" in /etc/docker/daemon.json
-  -h, --help               show this help
+${MIRROR_HELP}  -h, --help               show this help
 `;
+
+
+/**
+ * The mirrors of `--mirror`, else of `$SLIPWAY_MIRROR` (the build argument's name and syntax, so one
+ * value serves the CLI and a build); a malformed value is a usage error naming where it came from.
+ */
+export async function cliMirrors(flag: string | undefined, env: NodeJS.ProcessEnv): Promise<readonly Mirror[]> {
+  const value = flag ?? env[MIRROR_VARIABLE];
+  if (value === undefined) return [];
+  const { parseMirrors } = await packageTools();
+  const parsed = parseMirrors(value);
+  if (parsed.ok) return parsed.mirrors;
+  throw new UsageError(`${flag !== undefined ? "--mirror" : `$${MIRROR_VARIABLE}`}: ${parsed.problem}; give ORIGINAL=REPLACEMENT[,ORIGINAL=REPLACEMENT...], each an http:// or https:// URL prefix`);
+}
 
 /** What `slipway lock` reaches outside the CLI's I/O; tests replace it. */
 export interface LockCommandOptions {
-  /** The environment (`SLIPWAY_REGISTRY_MIRROR`). */
+  /** The environment (`SLIPWAY_REGISTRY_MIRROR`, `SLIPWAY_MIRROR`). */
   readonly env: NodeJS.ProcessEnv;
   /** The Docker daemon's configuration, for its `registry-mirrors`. */
   readonly daemonConfigPath: string;
@@ -84,6 +108,7 @@ export async function runLockCommand(args: readonly string[], io: CliIO, options
     ...HELP_OPTION,
     platform: { type: "string", multiple: true },
     "registry-mirror": { type: "string" },
+    mirror: { type: "string" },
   });
   if (values.help) {
     io.stdout(help);
@@ -97,8 +122,9 @@ export async function runLockCommand(args: readonly string[], io: CliIO, options
     io.stderr(`slipway lock: ${file}\n`);
     return 1;
   }
-  const { debianArchitecture, hasPackages, lockFromResolution, lockRequests, mergeLock, nodeFetcher, parsePlatform, resolveApt } = await packageTools();
-  const o = { ...defaultOptions, fetcher: options.fetcher ?? nodeFetcher(), ...options };
+  const { debianArchitecture, hasPackages, lockFromResolution, lockRequests, mergeLock, mirroredFetcher, nodeFetcher, parsePlatform, resolveApt } = await packageTools();
+  const given = { ...defaultOptions, fetcher: options.fetcher ?? nodeFetcher(), ...options };
+  const o = { ...given, fetcher: mirroredFetcher(given.fetcher, await cliMirrors(values.mirror, given.env)) };
   const color = io.color ?? false;
   const { declaration, diagnostics } = await loadWithContext(file, parseVars(values.var), contextReader(arg, io));
   io.stderr(renderDiagnostics(diagnostics, [file], { color }));
