@@ -5,6 +5,7 @@ import { parseImageRef } from "../bom/image-ref.js";
 import type { ImageStore } from "../bom/oci.js";
 import { layoutStore, tarReader } from "../bom/store-layout.js";
 import { registryStore } from "../bom/store-registry.js";
+import { DEFAULT_READ_LIMITS } from "../bom/limits.js";
 import { looksLikeTar, openTar, TarFormatError } from "../bom/tar.js";
 import { ImageDiffError } from "./errors.js";
 import { formatBytes, type ImageDiffLimits } from "./limits.js";
@@ -48,7 +49,7 @@ export async function openImageSource(input: string, options: ImageSourceOptions
     }
     case "file":
       try {
-        return await openArchive(input, path);
+        return await openArchive(input, path, options.limits);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (typeof code === "string" && code.startsWith("E")) throw new ImageDiffError(input, `cannot be read (${code === "EACCES" ? "permission denied" : code})`);
@@ -64,11 +65,13 @@ export async function openImageSource(input: string, options: ImageSourceOptions
   }
 }
 
-async function openArchive(input: string, path: string): Promise<ImageSource> {
+async function openArchive(input: string, path: string, limits: ImageDiffLimits): Promise<ImageSource> {
   if (!(await looksLikeTar(path))) throw new ImageDiffError(input, "is neither a tar archive nor a directory, so not an OCI layout");
   let tar;
   try {
-    tar = await openTar(path);
+    // the BOM's reader takes only documents from an archive; a diff reads its layers too, so a member may be
+    // as large as a layout's blob file (documents are still bounded where they are parsed)
+    tar = await openTar(path, { ...DEFAULT_READ_LIMITS, jsonBytes: limits.blobBytes });
   } catch (e) {
     if (e instanceof TarFormatError) throw new ImageDiffError(input, `is not a readable tar archive (${e.message})`);
     throw e;

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -232,6 +232,18 @@ describe("slipway diff: what differs", () => {
     const r = await diff(dir, other);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^B: .*image\.tar sha256:[0-9a-f]{64}$/m);
+  });
+
+  it("reads an archive's layer larger than the BOM reader's 32 MiB document limit", async () => {
+    // incompressible, so the layer blob itself is over 32 MiB (a real debian-tools layer is 45 MiB)
+    const big = new Uint8Array(33 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 65536) big.set(randomBytes(65536), i);
+    const image = (data: string) => withApp((e) => [...replace("app/data.txt", { content: data })(e), { name: "app/big.bin", content: big, mtime: T0 }]);
+    const r = await diff(tarDirectory(writeLayout([image("one")]), "pax"), tarDirectory(writeLayout([image("two")]), "pax"));
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/app\/data\.txt/);
+    expect(r.stdout).not.toMatch(/app\/big\.bin/);
   });
 });
 
