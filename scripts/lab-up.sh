@@ -26,17 +26,8 @@ die() { say "$*"; exit 1; }
 mkdir -p "$LAB_DIR"
 
 # The archive this machine's apt already uses; never a host name written here.
-apt_mirror() {
-  local uri
-  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- -security | head -n1 || true)
-  if [ -z "$uri" ]; then
-    uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | grep -v -- -security \
-      | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit }}' || true)
-  fi
-  [ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources.list{,.d}; set SLIPWAY_LAB_ARCHIVE"
-  echo "${uri%/}"
-}
-MIRROR=${SLIPWAY_LAB_ARCHIVE:-$(apt_mirror)}
+. "$(dirname "$0")/lib/apt-archive.sh"
+MIRROR=${SLIPWAY_LAB_ARCHIVE:-$(apt_archive)}
 
 # 1. Host packages from bookworm itself.
 need=()

@@ -26,18 +26,9 @@ if [ -x "$WRAPPER" ] && "$WRAPPER" --help >/dev/null 2>&1; then
   exit 0
 fi
 
-# The archive this machine's apt already uses; never a host name written here (as in lab-up.sh).
-apt_mirror() {
-  local uri
-  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- -security | head -n1 || true)
-  if [ -z "$uri" ]; then
-    uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | grep -v -- -security \
-      | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit }}' || true)
-  fi
-  [ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources.list{,.d}; set SLIPWAY_LAB_ARCHIVE"
-  echo "${uri%/}"
-}
-MIRROR=${SLIPWAY_LAB_ARCHIVE:-$(apt_mirror)}
+# The archive this machine's apt already uses; never a host name written here.
+. "$(dirname "$0")/lib/apt-archive.sh"
+MIRROR=${SLIPWAY_LAB_ARCHIVE:-$(apt_archive)}
 
 mkdir -p "$DIR/apt/lists/partial" "$DIR/apt/cache/archives/partial" "$DIR/debs" "$DIR/root"
 echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $SUITE main" >"$DIR/apt/sources.list"
