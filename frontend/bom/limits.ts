@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { BomReadError } from "./errors.js";
 
 /**
@@ -79,5 +79,18 @@ export async function readRegularFile(description: string, path: string, name: s
     return buffer.subarray(0, length);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * What a local path names, for readers that take a file, a directory or (when nothing is there) an image
+ * reference: only files and directories are read, since a FIFO would block and a device never ends.
+ */
+export async function pathKind(path: string): Promise<"directory" | "file" | "other" | "missing"> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? "directory" : s.isFile() ? "file" : "other";
+  } catch {
+    return "missing";
   }
 }

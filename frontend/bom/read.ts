@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { BOM_FILES, PREDICATE_TYPES, type BomFormat } from "./names.js";
 import { readBomJson, writeBomJson } from "./canonical.js";
@@ -6,7 +6,7 @@ import { BomReadError, isBomInputError } from "./errors.js";
 import type { Bom } from "./model.js";
 import { findBomInImage, type ImageStore } from "./oci.js";
 import { isPlainEstaleiroYaml, readEstaleiroYaml } from "./read-estaleiro.js";
-import { DEFAULT_READ_LIMITS, readRegularFile } from "./limits.js";
+import { DEFAULT_READ_LIMITS, pathKind, readRegularFile } from "./limits.js";
 import { directoryReader, layoutStore, parseJson, tarReader } from "./store-layout.js";
 import { registryStore, type RegistryOptions } from "./store-registry.js";
 import { looksLikeTar, openTar, TarFormatError } from "./tar.js";
@@ -40,13 +40,7 @@ export interface ReadBomOptions extends RegistryOptions {
  */
 export async function readBomSource(source: string, options: Partial<ReadBomOptions> = {}): Promise<BomSource> {
   const path = resolve(options.cwd ?? process.cwd(), source);
-  let kind: "directory" | "file" | "other" | "missing";
-  try {
-    const s = await stat(path);
-    kind = s.isDirectory() ? "directory" : s.isFile() ? "file" : "other";
-  } catch {
-    kind = "missing";
-  }
+  const kind = await pathKind(path);
   if (kind === "missing") return fromImage(registryStore(source, options), options.platform);
   // A FIFO would block and a device would never end: only files and directories are sources.
   if (kind === "other") throw new BomReadError(source, "is neither a regular file nor a directory (a device, FIFO or socket)");

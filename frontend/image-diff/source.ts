@@ -1,11 +1,11 @@
 import { constants } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseImageRef } from "../bom/image-ref.js";
 import type { ImageStore } from "../bom/oci.js";
 import { layoutStore, tarReader } from "../bom/store-layout.js";
 import { registryStore } from "../bom/store-registry.js";
-import { DEFAULT_READ_LIMITS } from "../bom/limits.js";
+import { DEFAULT_READ_LIMITS, pathKind } from "../bom/limits.js";
 import { looksLikeTar, openTar, TarFormatError } from "../bom/tar.js";
 import { ImageDiffError } from "./errors.js";
 import { formatBytes, type ImageDiffLimits } from "./limits.js";
@@ -34,13 +34,7 @@ const CREDENTIALS_ADVICE = "slipway diff reads registries anonymously, so export
  */
 export async function openImageSource(input: string, options: ImageSourceOptions): Promise<ImageSource> {
   const path = resolve(options.cwd, input);
-  let kind: "directory" | "file" | "other" | "missing";
-  try {
-    const s = await stat(path);
-    kind = s.isDirectory() ? "directory" : s.isFile() ? "file" : "other";
-  } catch {
-    kind = "missing";
-  }
+  const kind = await pathKind(path);
   switch (kind) {
     case "directory": {
       const read = regularFileReader(input, path, options.limits.blobBytes);
