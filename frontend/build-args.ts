@@ -1,5 +1,6 @@
 import { DiagnosticsError, errorAt, warningAt, type Diagnostic } from "../grammar/index.js";
 import { MIRROR_VARIABLE, parseMirrors, type Mirror } from "./debian/mirrors.js";
+import { VENDOR_VARIABLE } from "./debian/vendor.js";
 import type { LoadedDeclaration } from "./load.js";
 
 /** With `--target bom`, the build argument that names the image whose BOM to export (default: the last). */
@@ -21,7 +22,7 @@ export const SOURCE_DATE_EPOCH_ARG = "SOURCE_DATE_EPOCH";
 export const MIRROR_ARG = MIRROR_VARIABLE;
 
 /** Build arguments slipway reads itself. */
-const SLIPWAY_BUILD_ARGS: ReadonlySet<string> = new Set([BOM_IMAGE_ARG, LOCK_MODE_ARG, MIRROR_ARG, SOURCE_DATE_EPOCH_ARG]);
+const SLIPWAY_BUILD_ARGS: ReadonlySet<string> = new Set([BOM_IMAGE_ARG, LOCK_MODE_ARG, MIRROR_ARG, SOURCE_DATE_EPOCH_ARG, VENDOR_VARIABLE]);
 
 /** The mirrors `SLIPWAY_MIRROR` asks for (none when unset); a malformed value is an error naming it. */
 export function buildArgMirrors(buildArgs: ReadonlyMap<string, string>): readonly Mirror[] {

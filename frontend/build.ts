@@ -11,6 +11,7 @@ import { exportLock, loadLock, lockEntryFor, LOCK_TARGET, packageResolver } from
 import { BOM_IMAGE_ARG, buildArgMirrors, unusedBuildArgWarnings } from "./build-args.js";
 import { BuildSession, Capabilities, isCapabilityError, workerPlatform } from "./session.js";
 import { handleSubrequest } from "./subrequests/index.js";
+import { checkVendorArg, exportVendor, VENDOR_TARGET } from "./vendor-target.js";
 import { unusedNamedContexts } from "./resolve/named-contexts.js";
 
 /** Targets slipway reserves: they export a by-product of the build instead of the image. */
@@ -59,10 +60,12 @@ async function buildWith(session: BuildSession, declarationFiles: DeclarationFil
     buildArgMirrors(options.buildArgs); // a malformed value fails every build, not only one that fetches
     const target = options.target;
     if (target === LOCK_TARGET) return success(await exportLock(session, loaded, (image) => platformsFor(session, image)));
+    if (target === VENDOR_TARGET) return success(await exportVendor(session, loaded));
     // the target that chose the image (recorded in the BOM, so --target bom and the image's own attestation agree)
     const imageTarget = target === BOM_TARGET ? options.buildArgs.get(BOM_IMAGE_ARG) : target;
     const image = pickImage(loaded, imageTarget);
     const lock = loadLock(session, loaded);
+    checkVendorArg(session, loaded, lock);
     const resolver = packageResolver(session, loaded, image, lock);
     const built: PlatformImage[] = [];
     for (const p of platformsFor(session, image)) {

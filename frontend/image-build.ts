@@ -16,6 +16,7 @@ import { resolveGit } from "./resolve/git.js";
 import { resolveImage } from "./resolve/images.js";
 import { buildStep } from "./resolve/steps.js";
 import { CapabilityError, type BuildSession } from "./session.js";
+import { checkVendored, vendorInstall } from "./vendor-target.js";
 
 /** One platform's image: its root filesystem ref, config, and bill of materials. */
 export interface PlatformImage {
@@ -57,6 +58,7 @@ export async function buildPlatformImage(
   // its own op; a lock needs none of them)
   const solveBaseRef = () => session.time("solve base", () => solveBase(session, base!, platform));
   const resolution = base && hasPackages(image) ? await session.time("packages", () => resolvePackages(base, platform, solveBaseRef)) : undefined;
+  if (resolution) await session.time("vendored packages", () => checkVendored(session, image, resolution, platform));
 
   const accounts = await session.time("accounts", () => accountsOf(session, image, base, solveBaseRef, epoch.seconds));
 
@@ -78,6 +80,7 @@ export async function buildPlatformImage(
             epoch: epoch.seconds,
             constraints: mergeConstraints(sourceMap.location(image.apt[0]!.range), session.options.noCache ? ignoreCache() : {}),
             mirrors: buildArgMirrors(session.options.buildArgs),
+            ...vendorInstall(session, platform),
           }),
         description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
       },

@@ -112,7 +112,7 @@ describe("installPackages (LLB)", () => {
     const fetchMeta = decoded.byDigest.get(mergeOp.op.inputs[0]!.digest)!.metadata!;
     expect(fetchMeta.has_progress_group).toBe(false);
     expect(fetchMeta.description.get("llb.customname")).toBe(
-      "[apt] fetch liba 1.0-1 from http://127.0.0.1:8000/debian/pool/main/liba_1.0-1_amd64.deb (if it cannot be fetched: --build-arg SLIPWAY_MIRROR=<locked URL prefix>=<a copy>, or re-lock)",
+      "[apt] fetch liba 1.0-1 from http://127.0.0.1:8000/debian/pool/main/liba_1.0-1_amd64.deb (if it cannot be fetched: --build-arg SLIPWAY_MIRROR=<locked URL prefix>=<a copy>, --build-arg SLIPWAY_VENDOR=<image@sha256 made by --target vendor>, or re-lock)",
     );
     const script = exec.meta.args[2]!;
     expect(script.indexOf("liba_1.0-1_amd64.deb")).toBeLessThan(script.indexOf("app_1.0-1_amd64.deb"));
@@ -130,7 +130,7 @@ describe("installPackages (LLB)", () => {
       ["http://127.0.0.1:9000/copy/pool/main/app_1.0-1_amd64.deb", `sha256:${"b".repeat(64)}`, "app_1.0-1_amd64.deb"],
     ]);
     expect(fetches[0]!.metadata!.description.get("llb.customname")).toBe(
-      "[apt] fetch liba 1.0-1 from http://127.0.0.1:9000/copy/pool/main/liba_1.0-1_amd64.deb (if it cannot be fetched: --build-arg SLIPWAY_MIRROR=http://127.0.0.1:8000/debian=<a copy>, or re-lock)",
+      "[apt] fetch liba 1.0-1 from http://127.0.0.1:9000/copy/pool/main/liba_1.0-1_amd64.deb (if it cannot be fetched: --build-arg SLIPWAY_MIRROR=http://127.0.0.1:8000/debian=<a copy>, --build-arg SLIPWAY_VENDOR=<image@sha256 made by --target vendor>, or re-lock)",
     );
   });
 

@@ -152,7 +152,8 @@ export function installScript(stages: readonly (readonly PlannedPackage[])[], op
 
 const leftovers = "/var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/dpkg.log /run/adduser";
 
-function shellQuote(s: string): string {
+/** `s` as one shell word. */
+export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./%+:=@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

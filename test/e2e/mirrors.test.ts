@@ -92,7 +92,7 @@ describe("SLIPWAY_MIRROR", () => {
       expect(gone.seconds).toBeLessThan(60);
       // at the apt block, naming a package, its URL on A, and the two ways out
       expect(gone.output).toContain("slipway.hcl:5");
-      expect(gone.output).toMatch(new RegExp(`\\[apt\\] fetch [a-z-]+ [0-9.-]+ from ${a.url.replace(/[.]/g, "\\.")}/pool/[^ ]+\\.deb \\(if it cannot be fetched: --build-arg SLIPWAY_MIRROR=${a.url.replace(/[.]/g, "\\.")}=<a copy>, or re-lock\\)`));
+      expect(gone.output).toMatch(new RegExp(`\\[apt\\] fetch [a-z-]+ [0-9.-]+ from ${a.url.replace(/[.]/g, "\\.")}/pool/[^ ]+\\.deb \\(if it cannot be fetched: --build-arg SLIPWAY_MIRROR=${a.url.replace(/[.]/g, "\\.")}=<a copy>, --build-arg SLIPWAY_VENDOR=<image@sha256 made by --target vendor>, or re-lock\\)`));
       expect(gone.output).toMatch(/connection refused/i);
 
       const viaB = await build(dir, { SLIPWAY_MIRROR: `${a.url}=${b.url}` });
