@@ -20,6 +20,7 @@ import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { contextReader, loadWithContext, readDeclaration } from "../load.js";
 import type { Mirror } from "../../debian/mirrors.js";
+import { cliVendor } from "../vendor-option.js";
 import { cliMirrors, MIRROR_HELP, packageTools, platformFlag, platformsFor, readLockBeside } from "./lock.js";
 
 /** The compiler and the LLB layer, loaded when llb runs (see `packageTools`). */
@@ -48,6 +49,8 @@ Nothing is asked of BuildKit or a registry, so the LLB differs from a build's:
     image's \`created\` (file times and the install's clamp use it);
   - from_git is checked out at the declared ref, not the commit it resolves to;
   - packages come only from ${lockFileName} beside FILE (run \`slipway lock FILE\`);
+    with $SLIPWAY_VENDOR=REF@sha256:…, taken from that vendored image, as a
+    build given the build argument of that name takes them (docs/offline.md);
   - an image that uses a step cannot be shown: BuildKit's Dockerfile frontend
     turns a step into LLB only during the build.
 
@@ -81,6 +84,7 @@ export const llb: Command = {
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "no declaration file given" : "llb takes one file");
     const platformFlags = values.platform === undefined ? [] : [platformFlag(values.platform)];
     const mirrors = await cliMirrors(values.mirror, process.env);
+    const vendor = await cliVendor(process.env);
     if (!values.json && !io.writeStdoutBytes) throw new UsageError("this output takes text only; use --json");
     const arg = positionals[0]!;
     const file = await readDeclaration(arg, io);
@@ -119,7 +123,7 @@ export const llb: Command = {
       }
     }
     const platform = parsePlatform(platformsFor(image, platformFlags)[0]!);
-    const compiled = await compileWithoutBuildKit(loaded.declaration, image, platform, lock, hasErrors(diagnostics), mirrors);
+    const compiled = await compileWithoutBuildKit(loaded.declaration, image, platform, lock, hasErrors(diagnostics), mirrors, vendor);
     diagnostics.push(...compiled.diagnostics);
     report(diagnostics);
     if (!compiled.definition || hasErrors(diagnostics)) return 1;
@@ -147,6 +151,7 @@ export async function compileWithoutBuildKit(
   lock: LockFile | undefined,
   checkOnly = false,
   mirrors: readonly Mirror[] = [],
+  vendor?: (platform: Platform) => State,
 ): Promise<{ definition?: Definition; diagnostics: Diagnostic[] }> {
   const { compileImage, debianArchitecture, findLockEntry, gitKey, hasPackages, installPackages, marshal, resolveAptFromLock, SourceMap } = await compileTools();
   const diagnostics: Diagnostic[] = [];
@@ -174,7 +179,7 @@ export async function compileWithoutBuildKit(
       const resolution = result.resolution;
       if (resolution) {
         packages = {
-          install: (state) => installPackages(state, resolution, { epoch: 0, constraints: sourceMap.location(image.apt[0]!.range), mirrors }),
+          install: (state) => installPackages(state, resolution, { epoch: 0, constraints: sourceMap.location(image.apt[0]!.range), mirrors, ...(vendor && { vendor: vendor(platform) }) }),
           description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
         };
       }
