@@ -7,6 +7,7 @@ export const TARGETS = "frontend.targets";
 const RESERVED_DESCRIPTIONS: Record<(typeof RESERVED_TARGETS)[number], string> = {
   lock: "slipway.lock.json: every image's packages resolved afresh (export with --output type=local)",
   bom: "only the bill of materials of the default image (--build-arg SLIPWAY_IMAGE=NAME for another one)",
+  vendor: "every .deb the lock names, by sha256, as an image to push (then --build-arg SLIPWAY_VENDOR=REF@sha256:…)",
 };
 
 /** BuildKit's `targets.List`. */

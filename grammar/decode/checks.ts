@@ -9,7 +9,7 @@ import type { ImageDraft } from "./image.js";
 import { Omissions } from "./values.js";
 
 /** Targets the frontend answers itself, so no image may take these names. */
-export const RESERVED_TARGETS = ["lock", "bom"] as const;
+export const RESERVED_TARGETS = ["lock", "bom", "vendor"] as const;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -49,7 +49,7 @@ export function checkDeclaration(
   for (const image of d.images) {
     if ((RESERVED_TARGETS as readonly string[]).includes(image.name.value)) {
       out.push(
-        errorAt(image.name.range, "Reserved image name", `"${image.name.value}" is a reserved target name (the frontend's ${RESERVED_TARGETS.map((t) => `"${t}"`).join(" and ")} targets).`, {
+        errorAt(image.name.range, "Reserved image name", `"${image.name.value}" is a reserved target name (the frontend's ${RESERVED_TARGETS.slice(0, -1).map((t) => `"${t}"`).join(", ")} and "${RESERVED_TARGETS[RESERVED_TARGETS.length - 1]}" targets).`, {
           hint: "Give the image another name.",
         }),
       );

@@ -25,16 +25,17 @@ describe("docker buildx build --call", () => {
     expect(table.code, table.output.slice(-3000)).toBe(0);
     const lines = table.stdout.trimEnd().split("\n").map((l) => l.trimEnd());
     expect(lines[0]).toMatch(/^TARGET\s+DESCRIPTION$/);
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines[1]).toBe("builder");
     expect(lines[2]).toMatch(/^app \(default\)\s+the service$/);
     expect(lines[3]).toMatch(/^lock\s+slipway\.lock\.json: /);
     expect(lines[4]).toMatch(/^bom\s+only the bill of materials /);
+    expect(lines[5]).toMatch(/^vendor\s+every \.deb the lock names/);
 
     const json = await call(dir, "targets,format=json");
     expect(json.code, json.output.slice(-3000)).toBe(0);
     const list = JSON.parse(json.stdout) as { targets: { name: string; default?: boolean; base?: string; location?: { ranges: { start: { line: number } }[] } }[]; sources: string[] };
-    expect(list.targets.map((t) => t.name)).toEqual(["builder", "app", "lock", "bom"]);
+    expect(list.targets.map((t) => t.name)).toEqual(["builder", "app", "lock", "bom", "vendor"]);
     expect(list.targets[1]).toMatchObject({ default: true, base: "scratch" });
     // the lines are the declaration's, the # syntax= line included
     expect(list.targets[0]!.location!.ranges[0]!.start.line).toBe(2);

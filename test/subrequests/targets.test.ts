@@ -24,6 +24,7 @@ describe("--call targets", () => {
       ["app", true],
       ["lock", false],
       ["bom", false],
+      ["vendor", false],
     ]);
     expect(list.targets[0]).toMatchObject({ base: "debian:bookworm", platform: "linux/amd64,linux/arm64" });
     expect(list.targets[1]).toMatchObject({ base: "scratch", description: "the service" });
@@ -44,6 +45,7 @@ describe("--call targets", () => {
       "app (default) the service",
       `lock          ${list.targets[2]!.description}`,
       `bom           ${list.targets[3]!.description}`,
+      `vendor        ${list.targets[4]!.description}`,
       "",
     ]);
   });
