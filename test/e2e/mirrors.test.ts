@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { serveRepoCopy, startDebianRepo } from "../support/debian-repo.js";
-import { buildx, must, project, scratchDir, syntaxLine } from "./harness.js";
+import { buildx, must, project, scratchDir } from "./harness.js";
+import { helloDeclaration } from "./hello-declaration.js";
 
 /**
  * Issue 10's mirrors, on the test's own signed repository over http on 127.0.0.1: a lock made against
@@ -11,25 +12,6 @@ import { buildx, must, project, scratchDir, syntaxLine } from "./harness.js";
  * a copy that serves other bytes for one .deb fails naming that package.
  */
 const EPOCH = "1717200000";
-
-function declaration(url: string, suite: string): string {
-  return `${syntaxLine()}image "mirrored" {
-  base_image = "debian:bookworm"
-
-  apt {
-    repository "test" {
-      uri        = "${url}"
-      suite      = "${suite}"
-      components = ["main"]
-      key        = file("repo.asc")
-    }
-    package "hello-slipway" {}
-    replace_sources = true
-  }
-  cmd = ["hello-slipway"]
-}
-`;
-}
 
 /** The image's manifest digest, config and layers, from an OCI export whose timestamps are the epoch. */
 async function build(dir: string, buildArgs: Record<string, string> = {}) {
@@ -66,7 +48,7 @@ describe("SLIPWAY_MIRROR", () => {
     const c = await serveRepoCopy(a, { tamperDeb: "libslipway1" });
     let aStopped = false;
     try {
-      const dir = project("mirrors", { "slipway.hcl": declaration(a.url, a.suite), "repo.asc": a.armoredPublicKey });
+      const dir = project("mirrors", { "slipway.hcl": helloDeclaration("mirrored", a.url, a.suite), "repo.asc": a.armoredPublicKey });
       const locked = await buildx(dir, { target: "lock", output: `type=local,dest=${dir}` });
       expect(locked.code, locked.output.slice(-3000)).toBe(0);
       const lock = JSON.parse(readFileSync(join(dir, "slipway.lock.json"), "utf8")) as { images: { repositories: { uri: string; date?: string }[] }[] };

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { serveRepoCopy, startDebianRepo } from "../support/debian-repo.js";
-import { buildx, must, project, REGISTRY, run, scratchDir, syntaxLine } from "./harness.js";
+import { buildx, must, project, REGISTRY, run, scratchDir } from "./harness.js";
+import { helloDeclaration } from "./hello-declaration.js";
 
 /**
  * Issue 10's vendoring, on the test's own signed repository over http on 127.0.0.1: `--target vendor`
@@ -13,25 +14,6 @@ import { buildx, must, project, REGISTRY, run, scratchDir, syntaxLine } from "./
  */
 const EPOCH = "1717200000";
 const TAG = `${REGISTRY}/slipway-e2e/vendor-debs`;
-
-function declaration(url: string, suite: string): string {
-  return `${syntaxLine()}image "vendored" {
-  base_image = "debian:bookworm"
-
-  apt {
-    repository "test" {
-      uri        = "${url}"
-      suite      = "${suite}"
-      components = ["main"]
-      key        = file("repo.asc")
-    }
-    package "hello-slipway" {}
-    replace_sources = true
-  }
-  cmd = ["hello-slipway"]
-}
-`;
-}
 
 /** Builds and returns the result's digest (from buildx's metadata file), or the failed run. */
 async function build(dir: string, options: { target?: string; output?: string; buildArgs?: Record<string, string> } = {}) {
@@ -68,7 +50,7 @@ describe("SLIPWAY_VENDOR", () => {
     let aStopped = false;
     let bStopped = false;
     try {
-      const dir = project("vendor", { "slipway.hcl": declaration(a.url, a.suite), "repo.asc": a.armoredPublicKey });
+      const dir = project("vendor", { "slipway.hcl": helloDeclaration("vendored", a.url, a.suite), "repo.asc": a.armoredPublicKey });
       const locked = await buildx(dir, { target: "lock", output: `type=local,dest=${dir}` });
       expect(locked.code, locked.output.slice(-3000)).toBe(0);
       const lock = JSON.parse(readFileSync(join(dir, "slipway.lock.json"), "utf8")) as { images: { packages: { name: string; version: string; sha256: string }[] }[] };
