@@ -66,18 +66,17 @@ describe("a registry cache", () => {
     expect(uris.length).toBeGreaterThan(0);
 
     const cache = `${REGISTRY}/slipway-e2e/vendor-cache:${process.pid}`;
+    // from nothing, so every record the cache exports is this build's own
+    must("docker", ["buildx", "prune", "-af"], { timeoutMs: 300_000 });
     const first = await build(dir, ["--cache-to", `type=registry,ref=${cache},mode=max`]);
     expect(first.code, first.output.slice(-3000)).toBe(0);
 
+    // No build without the cache first to show the port is closed: BuildKit shares an in-flight source
+    // between concurrent builds by its key, which is the checksum and not the URL, so another build of
+    // the same packages on this shared daemon could fetch for it. dpkg's "cached" below is the proof.
     must("docker", ["buildx", "prune", "-af"], { timeoutMs: 300_000 });
     const port = await closedPort();
     const nowhere = uris.map((u, i) => `${u}=http://127.0.0.1:${port}/gone-${i}`).join(",");
-    // the archive is unreachable indeed: without the cache the same build fails
-    const uncached = await build(dir, [], { SLIPWAY_MIRROR: nowhere });
-    expect(uncached.code, uncached.output.slice(-3000)).not.toBe(0);
-    expect(uncached.output).toMatch(new RegExp(`from http://127\\.0\\.0\\.1:${port}/gone-\\d+/pool/`));
-
-    must("docker", ["buildx", "prune", "-af"], { timeoutMs: 300_000 });
     const cached = await build(dir, ["--cache-from", `type=registry,ref=${cache}`, "--progress=rawjson"], { SLIPWAY_MIRROR: nowhere });
     expect(cached.code, cached.output.slice(-3000)).toBe(0);
     expect(cached.digest).toBe(first.digest);
