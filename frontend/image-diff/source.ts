@@ -1,12 +1,12 @@
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { parseImageRef } from "../bom/image-ref.js";
-import type { ImageStore } from "../bom/oci.js";
-import { layoutStore, tarReader } from "../bom/store-layout.js";
-import { registryStore } from "../bom/store-registry.js";
-import { DEFAULT_READ_LIMITS, pathKind } from "../bom/limits.js";
-import { looksLikeTar, openTar, TarFormatError } from "../bom/tar.js";
+import { parseImageRef } from "../oci/image-ref.js";
+import type { ImageStore } from "../oci/store.js";
+import { layoutStore, tarReader } from "../oci/layout-store.js";
+import { registryStore } from "../oci/registry-store.js";
+import { DEFAULT_READ_LIMITS, pathKind } from "../oci/limits.js";
+import { looksLikeTar, openTar, TarFormatError } from "../oci/tar.js";
 import { ImageDiffError } from "./errors.js";
 import { formatBytes, type ImageDiffLimits } from "./limits.js";
 

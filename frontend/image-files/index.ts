@@ -4,5 +4,5 @@
  */
 export { readRegistryImage, type RegistryImage, type RegistryImageOptions } from "./registry.js";
 export { layerFiles, DEFAULT_KEPT_PATHS, type Layer, type LayerFilesOptions } from "./layers.js";
-export { dockerHubMirror, type MirrorSettings, type MirrorSource, type RegistryMirror } from "./mirror.js";
+export { dockerHubMirror, type MirrorSettings, type MirrorSource, type RegistryMirror } from "../oci/mirror.js";
 export { ImageFilesError, isImageFilesError } from "./errors.js";

@@ -1,5 +1,5 @@
-import { sha256Hex } from "./canonical.js";
-import { BomReadError } from "./errors.js";
+import { sha256Hex } from "../bom/canonical.js";
+import { BomReadError } from "../bom/errors.js";
 import { DEFAULT_READ_LIMITS } from "./limits.js";
 
 /**

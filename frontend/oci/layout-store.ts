@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { BomReadError } from "./errors.js";
+import { BomReadError } from "../bom/errors.js";
 import { DEFAULT_READ_LIMITS, formatBytes, readRegularFile } from "./limits.js";
-import { verifyDigest, type ImageStore } from "./oci.js";
+import { verifyDigest, type ImageStore } from "./store.js";
 import { TarFormatError, type TarArchive } from "./tar.js";
 
 /**

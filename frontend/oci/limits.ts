@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { BomReadError } from "./errors.js";
+import { BomReadError } from "../bom/errors.js";
 
 /**
  * `slipway bom` reads images from anywhere, so every read is bounded: what it keeps in memory, what it

@@ -1,9 +1,9 @@
-import { sha256Hex } from "./canonical.js";
-import { BomReadError } from "./errors.js";
+import { sha256Hex } from "../bom/canonical.js";
+import { BomReadError } from "../bom/errors.js";
 import { formatImageRef, parseImageRef } from "./image-ref.js";
 import { DEFAULT_READ_LIMITS, formatBytes } from "./limits.js";
-import { verifyDigest, type ImageStore } from "./oci.js";
-import { parseJson } from "./store-layout.js";
+import { verifyDigest, type ImageStore } from "./store.js";
+import { parseJson } from "./layout-store.js";
 
 /**
  * An image in a registry, read through the distribution HTTP API v2, anonymously: plain HTTP for
