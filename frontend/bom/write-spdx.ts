@@ -1,6 +1,6 @@
 import { bomContentId, bomCreated, sha1Hex } from "./canonical.js";
 import type { Bom, BomFile, BomInstalledPackage, BomOsRelease, BomVcs } from "./model.js";
-import { parseImageRef } from "../oci/image-ref.js";
+import { parseImageRef } from "../oci/index.js";
 import { compareBy } from "./order.js";
 import { describeOrigin, describeVcs, formatMode, urlFileName, vcsDownloadLocation } from "./origins.js";
 import { dependencyLookup, imagePackages, isAddedPackage, requestedPackages, sourcePackagesOf, type SourcePackage } from "./packages.js";
