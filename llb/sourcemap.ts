@@ -72,6 +72,16 @@ export class SourceMap {
     return Object.freeze({ locations: Object.freeze([Object.freeze({ sourceMap: this, ranges: list.map(toPbRange) })]) });
   }
 
+  /** The file as BuildKit's `SourceInfo`: in a Definition's source map, or beside a warning's ranges. */
+  info(): pb.SourceInfo {
+    return new pb.SourceInfo({
+      filename: this.filename,
+      data: this.data,
+      language: this.language,
+      ...(this.definition && { definition: this.definition }),
+    });
+  }
+
   /** Same file content and metadata (Go's `equalSourceMap`), so two maps of one file share an index. */
   sameAs(other: SourceMap): boolean {
     return (

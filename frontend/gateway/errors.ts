@@ -1,9 +1,6 @@
-import type { Diagnostic } from "../../grammar/source/diagnostic.js";
-import type { SourceFile } from "../../grammar/source/file.js";
-import { LIMITS } from "../../grammar/source/limits.js";
-import { escapeControls } from "../../grammar/source/render.js";
-import { google as anyPb } from "../../llb/proto/google/protobuf/any.js";
-import { google } from "../../llb/proto/google/rpc/status.js";
+import { escapeControls, LIMITS, type Diagnostic, type SourceFile } from "../../grammar/index.js";
+import { google as anyPb } from "./proto/google/protobuf/any.js";
+import { google } from "./proto/google/rpc/status.js";
 import type { RpcStatus } from "./client.js";
 
 const ERRDEFS_SOURCE = "github.com/moby/buildkit/errdefs.Source+json";
