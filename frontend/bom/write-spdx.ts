@@ -40,6 +40,7 @@ const OS = "SPDXRef-OperatingSystem";
 
 type Json = Record<string, unknown>;
 
+// long because: builds the document section by section in SPDX 2.3's order (image, base, OS, packages, files, relationships), all sharing one id allocator.
 export function spdxDocument(bom: Bom): Json {
   const ids = new SpdxIds();
   const packages: Json[] = [];

@@ -3,6 +3,7 @@ export { parseImageReference, DOCKER_HUB, type ImageReferenceResult } from "./re
 export { parsePlatform, type PlatformResult } from "./platform.js";
 export { parseDuration, type DurationResult } from "./duration.js";
 export { compileGlob } from "./glob.js";
+export { componentProblem, repositoryUriProblem, suiteProblem } from "./repository.js";
 export { selectImage, isDiagnostic } from "./target.js";
 export { RESERVED_TARGETS, checkDeclaration } from "./checks.js";
 export { declarationToJson, type ModelJsonOptions } from "./model-json.js";
