@@ -41,8 +41,8 @@ export {
   requireCaps,
 } from "./constraints.js";
 export type { Constraints, SourceLocation, ProgressGroup } from "./constraints.js";
-export { SourceMap, toPbRange } from "./sourcemap.js";
-export type { RangeLike, PositionLike, SourceMapOptions } from "./sourcemap.js";
+export { SourceMap, toPbRange, toRangeJson } from "./sourcemap.js";
+export type { RangeLike, PositionLike, RangeJson, SourceMapOptions } from "./sourcemap.js";
 export { normalizePlatform, parsePlatform, formatPlatform, platformsEqual, platformToPb } from "./platform.js";
 export type { Platform } from "./platform.js";
 export { capsOf, requiredCaps, checkCaps } from "./caps.js";
