@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { checkCaps, formatPlatform, marshal, parsePlatform, pb, toPbRange, type Definition, type Platform, type State } from "../llb/index.js";
+import { checkCaps, formatPlatform, marshal, parsePlatform, SourceMap, toPbRange, type Definition, type Platform, type State } from "../llb/index.js";
 import { gw, type GatewayClient, type PongResponse, type Stat } from "./gateway/client.js";
 import type { BuildOptions } from "./gateway/options.js";
 import type { Diagnostic, SourceFile } from "../grammar/index.js";
@@ -73,7 +73,7 @@ export class BuildSession {
           detail: [d.detail, d.hint].filter((x): x is string => Boolean(x)).map((x) => new TextEncoder().encode(x)),
           ...(file &&
             d.subject && {
-              info: new pb.SourceInfo({ filename: file.name, data: new TextEncoder().encode(file.text), language: "HCL" }),
+              info: new SourceMap(file.name, file.text).info(),
               ranges: [toPbRange(d.subject)],
             }),
         }),

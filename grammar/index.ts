@@ -17,6 +17,10 @@ export {
   parseImageReference,
   parsePlatform,
   parseDuration,
+  compileGlob,
+  componentProblem,
+  repositoryUriProblem,
+  suiteProblem,
   selectImage,
   isDiagnostic,
   declarationToJson,
@@ -24,7 +28,6 @@ export {
   DOCKER_HUB,
   type ImageReferenceResult,
   type PlatformResult,
-  type DurationResult,
   type ModelJsonOptions,
 } from "./decode/index.js";
 export { evaluate, Scope, STANDARD_FUNCTIONS, type Value, type FileRead, type FileReader, type FunctionDef, type DeclarationArgument } from "./eval/index.js";

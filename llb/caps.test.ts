@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { capsOf, checkCaps, image, isLlbCapsError, LlbCapsError, local, marshal, merge, mkdir, parsePlatform, pb, requiredCaps } from "./index.js";
+import { capsOf, checkCaps, image, isLlbCapsError, LlbCapsError, local, marshal, merge, mkdir, parsePlatform, requiredCaps } from "./index.js";
+import { pb } from "./proto/github.com/moby/buildkit/solver/pb/ops.js";
 
 const platform = parsePlatform("linux/amd64");
 

@@ -10,10 +10,10 @@ import {
   mergeConstraints,
   mkdir,
   parsePlatform,
-  pb,
   scratch,
   SourceMap,
 } from "./index.js";
+import { pb } from "./proto/github.com/moby/buildkit/solver/pb/ops.js";
 
 const platform = parsePlatform("linux/arm64");
 

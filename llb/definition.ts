@@ -20,6 +20,11 @@ export interface DefinitionHead {
   readonly index: number;
 }
 
+/** Decodes one op of a Definition (`Definition.ops` holds them as bytes), to read it back or show it. */
+export function decodeOp(bytes: Uint8Array): pb.Op {
+  return pb.Op.deserialize(bytes);
+}
+
 /** Marshalled LLB. `proto` is the generated message; treat it as read-only. */
 export class Definition {
   constructor(readonly proto: pb.Definition) {}

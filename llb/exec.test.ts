@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { capsOfMetadata, decode } from "../test/llb/decode.js";
-import { image, isLlbArgumentError, local, marshal, parsePlatform, pb, scratch, type State } from "./index.js";
+import { image, isLlbArgumentError, local, marshal, parsePlatform, scratch, type State } from "./index.js";
+import { pb } from "./proto/github.com/moby/buildkit/solver/pb/ops.js";
 
 const platform = parsePlatform("linux/amd64");
 const base = image("debian:bookworm");

@@ -254,6 +254,7 @@ export class ExecState {
   }
 }
 
+// long because: the checks of every mount, secret and option, then the ExecOp assembled field by field in client/llb's order; split, the one op would be scattered over helpers that each need all of it.
 export function run(state: State, options: RunOptions): ExecState {
   check(options.args.length > 0, "run needs at least one argument");
   const constraints = mergeConstraints(noConstraints, options.constraints);

@@ -41,16 +41,18 @@ export {
   requireCaps,
 } from "./constraints.js";
 export type { Constraints, SourceLocation, ProgressGroup } from "./constraints.js";
-export { SourceMap, toPbRange } from "./sourcemap.js";
-export type { RangeLike, PositionLike, SourceMapOptions } from "./sourcemap.js";
+export { SourceMap, toPbRange, toRangeJson } from "./sourcemap.js";
+export type { RangeLike, PositionLike, RangeJson, SourceMapOptions } from "./sourcemap.js";
 export { normalizePlatform, parsePlatform, formatPlatform, platformsEqual, platformToPb } from "./platform.js";
 export type { Platform } from "./platform.js";
 export { capsOf, requiredCaps, checkCaps } from "./caps.js";
 export { marshal } from "./marshal.js";
 export type { MarshalOptions } from "./marshal.js";
-export { Definition, fromDefinition } from "./definition.js";
+export { Definition, decodeOp, fromDefinition } from "./definition.js";
 export type { DefinitionHead } from "./definition.js";
 export { encodeOp, digestOf, sortedMap, compareUtf8 } from "./canonical.js";
 export type { Sha256 } from "./canonical.js";
 export { LlbArgumentError, isLlbArgumentError, LlbCapsError, isLlbCapsError } from "./errors.js";
-export { pb } from "./proto/github.com/moby/buildkit/solver/pb/ops.js";
+// The generated messages stay inside llb/: callers get States, Definitions and these few wire types (what
+// the gateway embeds in a SolveRequest, what `decodeOp` gives back), never the generated \`pb\` namespace.
+export type { DefinitionProto, OpProto, SourceInfoProto, SourceOpProto } from "./wire.js";

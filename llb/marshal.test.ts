@@ -14,7 +14,6 @@ import {
   mkdir,
   mkfile,
   parsePlatform,
-  pb,
   progressGroup,
   requireCaps,
   scratch,
@@ -22,6 +21,7 @@ import {
   toPbRange,
   type State,
 } from "./index.js";
+import { pb } from "./proto/github.com/moby/buildkit/solver/pb/ops.js";
 
 const platform = parsePlatform("linux/amd64");
 

@@ -181,15 +181,7 @@ class SourceCollector {
   toPb(): pb.Source | undefined {
     if (this.maps.length === 0) return undefined;
     return new pb.Source({
-      infos: this.maps.map(
-        (map) =>
-          new pb.SourceInfo({
-            filename: map.filename,
-            data: map.data,
-            language: map.language,
-            ...(map.definition && { definition: map.definition }),
-          }),
-      ),
+      infos: this.maps.map((map) => map.info()),
       locations: sortedMap([...this.locations].map(([digest, list]) => [digest, new pb.Locations({ locations: list })] as const)),
     });
   }

@@ -27,6 +27,18 @@ export function toPbRange(range: RangeLike): pb.Range {
   return new pb.Range({ start: toPbPosition(range.start), end: toPbPosition(range.end) });
 }
 
+/** A range as the JSON Go's encoding/json writes for `pb.Range` (errdefs source details, subrequest answers). */
+export interface RangeJson {
+  readonly start: { readonly line: number; readonly character: number };
+  readonly end: { readonly line: number; readonly character: number };
+}
+
+/** `toPbRange`, as JSON: the same conversion, for places that send BuildKit JSON rather than protobuf. */
+export function toRangeJson(range: RangeLike): RangeJson {
+  const r = toPbRange(range);
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
 function toPbPosition(position: PositionLike): pb.Position {
   const { line, column } = position;
   check(Number.isInteger(line) && line >= 1, `source line must be an integer ≥ 1, got ${line}`);
@@ -70,6 +82,16 @@ export class SourceMap {
     const list = isRangeList(ranges) ? ranges : [ranges];
     check(list.length > 0, `a location in ${this.filename} needs at least one range`);
     return Object.freeze({ locations: Object.freeze([Object.freeze({ sourceMap: this, ranges: list.map(toPbRange) })]) });
+  }
+
+  /** The file as BuildKit's `SourceInfo`: in a Definition's source map, or beside a warning's ranges. */
+  info(): pb.SourceInfo {
+    return new pb.SourceInfo({
+      filename: this.filename,
+      data: this.data,
+      language: this.language,
+      ...(this.definition && { definition: this.definition }),
+    });
   }
 
   /** Same file content and metadata (Go's `equalSourceMap`), so two maps of one file share an index. */

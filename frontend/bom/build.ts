@@ -1,4 +1,4 @@
-import { formatImageRef, parseImageRef } from "./image-ref.js";
+import { formatImageRef, parseImageRef } from "../oci/index.js";
 import type {
   BomAddedPackageInput,
   BomFileInput,

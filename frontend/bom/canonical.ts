@@ -3,6 +3,7 @@ import { buildBom } from "./build.js";
 import { BomInputError, readingDocument } from "./errors.js";
 import type { BomInputs } from "./inputs.js";
 import { BOM_SCHEMA, type Bom } from "./model.js";
+import { sha256Hex } from "../oci/index.js";
 
 /**
  * bom.json: the model itself, keys sorted at every level, two-space indented, trailing newline. It is the
@@ -46,10 +47,6 @@ export function contentUuid(contentId: string): string {
   hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   const h = hex.join("");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
 }
 
 export function sha1Hex(data: string | Uint8Array): string {

@@ -37,19 +37,7 @@ export function isBomInputError(e: unknown): e is BomInputError {
 }
 
 /**
- * A BOM could not be read from where the user pointed: the message names the source (path, image
- * reference, URL or digest) and says what to do.
+ * A BOM could not be read from where the user pointed. It is the OCI reader's error (`ImageReadError`):
+ * a BOM is read from an image, and both failures are reported alike, naming the source.
  */
-export class BomReadError extends Error {
-  override readonly name = "BomReadError" as const;
-  readonly source: string;
-
-  constructor(source: string, message: string, options?: { cause?: unknown }) {
-    super(`${source}: ${message}`, options);
-    this.source = source;
-  }
-}
-
-export function isBomReadError(e: unknown): e is BomReadError {
-  return e instanceof Error && e.name === "BomReadError";
-}
+export { ImageReadError as BomReadError, isImageReadError as isBomReadError } from "../oci/index.js";

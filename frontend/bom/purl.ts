@@ -1,4 +1,4 @@
-import { parseImageRef } from "./image-ref.js";
+import { parseImageRef } from "../oci/index.js";
 import type { BomImageBase, BomOsRelease, BomSourceRef } from "./model.js";
 import { compareStrings } from "./order.js";
 

@@ -29,6 +29,7 @@ export function isPlainEstaleiroYaml(text: string): boolean {
   }
 }
 
+// long because: a table: one line per field of the document mapped back to BomInputs.
 function estaleiroTreeToInputs(tree: unknown): BomInputs {
   const t = obj(tree);
   if (t["schema"] !== BOM_SCHEMA) {

@@ -1,4 +1,4 @@
-import { sha256Hex } from "./canonical.js";
+import { sha256Hex } from "../oci/index.js";
 
 /**
  * SPDX element ids (`SPDXRef-` + letters, digits, `.` and `-`), readable where possible and unique always.

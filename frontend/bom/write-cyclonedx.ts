@@ -1,5 +1,5 @@
 import { bomContentId, bomCreated, contentUuid } from "./canonical.js";
-import { parseImageRef } from "./image-ref.js";
+import { parseImageRef } from "../oci/index.js";
 import type { Bom, BomFile, BomInstalledPackage, BomOsRelease, BomRemoteFile, BomVcs } from "./model.js";
 import { describeVcs, formatMode, urlFileName } from "./origins.js";
 import { dependencyLookup, imagePackages, isAddedPackage, requestedPackages, sourcePackagesOf, type ImagePackage, type SourcePackage } from "./packages.js";

@@ -1,6 +1,6 @@
 import { bomContentId, bomCreated, sha1Hex } from "./canonical.js";
 import type { Bom, BomFile, BomInstalledPackage, BomOsRelease, BomVcs } from "./model.js";
-import { parseImageRef } from "./image-ref.js";
+import { parseImageRef } from "../oci/index.js";
 import { compareBy } from "./order.js";
 import { describeOrigin, describeVcs, formatMode, urlFileName, vcsDownloadLocation } from "./origins.js";
 import { dependencyLookup, imagePackages, isAddedPackage, requestedPackages, sourcePackagesOf, type SourcePackage } from "./packages.js";
@@ -40,6 +40,7 @@ const OS = "SPDXRef-OperatingSystem";
 
 type Json = Record<string, unknown>;
 
+// long because: builds the document section by section in SPDX 2.3's order (image, base, OS, packages, files, relationships), all sharing one id allocator.
 export function spdxDocument(bom: Bom): Json {
   const ids = new SpdxIds();
   const packages: Json[] = [];

@@ -1,6 +1,4 @@
-import { DiagnosticsError, errorAt } from "../../grammar/source/diagnostic.js";
-import type { Image } from "../../grammar/model/declaration.js";
-import type { Range } from "../../grammar/source/pos.js";
+import { DiagnosticsError, errorAt, type Image, type Range } from "../../grammar/index.js";
 
 /** A platform, as far as picking a Debian architecture goes. */
 export interface PlatformLike {

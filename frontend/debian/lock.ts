@@ -1,6 +1,4 @@
-import type { Apt, Package } from "../../grammar/model/declaration.js";
-import { errorAt, type Diagnostic } from "../../grammar/source/diagnostic.js";
-import type { Range } from "../../grammar/source/pos.js";
+import { errorAt, type Apt, type Diagnostic, type Package, type Range } from "../../grammar/index.js";
 import { readImagePackages } from "./base-image.js";
 import type { ImageFiles } from "./io.js";
 import { duplicateEntries, entryProblems } from "./lock-check.js";

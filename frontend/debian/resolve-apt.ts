@@ -1,6 +1,4 @@
-import type { Apt, Package } from "../../grammar/model/declaration.js";
-import { errorAt, type Diagnostic } from "../../grammar/source/diagnostic.js";
-import type { Range } from "../../grammar/source/pos.js";
+import { errorAt, type Apt, type Diagnostic, type Package, type Range } from "../../grammar/index.js";
 import { readImagePackages } from "./base-image.js";
 import { planStages } from "./install-plan.js";
 import type { Fetcher, ImageFiles } from "./io.js";
@@ -33,6 +31,7 @@ export interface AptResult {
   readonly diagnostics: Diagnostic[];
 }
 
+// long because: the steps of a resolution in order (repositories, base image, choice, sources, order), each a call, with the diagnostics gathered along the way.
 /**
  * Resolves the packages of an image against verified repository indexes: reads the repositories
  * (InRelease verified, Packages and Sources by hash), the base image's installed set, chooses the

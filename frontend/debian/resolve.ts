@@ -5,6 +5,9 @@ import { dependencyEdges } from "./resolve-edges.js";
 import { satisfiesByProvides, satisfiesDirectly, Universe } from "./universe.js";
 import { compareVersions } from "./version.js";
 
+// long because: apt's MarkInstall rules and their helpers share the resolver's state; explanations and
+// dependency edges already live in resolve-explain.ts and resolve-edges.ts.
+
 /**
  * The resolver: which packages to install so that every requested package is installed with its
  * Pre-Depends and Depends, chosen the way `apt-get install --no-install-recommends` chooses them

@@ -1,11 +1,8 @@
-import type { Apt } from "../../grammar/model/declaration.js";
-import { errorAt, warningAt, type Diagnostic } from "../../grammar/source/diagnostic.js";
-import type { Range } from "../../grammar/source/pos.js";
+import { componentProblem, errorAt, repositoryUriProblem, suiteProblem, warningAt, type Apt, type Diagnostic, type Range } from "../../grammar/index.js";
 import { readImageKeyring, readImageSources, readImageTrustedKeys } from "./base-image.js";
 import { isFetchError, type Fetcher, type ImageFiles } from "./io.js";
 import { keyMatches, readKeyring, type TrustedKey } from "./keyring.js";
 import type { RepositoryTarget } from "./repository.js";
-import { componentProblem, repositoryUriProblem, suiteProblem } from "../../grammar/decode/repository.js";
 import type { SignedBy } from "./sources-list.js";
 import { createHash } from "node:crypto";
 
@@ -24,6 +21,7 @@ export interface TargetsInput {
   readonly baseSubject?: Range;
 }
 
+// long because: declared repositories, then the base image's, each choosing the keys it may be signed by; both passes share the diagnostics and the lazily read global keys.
 /**
  * Decides which repositories to read and which keys each may be signed by: the declared repositories
  * (each with its own key, a `signed-by` keyring in the base image, or apt's global keys plus declared

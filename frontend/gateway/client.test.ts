@@ -1,6 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { google } from "../../llb/proto/google/rpc/status.js";
+import { google } from "./proto/google/rpc/status.js";
 import { startFakeBridge, type FakeMethod } from "../../test/support/fake-llb-bridge.js";
 import { gw, isGatewayError, type GatewayClient } from "./client.js";
 

@@ -1,7 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
-import { moby } from "../../llb/proto/github.com/moby/buildkit/frontend/gateway/pb/gateway.js";
-import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
-import { google } from "../../llb/proto/google/rpc/status.js";
+import type { DefinitionProto } from "../../llb/index.js";
+import { moby } from "./proto/github.com/moby/buildkit/frontend/gateway/pb/gateway.js";
+import { google } from "./proto/google/rpc/status.js";
 import { listenStdioBridge } from "./stdio.js";
 
 export const gw = moby.buildkit.v1.frontend;
@@ -138,7 +138,7 @@ export class GatewayClient {
     await this.call("Evaluate", new gw.EvaluateRequest({ Ref: ref }), gw.EvaluateResponse.deserializeBinary);
   }
 
-  async inputs(): Promise<Map<string, InstanceType<typeof pb.Definition>>> {
+  async inputs(): Promise<Map<string, DefinitionProto>> {
     const res = await this.call("Inputs", new gw.InputsRequest(), gw.InputsResponse.deserializeBinary, 60);
     return res.Definitions;
   }

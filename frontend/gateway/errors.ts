@@ -1,9 +1,7 @@
-import type { Diagnostic } from "../../grammar/source/diagnostic.js";
-import type { SourceFile } from "../../grammar/source/file.js";
-import { LIMITS } from "../../grammar/source/limits.js";
-import { escapeControls } from "../../grammar/source/render.js";
-import { google as anyPb } from "../../llb/proto/google/protobuf/any.js";
-import { google } from "../../llb/proto/google/rpc/status.js";
+import { escapeControls, LIMITS, type Diagnostic, type Range, type SourceFile } from "../../grammar/index.js";
+import { toRangeJson } from "../../llb/index.js";
+import { google as anyPb } from "./proto/google/protobuf/any.js";
+import { google } from "./proto/google/rpc/status.js";
 import type { RpcStatus } from "./client.js";
 
 const ERRDEFS_SOURCE = "github.com/moby/buildkit/errdefs.Source+json";
@@ -31,7 +29,7 @@ export function diagnosticsToStatus(diagnostics: readonly Diagnostic[], files: R
     if (details.length >= MAX_SNIPPETS || !d.subject) continue;
     const file = files.get(d.subject.file);
     if (!file) continue;
-    details.push(sourceDetail(file, d.subject.start.line, d.subject.end.line, d.subject.start.column, d.subject.end.column));
+    details.push(sourceDetail(file, d.subject));
   }
   const lines = shown.slice(0, LIMITS.diagnostics).map(formatDiagnosticLine);
   if (shown.length > LIMITS.diagnostics) lines.push(`… and ${shown.length - LIMITS.diagnostics} more, not shown.`);
@@ -51,11 +49,11 @@ export function formatDiagnosticLine(d: Diagnostic): string {
   return escapeControls(`${where}${d.summary}${detail}${hint}`.replaceAll("\n", " "));
 }
 
-function sourceDetail(file: SourceFile, startLine: number, endLine: number, startColumn: number, endColumn: number) {
+function sourceDetail(file: SourceFile, range: Range) {
   // errdefs details are JSON-encoded Go structs (pb.SourceInfo + []*pb.Range), not protobuf.
   const value = {
     info: { filename: file.name, data: Buffer.from(file.text, "utf8").toString("base64"), language: "HCL" },
-    ranges: [{ start: { line: startLine, character: startColumn - 1 }, end: { line: Math.max(startLine, endLine), character: Math.max(0, endColumn - 1) } }],
+    ranges: [toRangeJson(range)],
   };
   return new anyPb.protobuf.Any({ type_url: ERRDEFS_SOURCE, value: new Uint8Array(Buffer.from(JSON.stringify(value))) });
 }

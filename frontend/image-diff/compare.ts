@@ -1,5 +1,4 @@
-import type { ImageStore } from "../bom/oci.js";
-import { PREDICATE_TYPE_ANNOTATION } from "../bom/oci.js";
+import { type ImageStore, PREDICATE_TYPE_ANNOTATION } from "../oci/index.js";
 import { jsonChanges, type FieldChange } from "./json-changes.js";
 import { readLayerEntries, type EntryState, type LayerEntries } from "./layer.js";
 import type { ImageDiffLimits } from "./limits.js";

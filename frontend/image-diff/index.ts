@@ -1,9 +1,9 @@
 /**
  * `slipway diff`: why two images differ. Images are read from OCI layouts (directory or archive) or a
- * registry through the BOM reader's stores and tar reader, with bounds on everything a hostile image
+ * registry through oci/'s stores and tar reader, with bounds on everything a hostile image
  * could inflate; the comparison is a plain value (`ImageDiff`, the `--json` output) and its rendering.
  */
-import { isBomReadError } from "../bom/index.js";
+import { isImageReadError } from "../oci/index.js";
 import { diffImages, type ImageDiff, type OpenedImage } from "./compare.js";
 import { ImageDiffError } from "./errors.js";
 import { DEFAULT_LIMITS, type ImageDiffLimits } from "./limits.js";
@@ -63,12 +63,12 @@ async function openImage(input: string, o: CompareOptions): Promise<OpenedImage 
   }
 }
 
-/** The stores report with `BomReadError`; as an `ImageDiffError` it names the input the same way. */
+/** The stores report with `ImageReadError`; as an `ImageDiffError` it names the input the same way. */
 async function withSource<T>(input: string, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    if (isBomReadError(e)) throw new ImageDiffError(e.source, e.message.slice(e.source.length + 2));
+    if (isImageReadError(e)) throw new ImageDiffError(e.source, e.message.slice(e.source.length + 2));
     throw e;
   }
 }

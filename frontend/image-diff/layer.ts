@@ -1,7 +1,6 @@
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import type { ImageStore } from "../bom/oci.js";
-import { readTarStream, TarFormatError, type TarEntry } from "../bom/tar.js";
+import { type ImageStore, readTarStream, TarFormatError, type TarEntry } from "../oci/index.js";
 import { ImageDiffError } from "./errors.js";
 import { formatBytes, type ImageDiffLimits } from "./limits.js";
 

@@ -1,14 +1,20 @@
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { parseImageRef } from "../bom/image-ref.js";
-import type { ImageStore } from "../bom/oci.js";
-import { layoutStore, tarReader } from "../bom/store-layout.js";
-import { registryStore } from "../bom/store-registry.js";
-import { DEFAULT_READ_LIMITS, pathKind } from "../bom/limits.js";
-import { looksLikeTar, openTar, TarFormatError } from "../bom/tar.js";
+import { resolve } from "node:path";
+import {
+  DEFAULT_READ_LIMITS,
+  directoryReader,
+  isImageReadError,
+  layoutStore,
+  looksLikeTar,
+  openTar,
+  parseImageRef,
+  pathKind,
+  registryStore,
+  tarReader,
+  TarFormatError,
+  type ImageStore,
+} from "../oci/index.js";
 import { ImageDiffError } from "./errors.js";
-import { formatBytes, type ImageDiffLimits } from "./limits.js";
+import type { ImageDiffLimits } from "./limits.js";
 
 /** An image input opened for reading; `close` releases the archive it may hold open. */
 export interface ImageSource {
@@ -37,8 +43,17 @@ export async function openImageSource(input: string, options: ImageSourceOptions
   const kind = await pathKind(path);
   switch (kind) {
     case "directory": {
-      const read = regularFileReader(input, path, options.limits.blobBytes);
-      if ((await read("index.json")) === undefined) throw new ImageDiffError(input, "is a directory but not an OCI layout (it has no index.json)");
+      // A layout holds regular files only: a symbolic link is refused, never followed, and a layer may be
+      // as large as a blob.
+      const read = directoryReader(path, input, options.limits.blobBytes, { followLinks: false, noun: "blob" });
+      let index;
+      try {
+        index = await read("index.json");
+      } catch (e) {
+        if (isImageReadError(e)) throw new ImageDiffError(e.source, e.message.slice(e.source.length + 2));
+        throw e;
+      }
+      if (index === undefined) throw new ImageDiffError(input, "is a directory but not an OCI layout (it has no index.json)");
       return { store: layoutStore(input, read), kind: "OCI layout", close: async () => {} };
     }
     case "file":
@@ -85,30 +100,4 @@ async function openArchive(input: string, path: string, limits: ImageDiffLimits)
 /** A name no one would give a registry image: a path, or an archive's file name. */
 function looksLikePath(input: string): boolean {
   return /^(\.{0,2}\/|~)/.test(input) || /\.(tar|tgz|tar\.gz|json)$/.test(input);
-}
-
-/**
- * Reads files of a layout directory: regular files only (a FIFO, device or symbolic link in a layout is
- * refused, never waited on or followed), up to `limit` bytes each.
- */
-function regularFileReader(input: string, root: string, limit: number): (path: string) => Promise<Uint8Array | undefined> {
-  return async (path) => {
-    let handle;
-    try {
-      handle = await open(join(root, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") return undefined;
-      if (code === "ELOOP") throw new ImageDiffError(input, `${path} is a symbolic link; a layout holds regular files only`);
-      throw new ImageDiffError(input, `cannot read ${path} (${code ?? (e as Error).message})`);
-    }
-    try {
-      const s = await handle.stat();
-      if (!s.isFile()) throw new ImageDiffError(input, `${path} is not a regular file; a layout holds regular files only`);
-      if (s.size > limit) throw new ImageDiffError(input, `${path} is ${formatBytes(s.size)}, over the ${formatBytes(limit)} a blob may have`);
-      return await handle.readFile();
-    } finally {
-      await handle.close();
-    }
-  };
 }

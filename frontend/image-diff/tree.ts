@@ -1,5 +1,5 @@
 import { parsePlatform } from "../../grammar/index.js";
-import { ATTESTATION_REFERENCE_DIGEST, ATTESTATION_REFERENCE_TYPE, type ImageStore } from "../bom/oci.js";
+import { ATTESTATION_REFERENCE_DIGEST, ATTESTATION_REFERENCE_TYPE, type ImageStore } from "../oci/index.js";
 import { ImageDiffError } from "./errors.js";
 import { formatBytes, type ImageDiffLimits } from "./limits.js";
 

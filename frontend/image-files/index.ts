@@ -4,5 +4,6 @@
  */
 export { readRegistryImage, type RegistryImage, type RegistryImageOptions } from "./registry.js";
 export { layerFiles, DEFAULT_KEPT_PATHS, type Layer, type LayerFilesOptions } from "./layers.js";
-export { dockerHubMirror, type MirrorSettings, type MirrorSource, type RegistryMirror } from "./mirror.js";
+// The docker.io mirror lives with the registry client (oci/); re-exported while `slipway lock` imports it from here.
+export { dockerHubMirror, type MirrorSettings, type MirrorSource, type RegistryMirror } from "../oci/index.js";
 export { ImageFilesError, isImageFilesError } from "./errors.js";

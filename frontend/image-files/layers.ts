@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { readTarStream, TarFormatError, type TarEntry } from "../bom/tar.js";
+import { readTarStream, TarFormatError, type TarEntry } from "../oci/index.js";
 import type { ImageFiles } from "../debian/index.js";
 import { ImageFilesError } from "./errors.js";
 

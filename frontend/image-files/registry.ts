@@ -1,10 +1,7 @@
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { parsePlatform } from "../../grammar/index.js";
-import { isBomReadError } from "../bom/index.js";
-import { parseImageRef, formatImageRef } from "../bom/image-ref.js";
-import type { ImageStore } from "../bom/oci.js";
-import { registryStore } from "../bom/store-registry.js";
+import { formatImageRef, isImageReadError, parseImageRef, registryStore, type ImageStore } from "../oci/index.js";
 import type { ImageFiles } from "../debian/index.js";
 import { ImageFilesError } from "./errors.js";
 import { layerFiles, type Layer, type LayerFilesOptions } from "./layers.js";
@@ -69,7 +66,7 @@ export async function readRegistryImage(reference: string, options: Partial<Regi
     const files = await layerFiles(layers, { ...(options.keep && { keep: options.keep }) });
     return { reference: name, digest: root.digest, manifestDigest, platform: wanted, files };
   } catch (e) {
-    if (isBomReadError(e)) throw new ImageFilesError(e.source, e.message.slice(e.source.length + 2));
+    if (isImageReadError(e)) throw new ImageFilesError(e.source, e.message.slice(e.source.length + 2));
     throw e;
   }
 }

@@ -1,5 +1,5 @@
 import { DiagnosticsError, errorAt, type Range } from "../../grammar/index.js";
-import { customName, git, marshal, pb, type Platform } from "../../llb/index.js";
+import { customName, decodeOp, git, marshal, type Platform, type SourceOpProto } from "../../llb/index.js";
 import { gw, isGatewayError } from "../gateway/client.js";
 import type { ResolvedGit } from "../compile/types.js";
 import type { BuildSession } from "../session.js";
@@ -56,8 +56,8 @@ async function viaCheckout(session: BuildSession, repository: string, ref: strin
 }
 
 /** The source op llb builds for a git state: the identifier and attrs BuildKit expects in ResolveSourceMeta. */
-function sourceOpOf(state: ReturnType<typeof git>): pb.SourceOp {
+function sourceOpOf(state: ReturnType<typeof git>): SourceOpProto {
   const def = marshal(state);
   const bytes = def.ops[0]!;
-  return pb.Op.deserializeBinary(bytes).source;
+  return decodeOp(bytes).source;
 }

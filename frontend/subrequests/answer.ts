@@ -1,4 +1,4 @@
-import { sortedMap } from "../../llb/index.js";
+import { sortedMap, toRangeJson } from "../../llb/index.js";
 import { gw } from "../gateway/client.js";
 import type { Image } from "../../grammar/index.js";
 
@@ -35,7 +35,7 @@ export function metadataResult(json: string, txt: string, extra: Record<string, 
 
 /** A location in the declaration, the only source of every answer (index 0). */
 export function declarationLocation(range: Range): Location {
-  return { sourceIndex: 0, ranges: [{ start: { line: range.start.line, character: range.start.column - 1 }, end: { line: range.end.line, character: range.end.column - 1 } }] };
+  return { sourceIndex: 0, ranges: [toRangeJson(range)] };
 }
 
 /** Rows as Go's text/tabwriter aligns them (BuildKit's printers): every cell but the last padded to its column. */

@@ -57,12 +57,10 @@ export function decodeApt(ctx: DecodeContext, block: Block): Apt {
   const lines = locatedItems(ctx, c.attributes.get("repositories"), STRING) ?? [];
   lines.forEach((line, i) => {
     const text = (line.value as { value: string }).value;
-    const parsed = parseRepositoryLine(text, line.range);
-    if (!parsed.ok) {
-      ctx.diagnostics.push(errorAt(line.range, "Invalid repository line", `${capitalize(parsed.message)}.`, { hint: 'Write "deb URI SUITE COMPONENT…", e.g. "deb http://archive.example.org/debian bookworm main".' }));
-      return;
-    }
-    repositories.push({ name: `repositories[${i}]`, form: "line", ...parsed.repository, range: line.range });
+    const parsed = parseRepositoryLine(text, line.range, { hint: 'Write "deb URI SUITE COMPONENT…", e.g. "deb http://archive.example.org/debian bookworm main".' });
+    ctx.diagnostics.push(...parsed.diagnostics);
+    if (parsed.value === undefined) return;
+    repositories.push({ name: `repositories[${i}]`, form: "line", ...parsed.value, range: line.range });
   });
   const packages: Package[] = [];
   const keys: AptKey[] = [];
@@ -164,11 +162,9 @@ function decodeRepositoryBlock(ctx: DecodeContext, block: Block): Repository | u
       if (a) ctx.diagnostics.push(errorAt(a.nameRange, "Conflicting repository settings", `"uri" already holds a whole sources line, so "${extra}" cannot be set too.`, { hint: "Either keep the line in uri, or give uri, suite and components separately." }));
     }
     const parsed = parseRepositoryLine(uri.value, uri.range);
-    if (!parsed.ok) {
-      ctx.diagnostics.push(errorAt(uri.range, "Invalid repository line", `${capitalize(parsed.message)}.`));
-      return undefined;
-    }
-    return { ...common, ...parsed.repository };
+    ctx.diagnostics.push(...parsed.diagnostics);
+    if (parsed.value === undefined) return undefined;
+    return { ...common, ...parsed.value };
   }
 
   const uriProblem = repositoryUriProblem(uri.value);

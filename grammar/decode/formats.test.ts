@@ -94,11 +94,13 @@ describe("parseDuration", () => {
     ["10µs", 10e3],
     ["1h2m3s4ms5us6ns", 3723004005006],
   ])("%s", (text, ns) => {
-    expect(parseDuration(text)).toEqual({ ok: true, nanoseconds: ns });
+    expect(parseDuration(text)).toEqual({ value: ns, diagnostics: [] });
   });
 
   it.each(["", "30", "s", "-1s", "1d", "1 s", "1s "])("rejects %j", (text) => {
-    expect(parseDuration(text).ok).toBe(false);
+    const parsed = parseDuration(text);
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.diagnostics.map((d) => [d.severity, d.summary])).toEqual([["error", "Invalid duration"]]);
   });
 });
 
@@ -133,20 +135,20 @@ describe("parseRepositoryLine", () => {
   it("reads estaleiro's lines", () => {
     const got = parseRepositoryLine("deb http://archive.example.org/ubuntu/ bionic universe multiverse", r);
     expect(got).toEqual({
-      ok: true,
-      repository: {
+      value: {
         types: ["deb"],
         uri: { value: "http://archive.example.org/ubuntu/", range: r },
         suite: { value: "bionic", range: r },
         components: ["universe", "multiverse"],
         architectures: [],
       },
+      diagnostics: [],
     });
   });
 
   it("reads options and flat repositories", () => {
     const got = parseRepositoryLine("deb-src [arch=amd64,arm64 signed-by=/usr/share/keyrings/x.gpg] https://example.org/repo ./", r);
-    expect(got.ok && got.repository).toMatchObject({ types: ["deb-src"], architectures: ["amd64", "arm64"], signedBy: "/usr/share/keyrings/x.gpg", components: [] });
+    expect(got.value).toMatchObject({ types: ["deb-src"], architectures: ["amd64", "arm64"], signedBy: "/usr/share/keyrings/x.gpg", components: [] });
   });
 
   it.each([
@@ -160,7 +162,9 @@ describe("parseRepositoryLine", () => {
     ["deb http://x ./ main", "takes no components"],
   ])("rejects %j", (line, message) => {
     const got = parseRepositoryLine(line, r);
-    expect(got.ok).toBe(false);
-    if (!got.ok) expect(got.message).toContain(message);
+    expect(got.value).toBeUndefined();
+    expect(got.diagnostics).toHaveLength(1);
+    expect(got.diagnostics[0]).toMatchObject({ severity: "error", summary: "Invalid repository line", subject: r });
+    expect(got.diagnostics[0]!.detail).toContain(message);
   });
 });

@@ -156,16 +156,16 @@ function decodeHealthcheck(ctx: DecodeContext, block: Block): Healthcheck | unde
   ] as const) {
     const d = stringAttr(ctx, c.attributes.get(name));
     if (!d) continue;
-    const parsed = parseDuration(d.value);
-    if (!parsed.ok) {
-      ctx.diagnostics.push(errorAt(d.range, "Invalid duration", parsed.message + "."));
-    } else if (parsed.nanoseconds !== 0 && parsed.nanoseconds < 1e6) {
+    const { value: ns, diagnostics } = parseDuration(d.value, d.range);
+    ctx.diagnostics.push(...diagnostics);
+    if (ns === undefined) continue;
+    if (ns !== 0 && ns < 1e6) {
       ctx.diagnostics.push(errorAt(d.range, "Invalid duration", `The healthcheck's ${name} must be 0 or at least 1ms; "${d.value}" is shorter.`));
-    } else if (parsed.nanoseconds >= MAX_DURATION_NS) {
+    } else if (ns >= MAX_DURATION_NS) {
       // The image config stores a Go time.Duration, an int64 of nanoseconds (about 292 years).
       ctx.diagnostics.push(errorAt(d.range, "Invalid duration", `The healthcheck's ${name} "${d.value}" is longer than a Go duration can be (about 292 years).`));
     } else {
-      durations[key] = parsed.nanoseconds;
+      durations[key] = ns;
     }
   }
   const retries = numberAttr(ctx, c.attributes.get("retries"));

@@ -1,9 +1,9 @@
 import type { Located, Repository } from "../model/declaration.js";
+import { errorAt, type Result } from "../source/diagnostic.js";
 import type { Range } from "../source/pos.js";
 
-export type RepositoryLineResult =
-  | { readonly ok: true; readonly repository: Omit<Repository, "name" | "form" | "range" | "key"> }
-  | { readonly ok: false; readonly message: string };
+/** What one sources line says: the repository without the name, form, range and key its block gives it. */
+export type RepositoryLine = Omit<Repository, "name" | "form" | "range" | "key">;
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const ARCHITECTURE = /^[a-z0-9][a-z0-9-]*$/;
@@ -14,18 +14,26 @@ const SIGNED_BY = /^(?:\/[A-Za-z0-9._+~\/-]+|[0-9A-Fa-f]{16,40}!?)$/;
  * Parses a one-line sources.list entry, estaleiro's `repositories` form:
  * `deb URI SUITE COMPONENT…`, `deb-src …`, `deb [arch=amd64,arm64 signed-by=/usr/share/keyrings/x.gpg] URI …`.
  * A suite ending in `/` is a flat repository and takes no components. Every part is located at `range`
- * (the string it came from).
+ * (the string it came from); so is the error when the line is not one (with `hint`, when given).
  */
-export function parseRepositoryLine(line: string, range: Range): RepositoryLineResult {
+export function parseRepositoryLine(line: string, range: Range, options: { readonly hint?: string } = {}): Result<RepositoryLine | undefined> {
+  const read = readRepositoryLine(line, range);
+  if (typeof read !== "string") return { value: read, diagnostics: [] };
+  const detail = `${read[0]!.toUpperCase()}${read.slice(1)}.`;
+  return { value: undefined, diagnostics: [errorAt(range, "Invalid repository line", detail, options.hint !== undefined ? { hint: options.hint } : {})] };
+}
+
+/** The repository a line names, or what is wrong with the line. */
+function readRepositoryLine(line: string, range: Range): RepositoryLine | string {
   // One string is one sources line: a newline (or any other control character) would make apt read
   // the rest as another line, so it is refused rather than split.
   const control = controlCharacter(line);
-  if (control !== undefined) return fail(`a sources line is one line of text, but this one contains ${control}`);
+  if (control !== undefined) return `a sources line is one line of text, but this one contains ${control}`;
   let rest = line.trim();
   const typeMatch = /^(\S+)\s*/.exec(rest);
   const type = typeMatch?.[1];
   if (type !== "deb" && type !== "deb-src") {
-    return fail(`a sources line starts with "deb" or "deb-src", not ${type ? `"${type}"` : "nothing"}`);
+    return `a sources line starts with "deb" or "deb-src", not ${type ? `"${type}"` : "nothing"}`;
   }
   rest = rest.slice(typeMatch![0].length);
 
@@ -33,7 +41,7 @@ export function parseRepositoryLine(line: string, range: Range): RepositoryLineR
   let signedBy: string | undefined;
   if (rest.startsWith("[")) {
     const close = rest.indexOf("]");
-    if (close < 0) return fail('the options starting with "[" have no closing "]"');
+    if (close < 0) return 'the options starting with "[" have no closing "]"';
     for (const option of rest.slice(1, close).trim().split(/\s+/).filter(Boolean)) {
       const eq = option.indexOf("=");
       const key = eq < 0 ? option : option.slice(0, eq);
@@ -41,36 +49,33 @@ export function parseRepositoryLine(line: string, range: Range): RepositoryLineR
       if (key === "arch") {
         architectures = value.split(",").filter(Boolean);
         const bad = architectures.find((a) => !ARCHITECTURE.test(a));
-        if (architectures.length === 0 || bad !== undefined) return fail(`"arch=${value}" does not list Debian architectures (e.g. arch=amd64,arm64)`);
+        if (architectures.length === 0 || bad !== undefined) return `"arch=${value}" does not list Debian architectures (e.g. arch=amd64,arm64)`;
       } else if (key === "signed-by") {
-        if (value === "") return fail("signed-by= needs a keyring path");
+        if (value === "") return "signed-by= needs a keyring path";
         const bad = value.split(",").find((v) => !SIGNED_BY.test(v) || v.split("/").includes(".."));
-        if (bad !== undefined) return fail(`signed-by=${value}: "${bad}" is neither an absolute keyring path nor a key fingerprint`);
+        if (bad !== undefined) return `signed-by=${value}: "${bad}" is neither an absolute keyring path nor a key fingerprint`;
         signedBy = value;
       } else if (key === "trusted") {
-        return fail('"trusted" turns off signature checks, which slipway does not allow; give the repository a key instead');
+        return '"trusted" turns off signature checks, which slipway does not allow; give the repository a key instead';
       } else {
-        return fail(`the option "${key}" is not supported (use arch= or signed-by=)`);
+        return `the option "${key}" is not supported (use arch= or signed-by=)`;
       }
     }
     rest = rest.slice(close + 1).trim();
   }
 
   const [uri, suite, ...components] = rest.split(/\s+/).filter(Boolean);
-  if (uri === undefined) return fail("the line has no repository URI");
-  if (suite === undefined) return fail(`the line has no suite after the URI (e.g. "bookworm")`);
+  if (uri === undefined) return "the line has no repository URI";
+  if (suite === undefined) return `the line has no suite after the URI (e.g. "bookworm")`;
   const problem = repositoryUriProblem(uri) ?? suiteProblem(suite) ?? components.map(componentProblem).find((p) => p !== undefined) ?? componentsProblem(suite, components);
-  if (problem) return fail(problem);
+  if (problem) return problem;
   return {
-    ok: true,
-    repository: {
-      types: [type],
-      uri: located(uri, range),
-      suite: located(suite, range),
-      components,
-      architectures,
-      ...(signedBy !== undefined ? { signedBy } : {}),
-    },
+    types: [type],
+    uri: located(uri, range),
+    suite: located(suite, range),
+    components,
+    architectures,
+    ...(signedBy !== undefined ? { signedBy } : {}),
   };
 }
 
@@ -143,8 +148,4 @@ export function componentsProblem(suite: string, components: readonly string[]):
 
 function located<T>(value: T, range: Range): Located<T> {
   return { value, range };
-}
-
-function fail(message: string): RepositoryLineResult {
-  return { ok: false, message };
 }

@@ -77,7 +77,14 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   });
 }
 
-/** A value together with the diagnostics found while producing it. */
+/**
+ * A value together with the diagnostics found while producing it: slipway's one result convention, after
+ * hashicorp/hcl's `(value, hcl.Diagnostics)`. A function that checks user input returns it rather than
+ * throwing or returning a union: `T` includes `undefined` when nothing usable came out, and an error among
+ * the diagnostics says why. A check that works on text alone takes the subject range, so its diagnostic is
+ * located where it is made (`parseDuration(text, range)`). Exceptions carry diagnostics only at the edges
+ * (`DiagnosticsError`, below).
+ */
 export interface Result<T> {
   readonly value: T;
   readonly diagnostics: readonly Diagnostic[];

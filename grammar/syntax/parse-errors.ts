@@ -53,6 +53,7 @@ function short(s: string): string {
   return line.length > 30 ? `${line.slice(0, 27)}...` : line;
 }
 
+// long because: one case per kind of parse issue, each with its own summary and hint; the cases share the token positions the closures at the top compute.
 export function describeIssue(issue: ParseIssue, tokens: readonly IToken[], at: Positions): Diagnostic {
   const first = tokens[issue.start];
   const subjectOf = (t: IToken): [number, number] => {

@@ -68,6 +68,7 @@ class Scanner extends TemplateScanner {
     if (top !== undefined && top.kind === QUOTE) this.endOfLineInQuote();
   }
 
+  // long because: the scanner's hot loop: one switch on the next character code, kept whole so each character costs one dispatch.
   protected expression(): void {
     const text = this.text;
     let p = this.pos;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../frontend/cli/main.js";
 import { memoryIO } from "../../frontend/cli/memory-io.js";
-import { Definition, pb } from "../../llb/index.js";
+import { Definition } from "../../llb/index.js";
+import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 
 const declaration = (base: string, group: string) => `image "app" {
   base_image = "${base}"

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bomSideTree, currentFrontendImage, REQUEST_FILE, WORKER_LAYOUT, type BomRequest } from "../../frontend/bom-worker/index.js";
-import { ignoreCache, image, marshal, mkfile, parsePlatform, pb, scratch } from "../../llb/index.js";
+import { ignoreCache, image, marshal, mkfile, parsePlatform, scratch } from "../../llb/index.js";
+import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 import { decode, inputOp } from "../llb/decode.js";
 
 /** The exec that runs the BOM worker, as BuildKit receives it. */

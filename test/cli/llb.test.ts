@@ -5,7 +5,8 @@ import { memoryIO } from "../../frontend/cli/memory-io.js";
 import { compileImage, type ResolvedImage } from "../../frontend/compile/index.js";
 import { installPackages, parseLock, resolveAptFromLock, type LockFile } from "../../frontend/debian/index.js";
 import { loadDeclaration, SourceFile, type Image } from "../../grammar/index.js";
-import { Definition, digestOf, marshal, parsePlatform, pb, SourceMap } from "../../llb/index.js";
+import { Definition, digestOf, marshal, parsePlatform, SourceMap } from "../../llb/index.js";
+import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 /** A lock a `--target lock` build of examples/debian-tools recorded (the mirror host replaced by archive.example.org). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadDeclaration, SourceFile, type Declaration } from "../../grammar/index.js";
-import { marshal, parsePlatform, pb, SourceMap, type State } from "../../llb/index.js";
+import { marshal, parsePlatform, SourceMap, type State } from "../../llb/index.js";
+import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 import { compileImage, type CompileInput, type OciImageConfig, type ResolvedImage } from "../../frontend/compile/index.js";
 import { installPackages, type AptResolution } from "../../frontend/debian/index.js";
 import { decode } from "../llb/decode.js";

@@ -2,7 +2,7 @@ import * as grpc from "@grpc/grpc-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { handleBuild } from "../../frontend/build.js";
 import { gw, type GatewayClient } from "../../frontend/gateway/client.js";
-import { moby as capsPb } from "../../llb/proto/github.com/moby/buildkit/util/apicaps/pb/caps.js";
+import { moby as capsPb } from "../../frontend/gateway/proto/github.com/moby/buildkit/util/apicaps/pb/caps.js";
 import { startFakeBridge } from "../support/fake-llb-bridge.js";
 
 /**

@@ -318,11 +318,11 @@ describe("slipway diff: input that is not an image", () => {
     const fifoDigest = indexDigest(fifo);
     execFileSync("rm", [join(fifo, "blobs/sha256", fifoDigest.slice(7))]);
     execFileSync("mkfifo", [join(fifo, "blobs/sha256", fifoDigest.slice(7))]);
-    await refused(fifo, good(), new RegExp(`: blobs/sha256/${fifoDigest.slice(7)} is not a regular file; a layout holds regular files only$`));
+    await refused(fifo, good(), new RegExp(`: blobs/sha256/${fifoDigest.slice(7)} is not a regular file \\(a device, FIFO or socket\\); only regular files are read$`));
 
     const link = good();
     execFileSync("ln", ["-sf", "/dev/zero", join(link, "index.json")]);
-    await refused(link, good(), /: index\.json is a symbolic link; a layout holds regular files only$/);
+    await refused(link, good(), /: index\.json is a symbolic link; only regular files are read$/);
   });
 
   it("a registry that answers with something other than a manifest", async () => {

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readTarStream, type TarEntry } from "../../frontend/bom/tar.js";
+import { readTarStream, type TarEntry } from "../../frontend/oci/index.js";
 import { tempDir } from "../bom/oci-fixture.js";
 
 async function entries(bytes: Uint8Array, wantDigest = true): Promise<TarEntry[]> {

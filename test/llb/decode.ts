@@ -1,6 +1,7 @@
 // Test helpers in BuildKit's style: marshal, decode every op with the generated classes, assert fields.
 import * as pb_1 from "google-protobuf";
-import { digestOf, pb, type Definition } from "../../llb/index.js";
+import { digestOf, type Definition } from "../../llb/index.js";
+import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 
 // The generated Meta decoder calls `readPackedInt32`, which google-protobuf 4 no longer has (it reads
 // packed fields with `readPackableInt32Into`). Tests must decode exec ops with validExitCodes, so add it.

@@ -3,7 +3,8 @@
 // generated serializer, which writes declaration order.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { digestOf, encodeOp, image, marshal, mkfile, parsePlatform, pb, scratch } from "../../llb/index.js";
+import { digestOf, encodeOp, image, marshal, mkfile, parsePlatform, scratch } from "../../llb/index.js";
+import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 
 const vectors = JSON.parse(readFileSync(new URL("./vectors/reference.json", import.meta.url), "utf8"));
 const amd64 = parsePlatform("linux/amd64");

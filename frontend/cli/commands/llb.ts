@@ -255,7 +255,7 @@ export interface OpJson {
 
 /** The ops of `definition` in order (inputs first, the terminal op last), decoded. */
 export async function definitionToJson(definition: Definition): Promise<OpJson[]> {
-  const { digestOf, pb } = await import("../../../llb/index.js");
+  const { decodeOp, digestOf } = await import("../../../llb/index.js");
   const { metadata, Source: source } = definition.proto;
   return definition.ops.map((bytes) => {
     const digest = digestOf(bytes);
@@ -266,7 +266,7 @@ export async function definitionToJson(definition: Definition): Promise<OpJson[]
     const metaJson = meta && withoutDefaults(meta.toObject());
     return {
       digest,
-      op: withoutDefaults(pb.Op.deserialize(bytes).toObject()) ?? {},
+      op: withoutDefaults(decodeOp(bytes).toObject()) ?? {},
       ...(metaJson !== undefined && { metadata: metaJson }),
       ...(locations && locations.length > 0 && { locations }),
     };

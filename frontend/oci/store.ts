@@ -1,5 +1,4 @@
-import { sha256Hex } from "./canonical.js";
-import { BomReadError } from "./errors.js";
+import { ImageReadError } from "./errors.js";
 import { DEFAULT_READ_LIMITS } from "./limits.js";
 
 /**
@@ -58,7 +57,7 @@ export async function findBomInImage(store: ImageStore, platform: string | undef
   if (chosen.platform === "unknown" && config?.os !== undefined && config.architecture !== undefined) {
     // A reference naming one manifest has no descriptor to say its platform; its config does.
     chosen = { digest: chosen.digest, platform: `${config.os}/${config.architecture}${config.variant ? `/${config.variant}` : ""}` };
-    if (platform !== undefined && chosen.platform !== platform) throw new BomReadError(store.description, `is an image for ${chosen.platform}, not ${platform}`);
+    if (platform !== undefined && chosen.platform !== platform) throw new ImageReadError(store.description, `is an image for ${chosen.platform}, not ${platform}`);
   }
 
   const predicates = new Map<string, string>();
@@ -74,21 +73,12 @@ export async function findBomInImage(store: ImageStore, platform: string | undef
     }
   }
   const label: unknown = config?.config?.Labels?.["estaleiro.bom"];
-  if (label !== undefined && typeof label !== "string") throw new BomReadError(store.description, "the estaleiro.bom label is not a string");
+  if (label !== undefined && typeof label !== "string") throw new ImageReadError(store.description, "the estaleiro.bom label is not a string");
   return {
     platform: chosen.platform,
     predicates,
     ...(label !== undefined ? { estaleiroLabel: Buffer.from(label, "base64").toString("utf8") } : {}),
   };
-}
-
-/** Checks bytes against a `sha256:` digest: content is trusted only when it is what it claims to be. */
-export function verifyDigest(description: string, digest: string, bytes: Uint8Array): Uint8Array {
-  const m = /^sha256:([0-9a-f]{64})$/.exec(digest);
-  if (!m) throw new BomReadError(description, `unsupported digest ${JSON.stringify(digest)} (only sha256 is read)`);
-  const actual = sha256Hex(bytes);
-  if (actual !== m[1]) throw new BomReadError(description, `content of ${digest} has sha256:${actual}; the image is damaged or was altered`);
-  return bytes;
 }
 
 const INDEX_TYPES = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
@@ -106,13 +96,13 @@ interface Walk {
  * fan-out of nested indexes) would otherwise be walked once per path to them.
  */
 async function walk(store: ImageStore, json: unknown, digest: string | undefined, w: Walk, depth: number): Promise<void> {
-  if (depth > 4) throw new BomReadError(store.description, "indexes nest more than four deep");
+  if (depth > 4) throw new ImageReadError(store.description, "indexes nest more than four deep");
   const node = json as { mediaType?: string; manifests?: Descriptor[]; config?: unknown };
   if (Array.isArray(node?.manifests)) {
     for (const d of node.manifests) {
       if (typeof d?.digest !== "string" || w.visited.has(d.digest)) continue;
       w.visited.add(d.digest);
-      if (w.visited.size > DEFAULT_READ_LIMITS.manifests) throw new BomReadError(store.description, `names more than ${DEFAULT_READ_LIMITS.manifests} manifests and indexes; slipway reads images with fewer`);
+      if (w.visited.size > DEFAULT_READ_LIMITS.manifests) throw new ImageReadError(store.description, `names more than ${DEFAULT_READ_LIMITS.manifests} manifests and indexes; slipway reads images with fewer`);
       if (d.mediaType !== undefined && INDEX_TYPES.has(d.mediaType)) {
         await walk(store, await store.manifest(d.digest), d.digest, w, depth + 1);
       } else if (d.annotations?.[ATTESTATION_REFERENCE_TYPE] === "attestation-manifest") {
@@ -126,7 +116,7 @@ async function walk(store: ImageStore, json: unknown, digest: string | undefined
     // A registry reference naming a single-platform manifest directly.
     w.images.push({ digest, platform: "unknown" });
   } else {
-    throw new BomReadError(store.description, "neither an image index nor an image manifest");
+    throw new ImageReadError(store.description, "neither an image index nor an image manifest");
   }
 }
 
@@ -140,11 +130,11 @@ function choosePlatform(description: string, images: readonly PlatformManifest[]
   if (platform !== undefined) {
     const match = known.find((i) => i.platform === platform) ?? (known.length === 1 && known[0]!.platform === "unknown" ? known[0] : undefined);
     if (match !== undefined) return match;
-    throw new BomReadError(description, `no image for platform ${platform}; it has ${list(known)}`);
+    throw new ImageReadError(description, `no image for platform ${platform}; it has ${list(known)}`);
   }
   if (known.length === 1) return known[0]!;
-  if (known.length === 0) throw new BomReadError(description, "contains no image manifest");
-  throw new BomReadError(description, `holds images for ${list(known)}; choose one with --platform`);
+  if (known.length === 0) throw new ImageReadError(description, "contains no image manifest");
+  throw new ImageReadError(description, `holds images for ${list(known)}; choose one with --platform`);
 }
 
 function list(images: readonly PlatformManifest[]): string {
@@ -156,15 +146,15 @@ function predicateOf(description: string, bytes: Uint8Array, type: string, image
   try {
     statement = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new BomReadError(description, `the ${type} attestation is not JSON`);
+    throw new ImageReadError(description, `the ${type} attestation is not JSON`);
   }
-  if (typeof statement !== "object" || statement === null) throw new BomReadError(description, `the ${type} attestation is not an in-toto statement`);
-  if (statement.predicateType !== type) throw new BomReadError(description, `the ${type} attestation layer holds a ${JSON.stringify(statement.predicateType)} statement`);
+  if (typeof statement !== "object" || statement === null) throw new ImageReadError(description, `the ${type} attestation is not an in-toto statement`);
+  if (statement.predicateType !== type) throw new ImageReadError(description, `the ${type} attestation layer holds a ${JSON.stringify(statement.predicateType)} statement`);
   const hex = imageDigest.replace(/^sha256:/, "");
   const subjects: unknown = statement.subject ?? [];
-  if (!Array.isArray(subjects)) throw new BomReadError(description, `the ${type} attestation's subject is not a list`);
+  if (!Array.isArray(subjects)) throw new ImageReadError(description, `the ${type} attestation's subject is not a list`);
   if (subjects.length > 0 && !subjects.some((s: { digest?: Record<string, unknown> } | null) => s?.digest?.["sha256"] === hex)) {
-    throw new BomReadError(description, `the ${type} attestation is about another image (its subject is not ${imageDigest})`);
+    throw new ImageReadError(description, `the ${type} attestation is about another image (its subject is not ${imageDigest})`);
   }
   // BuildKit stored the predicate compacted; writers indent by two spaces, so this is the file as written.
   return `${JSON.stringify(statement.predicate, null, 2)}\n`;
@@ -183,7 +173,7 @@ async function imageConfig(store: ImageStore, manifestDigest: string): Promise<I
   try {
     return JSON.parse(new TextDecoder().decode(await store.blob(manifest.config.digest))) as ImageConfig;
   } catch (e) {
-    if (e instanceof SyntaxError) throw new BomReadError(store.description, `the image config ${manifest.config.digest} is not JSON`);
+    if (e instanceof SyntaxError) throw new ImageReadError(store.description, `the image config ${manifest.config.digest} is not JSON`);
     throw e;
   }
 }

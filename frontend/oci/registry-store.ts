@@ -1,9 +1,10 @@
-import { sha256Hex } from "./canonical.js";
-import { BomReadError } from "./errors.js";
+import { sha256Hex } from "./digest.js";
+import { ImageReadError } from "./errors.js";
 import { formatImageRef, parseImageRef } from "./image-ref.js";
 import { DEFAULT_READ_LIMITS, formatBytes } from "./limits.js";
-import { verifyDigest, type ImageStore } from "./oci.js";
-import { parseJson } from "./store-layout.js";
+import { verifyDigest } from "./digest.js";
+import type { ImageStore } from "./store.js";
+import { parseJson } from "./layout-store.js";
 
 /**
  * An image in a registry, read through the distribution HTTP API v2, anonymously: plain HTTP for
@@ -12,7 +13,7 @@ import { parseJson } from "./store-layout.js";
  */
 export function registryStore(reference: string, options: Partial<RegistryOptions> = {}): ImageStore {
   const ref = parseImageRef(reference);
-  if (ref === undefined) throw new BomReadError(reference, "is neither an existing file or directory nor an image reference");
+  if (ref === undefined) throw new ImageReadError(reference, "is neither an existing file or directory nor an image reference");
   const { fetch: fetchImpl, mirror, credentialsAdvice, maxBlobBytes } = { ...DEFAULT_OPTIONS, ...options };
   const description = formatImageRef(ref);
   const base =
@@ -28,8 +29,8 @@ export function registryStore(reference: string, options: Partial<RegistryOption
       tokens.set("pull", token);
       response = await send(url, accept, token);
     }
-    if (response.status === 404) throw new BomReadError(description, `${new URL(url).pathname} not found on the registry`);
-    if (!response.ok) throw new BomReadError(description, `the registry answered ${response.status} ${response.statusText} for ${new URL(url).pathname}`);
+    if (response.status === 404) throw new ImageReadError(description, `${new URL(url).pathname} not found on the registry`);
+    if (!response.ok) throw new ImageReadError(description, `the registry answered ${response.status} ${response.statusText} for ${new URL(url).pathname}`);
     return response;
   };
 
@@ -37,14 +38,14 @@ export function registryStore(reference: string, options: Partial<RegistryOption
     try {
       return await fetchImpl(url, { headers: { accept, ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}) } });
     } catch (e) {
-      throw new BomReadError(description, `cannot reach the registry at ${new URL(url).host}: ${causeOf(e)}`);
+      throw new ImageReadError(description, `cannot reach the registry at ${new URL(url).host}: ${causeOf(e)}`);
     }
   };
 
   const fetchToken = async (challenge: string | null): Promise<string> => {
     const params = parseChallenge(challenge ?? "");
     if (params === undefined || params.realm === undefined) {
-      throw new BomReadError(description, `the registry wants credentials; ${credentialsAdvice}`);
+      throw new ImageReadError(description, `the registry wants credentials; ${credentialsAdvice}`);
     }
     const url = new URL(params.realm);
     if (params.service !== undefined) url.searchParams.set("service", params.service);
@@ -53,12 +54,12 @@ export function registryStore(reference: string, options: Partial<RegistryOption
     try {
       response = await fetchImpl(url, { headers: { accept: "application/json" } });
     } catch (e) {
-      throw new BomReadError(description, `cannot reach the token service at ${url.host}: ${causeOf(e)}`);
+      throw new ImageReadError(description, `cannot reach the token service at ${url.host}: ${causeOf(e)}`);
     }
-    if (!response.ok) throw new BomReadError(description, `the token service at ${url.host} answered ${response.status}; the image may be private`);
+    if (!response.ok) throw new ImageReadError(description, `the token service at ${url.host} answered ${response.status}; the image may be private`);
     const body = parseJson(description, `the token from ${url.host}`, await boundedBody(description, response, "token answer", 1024 * 1024)) as { token?: string; access_token?: string } | null;
     const token = body?.token ?? body?.access_token;
-    if (typeof token !== "string") throw new BomReadError(description, `the token service at ${url.host} returned no token`);
+    if (typeof token !== "string") throw new ImageReadError(description, `the token service at ${url.host} returned no token`);
     return token;
   };
 
@@ -120,7 +121,7 @@ const MANIFEST_TYPES = [
  */
 async function boundedBody(description: string, response: Response, what: string, limit: number = DEFAULT_READ_LIMITS.jsonBytes): Promise<Uint8Array> {
   const declared = Number(response.headers.get("content-length") ?? "0");
-  const tooBig = () => new BomReadError(description, `the registry's ${what} is more than the ${formatBytes(limit)} slipway reads of one document`);
+  const tooBig = () => new ImageReadError(description, `the registry's ${what} is more than the ${formatBytes(limit)} slipway reads of one document`);
   if (declared > limit) {
     await response.body?.cancel();
     throw tooBig();

@@ -4,7 +4,7 @@
  * source: github.com/moby/buildkit/frontend/gateway/pb/gateway.proto
  * git: https://github.com/thesayyn/protoc-gen-ts */
 import * as dependency_1 from "./../../../api/types/worker.js";
-import * as dependency_2 from "./../../../solver/pb/ops.js";
+import * as dependency_2 from "../../../../../../../../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 import * as dependency_3 from "./../../../util/apicaps/pb/caps.js";
 import * as dependency_4 from "./../../../../../tonistiigi/fsutil/types/stat.js";
 import * as dependency_5 from "./../../../../../../google/rpc/status.js";

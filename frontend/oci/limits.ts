@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { BomReadError } from "./errors.js";
+import { ImageReadError } from "./errors.js";
 
 /**
  * `slipway bom` reads images from anywhere, so every read is bounded: what it keeps in memory, what it
@@ -48,24 +48,46 @@ export function formatBytes(n: number): string {
 /** What is at `path`, following links, without opening it (a FIFO's open would block). */
 export type PathKind = "file" | "directory" | "other" | "missing";
 
+/** How `readRegularFile` treats what it opens. */
+export interface RegularFileOptions {
+  /**
+   * Whether a symbolic link is followed. A layout `slipway diff` reads holds regular files only, so it
+   * refuses a link rather than read whatever the link names.
+   */
+  readonly followLinks: boolean;
+  /** What one file is called in the over-the-limit message: `document`, `blob`. */
+  readonly noun: string;
+}
+
+const DEFAULT_REGULAR_FILE_OPTIONS: Readonly<RegularFileOptions> = Object.freeze({ followLinks: true, noun: "document" });
+
 /**
  * Reads a regular file of at most `limit` bytes; undefined when it does not exist. Opened non-blocking
  * and checked on the open descriptor, so a FIFO, a device (or a link to one) is refused instead of
  * blocking or reading forever, and nothing can swap the file between the check and the read.
  */
-export async function readRegularFile(description: string, path: string, name: string, limit: number): Promise<Uint8Array | undefined> {
+export async function readRegularFile(
+  description: string,
+  path: string,
+  name: string,
+  limit: number,
+  options: Partial<RegularFileOptions> = {},
+): Promise<Uint8Array | undefined> {
+  const o = { ...DEFAULT_REGULAR_FILE_OPTIONS, ...options };
   let handle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | (o.followLinks ? 0 : constants.O_NOFOLLOW));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw new BomReadError(description, `cannot open ${name}: ${code ?? (e as Error).message}`);
+    if (code === "ELOOP" && !o.followLinks) throw new ImageReadError(description, `${name} is a symbolic link; only regular files are read`);
+    throw new ImageReadError(description, `cannot open ${name}: ${code ?? (e as Error).message}`);
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new BomReadError(description, `${name} is not a regular file (${stats.isDirectory() ? "a directory" : "a device, FIFO or socket"}); only regular files are read`);
-    if (stats.size > limit) throw new BomReadError(description, `${name} is ${formatBytes(stats.size)}, more than the ${formatBytes(limit)} slipway reads of one document`);
+    if (!stats.isFile()) throw new ImageReadError(description, `${name} is not a regular file (${stats.isDirectory() ? "a directory" : "a device, FIFO or socket"}); only regular files are read`);
+    const over = `more than the ${formatBytes(limit)} slipway reads of one ${o.noun}`;
+    if (stats.size > limit) throw new ImageReadError(description, `${name} is ${formatBytes(stats.size)}, ${over}`);
     // Read at most limit + 1 bytes: a file that grows after the check is still caught.
     const buffer = new Uint8Array(Math.min(stats.size, limit) + 1);
     let length = 0;
@@ -73,7 +95,7 @@ export async function readRegularFile(description: string, path: string, name: s
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
-      if (length > limit) throw new BomReadError(description, `${name} grew past the ${formatBytes(limit)} slipway reads of one document while it was read`);
+      if (length > limit) throw new ImageReadError(description, `${name} grew past the ${formatBytes(limit)} slipway reads of one ${o.noun} while it was read`);
       if (length === buffer.length) break;
     }
     return buffer.subarray(0, length);

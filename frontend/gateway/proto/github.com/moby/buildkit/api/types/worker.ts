@@ -3,7 +3,7 @@
  * compiler version: 0.0.0
  * source: github.com/moby/buildkit/api/types/worker.proto
  * git: https://github.com/thesayyn/protoc-gen-ts */
-import * as dependency_1 from "./../../solver/pb/ops.js";
+import * as dependency_1 from "../../../../../../../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 import * as pb_1 from "google-protobuf";
 export namespace moby.buildkit.v1.types {
     export class WorkerRecord extends pb_1.Message {

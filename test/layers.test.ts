@@ -1,0 +1,345 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, normalize, relative } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The layout as a checked fact: every import of every hand-written `.ts` under grammar/, llb/ and frontend/
+ * is read (with TypeScript's own import scanner, dynamic `import()` included) and checked against the
+ * tables below; module and function sizes and file names are checked too. Test files (`*.test.ts`) are
+ * exempt: a test may open a module's internals. Generated files (the protoc-gen-ts output under
+ * llb/proto/ and frontend/gateway/proto/) are exempt: protoc resolves proto imports by path, and the
+ * gateway's messages must embed the very `pb.Definition` class llb marshals.
+ *
+ * A folder's public surface is its `index.ts`. For this test a "folder" is grammar/, llb/, each folder
+ * directly under frontend/ (its subfolders belong to it), and frontend/'s own top-level files, which
+ * together are the pipeline (build, image-build, load, …) and are one folder without an index.
+ */
+
+const ROOT = join(import.meta.dirname, "..");
+const LAYER_ROOTS = ["grammar", "llb", "frontend"] as const;
+
+/**
+ * What each top-level layer may import, besides itself and npm packages. grammar/ and llb/ are pure
+ * libraries that must run anywhere (a web playground, another frontend): neither imports the other,
+ * nor frontend/, nor Node. frontend/ is where I/O lives and builds on both.
+ */
+const TOP_LAYERS: Readonly<Record<(typeof LAYER_ROOTS)[number], readonly string[]>> = {
+  grammar: [],
+  llb: [],
+  frontend: ["grammar", "llb"],
+};
+
+/** The layers whose code must not import Node's built-in modules (`node:fs`, or `fs` without the scheme). */
+const NO_NODE = new Set(["grammar", "llb"]);
+
+/**
+ * frontend/'s folders by rank: a folder may import its own rank or a lower one, never a higher one, so
+ * data flows one way. Same-rank imports are allowed (bom-worker reads bom's model; image-files reads
+ * debian's `ImageFiles`) but cycles still show up as two allow-listed edges if they appear.
+ */
+const FRONTEND_RANKS: readonly (readonly string[])[] = [
+  // Plumbing that knows nothing of a build: reading images, BuildKit's protocol, Debian's formats,
+  // accounts (users and groups) as data.
+  ["oci", "gateway", "debian", "accounts"],
+  // Readers and pure transformations built on the plumbing: the BOM documents, an image's files,
+  // comparing images, declaration → LLB.
+  ["bom", "image-files", "image-diff", "compile"],
+  // What runs inside a build: facts from BuildKit, the measuring worker, the subrequests (--call).
+  ["resolve", "bom-worker", "subrequests"],
+  // The pipeline's top-level modules (frontend/*.ts): the gateway build and the lock target.
+  ["(top)"],
+  // Entry points: the CLI drives everything below.
+  ["cli"],
+];
+
+/**
+ * Imports that break the rules today, in files other helpers are editing this session (named per group).
+ * The lead empties this list after merging their work: each entry is
+ * `importer → imported` (paths from the repository root), and an entry that no longer matches an import
+ * fails the test, so the list only shrinks.
+ */
+const KNOWN_VIOLATIONS: ReadonlySet<string> = new Set([
+  // "resolve" (issue #13, first half): the pipeline's top-level files, compile/, resolve/, subrequests/ and
+  // the CLI commands, which it is rewriting into load/resolve/compile/solve stage folders.
+  "frontend/build.ts → frontend/gateway/client.ts",
+  "frontend/build.ts → frontend/gateway/errors.ts",
+  "frontend/build.ts → frontend/gateway/options.ts",
+  "frontend/build.ts → frontend/bom/names.ts",
+  "frontend/build.ts → frontend/bom/order.ts",
+  "frontend/build.ts → frontend/resolve/named-contexts.ts",
+  "frontend/build-args.ts → frontend/debian/mirrors.ts",
+  "frontend/epoch.ts → frontend/compile/types.ts",
+  "frontend/gateway-io.ts → frontend/gateway/client.ts",
+  "frontend/image-build.ts → frontend/bom/names.ts",
+  "frontend/image-build.ts → frontend/bom-worker/request.ts",
+  "frontend/image-build.ts → frontend/bom-worker/side-tree.ts",
+  "frontend/image-build.ts → frontend/resolve/git.ts",
+  "frontend/image-build.ts → frontend/resolve/images.ts",
+  "frontend/image-build.ts → frontend/resolve/steps.ts",
+  "frontend/load.ts → frontend/gateway/client.ts",
+  "frontend/load.ts → frontend/gateway/options.ts",
+  "frontend/lock-target.ts → frontend/gateway/client.ts",
+  "frontend/lock-target.ts → frontend/resolve/images.ts",
+  "frontend/main.ts → frontend/gateway/client.ts",
+  "frontend/main.ts → frontend/gateway/errors.ts",
+  "frontend/packages.ts → frontend/compile/types.ts",
+  "frontend/session.ts → frontend/gateway/client.ts",
+  "frontend/session.ts → frontend/gateway/options.ts",
+  "frontend/compile/image-config.ts → frontend/epoch.ts",
+  "frontend/compile/index.ts → frontend/epoch.ts",
+  "frontend/resolve/git.ts → frontend/gateway/client.ts",
+  "frontend/resolve/git.ts → frontend/compile/types.ts",
+  "frontend/resolve/git.ts → frontend/session.ts",
+  "frontend/resolve/images.ts → frontend/gateway/client.ts",
+  "frontend/resolve/images.ts → frontend/compile/types.ts",
+  "frontend/resolve/images.ts → frontend/session.ts",
+  "frontend/resolve/named-contexts.ts → frontend/session.ts",
+  "frontend/resolve/steps.ts → frontend/gateway/client.ts",
+  "frontend/resolve/steps.ts → frontend/compile/types.ts",
+  "frontend/resolve/steps.ts → frontend/session.ts",
+  "frontend/resolve/steps.ts → frontend/build-args.ts",
+  "frontend/subrequests/answer.ts → frontend/gateway/client.ts",
+  "frontend/subrequests/index.ts → frontend/build-args.ts",
+  "frontend/subrequests/index.ts → frontend/load.ts",
+  "frontend/subrequests/outline.ts → frontend/load.ts",
+  "frontend/cli/commands/llb.ts → frontend/accounts/merge.ts",
+  "frontend/cli/commands/llb.ts → frontend/debian/lock-schema.ts",
+  "frontend/cli/commands/llb.ts → frontend/debian/mirrors.ts",
+  "frontend/cli/commands/lock.ts → frontend/debian/lock-schema.ts",
+  "frontend/cli/commands/lock.ts → frontend/debian/mirrors.ts",
+  // "incr" (issue #15): the BOM side-tree and what measures it.
+  "frontend/bom-inputs.ts → frontend/compile/types.ts",
+  "frontend/bom-worker/measure.ts → frontend/debian/version.ts",
+  "frontend/bom-worker/request.ts → frontend/compile/types.ts",
+  "frontend/bom-worker/run.ts → frontend/accounts/files.ts",
+  "frontend/bom-worker/run.ts → frontend/debian/io.ts",
+  "frontend/bom-worker/run.ts → frontend/debian/status.ts",
+  "frontend/bom-worker/side-tree.ts → frontend/bom/names.ts",
+  "frontend/bom-worker/tree.ts → frontend/debian/io.ts",
+  // "bomscan" (issue #12): the worker's package and base-image facts.
+  "frontend/bom-worker/base-facts.ts → frontend/debian/status.ts",
+  "frontend/bom-worker/base-facts.ts → frontend/debian/io.ts",
+  "frontend/bom-worker/package-facts.ts → frontend/bom/copyright.ts",
+  "frontend/bom-worker/package-facts.ts → frontend/debian/deb822.ts",
+  "frontend/bom-worker/package-facts.ts → frontend/debian/relations.ts",
+  "frontend/bom-worker/package-facts.ts → frontend/debian/status.ts",
+  "frontend/bom-worker/package-facts.ts → frontend/debian/version.ts",
+  // The lead: accounts/ reads files through the build session's type; the session's read interface
+  // belongs below both (with the stage folders).
+  "frontend/accounts/read.ts → frontend/session.ts",
+]);
+
+/**
+ * Functions over 80 lines and modules over 400 lines without a `// long because: …` comment, in files
+ * another helper is rewriting (issue #13's "resolve" half). The lead empties this list after merging.
+ */
+const KNOWN_LONG: ReadonlySet<string> = new Set(["frontend/cli/commands/lock.ts runLockCommand", "frontend/image-build.ts buildPlatformImage"]);
+
+/**
+ * File names that appear more than once under frontend/ for different jobs today. The lead renames them
+ * (most are in files the "resolve" half of issue #13 is moving) and empties this list.
+ */
+const KNOWN_NAME_CLASHES: ReadonlySet<string> = new Set([
+  "build.ts", // bom/build.ts (buildBom) and build.ts (the gateway build)
+  "io.ts", // cli/io.ts (the CLI's streams) and debian/io.ts (what apt resolution reads from outside)
+  "load.ts", // load.ts (declaration loading in a build) and cli/load.ts (the CLI's)
+  "packages.ts", // bom/packages.ts, debian/packages.ts and packages.ts
+  "read.ts", // accounts/read.ts and bom/read.ts
+  "targets.ts", // debian/targets.ts (apt targets) and subrequests/targets.ts (--call targets)
+  "tree.ts", // bom-worker/tree.ts (the measured tree) and image-diff/tree.ts (an image's tree)
+  "version.ts", // debian/version.ts (Debian version order) and version.ts (slipway's version)
+]);
+
+/**
+ * Names every folder may have, each for the same job in its folder: its public surface, its typed errors,
+ * its shared types, its bounds, and a bundle's entry point. cli/commands/NAME.ts is named for the command
+ * it implements (`slipway lock`), so it may share a name with the stage it drives.
+ */
+const SHARED_NAMES = new Set(["index.ts", "errors.ts", "types.ts", "limits.ts", "main.ts"]);
+
+const MAX_MODULE_LINES = 400;
+const MAX_FUNCTION_LINES = 80;
+/**
+ * The convention for a module or function that is long on purpose: a line comment starting `long because:`
+ * right above the function (above its `export`, or the `const` an arrow function is assigned to), or, for a
+ * module, anywhere above its first statement that is not an import.
+ */
+const LONG_MARKER = /\/\/\s*long because:/;
+
+interface SourceModule {
+  /** From the repository root, with `/`. */
+  readonly path: string;
+  readonly text: string;
+}
+
+function modules(): SourceModule[] {
+  const out: SourceModule[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") && !entry.name.endsWith(".d.ts")) {
+        const text = readFileSync(join(ROOT, path), "utf8");
+        if (!isGenerated(text)) out.push({ path, text });
+      }
+    }
+  };
+  for (const root of LAYER_ROOTS) walk(root);
+  return out;
+}
+
+function isGenerated(text: string): boolean {
+  return /^\/\*\*?\s*\n?\s*\*?\s*Generated by the protoc-gen-ts/.test(text);
+}
+
+/** `grammar`, `llb`, `frontend/<folder>`, or `frontend/(top)` for frontend's own files. */
+function folderOf(path: string): string {
+  const parts = path.split("/");
+  if (parts[0] !== "frontend") return parts[0]!;
+  return parts.length > 2 ? `frontend/${parts[1]}` : "frontend/(top)";
+}
+
+function rankOf(folder: string): number {
+  const name = folder.slice("frontend/".length);
+  const rank = FRONTEND_RANKS.findIndex((r) => r.includes(name));
+  if (rank < 0) throw new Error(`frontend/${name} has no rank: add it to FRONTEND_RANKS in test/layers.test.ts`);
+  return rank;
+}
+
+/** Every problem with one module's imports, each `importer → imported: why`. */
+function importProblems(module: SourceModule): string[] {
+  const problems: string[] = [];
+  const from = folderOf(module.path);
+  const top = module.path.split("/")[0] as (typeof LAYER_ROOTS)[number];
+  for (const { fileName: spec } of ts.preProcessFile(module.text, true, true).importedFiles) {
+    if (!spec.startsWith(".")) {
+      const isNode = spec.startsWith("node:") || NODE_BUILTINS.has(spec.split("/")[0]!);
+      if (isNode && NO_NODE.has(top)) problems.push(`${module.path} → ${spec}: ${top}/ must run anywhere, so it imports nothing of Node`);
+      continue;
+    }
+    const target = normalize(join(dirname(module.path), spec)).replace(/\.js$/, ".ts");
+    const edge = `${module.path} → ${target}`;
+    if (target.startsWith("..")) {
+      problems.push(`${edge}: outside grammar/, llb/ and frontend/`);
+      continue;
+    }
+    const to = folderOf(target);
+    const toTop = target.split("/")[0]!;
+    if (to === from) continue;
+    if (toTop !== top && !TOP_LAYERS[top].includes(toTop)) {
+      problems.push(`${edge}: ${top}/ may not import ${toTop}/ (layers: ${JSON.stringify(TOP_LAYERS)})`);
+      continue;
+    }
+    if (top === "frontend" && toTop === "frontend" && rankOf(to) > rankOf(from)) {
+      problems.push(`${edge}: imports upward (${to} ranks above ${from} in FRONTEND_RANKS)`);
+    }
+    if (to !== "frontend/(top)" && relative(to, target) !== "index.ts") {
+      problems.push(`${edge}: reaches past ${to}/index.ts`);
+    }
+  }
+  return problems;
+}
+
+const NODE_BUILTINS = new Set(["fs", "path", "os", "crypto", "zlib", "stream", "child_process", "util", "url", "net", "http", "https", "buffer", "events", "worker_threads"]);
+
+/** Long functions and modules without a `// long because:` marker, each `path name (N lines)`. */
+function sizeProblems(module: SourceModule): string[] {
+  const problems: string[] = [];
+  const lines = module.text.split("\n");
+  const lineCount = lines.length - (module.text.endsWith("\n") ? 1 : 0);
+  const source = ts.createSourceFile(module.path, module.text, ts.ScriptTarget.Latest, true);
+  const firstStatement = source.statements.find((s) => !ts.isImportDeclaration(s));
+  const header = firstStatement ? module.text.slice(0, firstStatement.getStart(source)) : module.text;
+  if (lineCount > MAX_MODULE_LINES && !LONG_MARKER.test(header)) problems.push(`${module.path} (module, ${lineCount} lines)`);
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) && "body" in node && node.body) {
+      const start = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
+      const end = source.getLineAndCharacterOfPosition(node.end).line;
+      if (end - start + 1 > MAX_FUNCTION_LINES && !markedLong(source, node)) {
+        problems.push(`${module.path} ${functionName(node)} (${end - start + 1} lines)`);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return problems;
+}
+
+/** Whether the comments right above the function (or the statement that holds it) carry the marker. */
+function markedLong(source: ts.SourceFile, node: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n && !ts.isSourceFile(n); n = n.parent) {
+    const comments = ts.getLeadingCommentRanges(source.text, n.getFullStart()) ?? [];
+    if (comments.some((c) => LONG_MARKER.test(source.text.slice(c.pos, c.end)))) return true;
+    // Only up to the statement or class member that holds the function.
+    if (ts.isStatement(n) || ts.isClassElement(n) || ts.isPropertyAssignment(n)) break;
+  }
+  return false;
+}
+
+function functionName(node: ts.SignatureDeclaration): string {
+  if (node.name) return node.name.getText();
+  const parent = node.parent;
+  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent)) && parent.name) return parent.name.getText();
+  if (ts.isConstructorDeclaration(node)) return "constructor";
+  return "(anonymous)";
+}
+
+/** File names used twice under frontend/ for different jobs. */
+function nameClashes(paths: readonly string[]): string[] {
+  const byName = new Map<string, string[]>();
+  for (const path of paths) {
+    if (!path.startsWith("frontend/") || path.startsWith("frontend/cli/commands/")) continue;
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    if (SHARED_NAMES.has(name)) continue;
+    byName.set(name, [...(byName.get(name) ?? []), path]);
+  }
+  return [...byName].filter(([, ps]) => ps.length > 1).map(([name, ps]) => `${name}: ${ps.join(", ")}`);
+}
+
+describe("layers", () => {
+  const all = modules();
+
+  it("finds the modules it checks", () => {
+    // A walk that found nothing would pass every rule.
+    expect(all.length).toBeGreaterThan(200);
+    expect(all.some((m) => m.path === "frontend/oci/index.ts")).toBe(true);
+    expect(all.some((m) => m.path.includes("/proto/"))).toBe(false);
+  });
+
+  it("every import goes through a folder's index.ts, to a layer below or beside, and grammar/ and llb/ import no Node", () => {
+    const problems = all.flatMap(importProblems);
+    const unexpected = problems.filter((p) => !KNOWN_VIOLATIONS.has(p.slice(0, p.indexOf(":"))));
+    const stale = [...KNOWN_VIOLATIONS].filter((v) => !problems.some((p) => p.startsWith(`${v}:`)));
+    expect(unexpected, "imports that break the layering (see the tables in test/layers.test.ts)").toEqual([]);
+    expect(stale, "KNOWN_VIOLATIONS entries that no longer occur: remove them").toEqual([]);
+  });
+
+  it(`no module over ${MAX_MODULE_LINES} lines and no function over ${MAX_FUNCTION_LINES} without a "// long because:" comment`, () => {
+    const problems = all.flatMap(sizeProblems);
+    const key = (p: string) => p.replace(/ \(.*\)$/, "");
+    expect(problems.filter((p) => !KNOWN_LONG.has(key(p)))).toEqual([]);
+    expect([...KNOWN_LONG].filter((k) => !problems.some((p) => key(p) === k)), "KNOWN_LONG entries that no longer occur: remove them").toEqual([]);
+  });
+
+  it("no file name appears twice under frontend/ for different jobs", () => {
+    const clashes = nameClashes(all.map((m) => m.path));
+    const name = (c: string) => c.slice(0, c.indexOf(":"));
+    expect(clashes.filter((c) => !KNOWN_NAME_CLASHES.has(name(c)))).toEqual([]);
+    expect([...KNOWN_NAME_CLASHES].filter((n) => !clashes.some((c) => name(c) === n)), "KNOWN_NAME_CLASHES entries that no longer occur: remove them").toEqual([]);
+  });
+
+  it("the checks catch what they are for", () => {
+    // A bypass, an upward import, Node in llb/, llb/ reaching into the grammar, and a long function.
+    const bypass = importProblems({ path: "frontend/bom/x.ts", text: 'import { t } from "../oci/tar.js";\n' });
+    expect(bypass).toEqual(["frontend/bom/x.ts → frontend/oci/tar.ts: reaches past frontend/oci/index.ts"]);
+    expect(importProblems({ path: "frontend/oci/x.ts", text: 'import { b } from "../bom/index.js";\n' })[0]).toMatch(/imports upward/);
+    expect(importProblems({ path: "llb/x.ts", text: 'import { readFileSync } from "node:fs";\n' })[0]).toMatch(/imports nothing of Node/);
+    expect(importProblems({ path: "llb/x.ts", text: 'const g = await import("../grammar/index.js");\n' })[0]).toMatch(/llb\/ may not import grammar\//);
+    expect(importProblems({ path: "frontend/x.ts", text: 'import type { D } from "../grammar/source/diagnostic.js";\n' })[0]).toMatch(/reaches past grammar\/index\.ts/);
+    const body = Array.from({ length: 81 }, (_, i) => `  const v${i} = ${i};`).join("\n");
+    expect(sizeProblems({ path: "frontend/x.ts", text: `export function f() {\n${body}\n}\n` })).toEqual(["frontend/x.ts f (83 lines)"]);
+    expect(sizeProblems({ path: "frontend/x.ts", text: `// long because: a table, one line a case\nexport function f() {\n${body}\n}\n` })).toEqual([]);
+    expect(nameClashes(["frontend/a/x.ts", "frontend/b/x.ts", "frontend/a/index.ts", "frontend/b/index.ts"])).toEqual(["x.ts: frontend/a/x.ts, frontend/b/x.ts"]);
+  });
+});
