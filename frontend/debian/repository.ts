@@ -107,8 +107,10 @@ export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher,
   for (const l of loaded) {
     if ("problem" in l) return { ok: false, problem: l.problem! };
     files.push({ url: indexUrl(target, l.file), sha256: l.file.sha256, size: l.file.size });
-    if (l.w.kind === "packages") packages.push(...parsePackagesIndex(l.text, { architectures: archs, origin }));
-    else sourceTexts.push(l.text);
+    // one by one: an index holds tens of thousands of stanzas, more than a spread's arguments may be
+    if (l.w.kind === "packages") {
+      for (const p of parsePackagesIndex(l.text, { architectures: archs, origin })) packages.push(p);
+    } else sourceTexts.push(l.text);
   }
   const sources =
     sourceTexts.length === 0

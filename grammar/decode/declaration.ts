@@ -72,7 +72,9 @@ export function decodeDeclaration(fileNode: FileNode, source: SourceFile, option
     .map((b) => decodeTarball(ctx, b))
     .filter((x): x is Tarball => x !== undefined);
   inputs.resolveAll();
-  diagnostics.push(...inputs.diagnostics, ...checkDeclaration({ images: drafts, steps, tarballs }, ctx.omissions));
+  // appended one by one: a hostile declaration can make more diagnostics than a spread's arguments may be
+  for (const d of inputs.diagnostics) diagnostics.push(d);
+  for (const d of checkDeclaration({ images: drafts, steps, tarballs }, ctx.omissions)) diagnostics.push(d);
   // Past the evaluation budget everything evaluates to unknown; its one diagnostic must be there even when
   // a sink that drops diagnostics was the one to cross it (sorting removes the duplicate).
   const exhausted = inputs.scope.env.budget.exhausted;
