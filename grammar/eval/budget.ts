@@ -26,7 +26,26 @@ export class Budget {
   /** The diagnostic of the first crossing of the step or size total. */
   exhausted: Diagnostic | undefined;
 
+  /** Diagnostics made once per place and reason (see `once`). */
+  private readonly made = new Map<string, Diagnostic>();
+
   constructor(readonly limits: BudgetLimits = LIMITS) {}
+
+  /**
+   * The diagnostic for `reason` at `range`, made the first time only. A failing name inside a loop fails
+   * the same way on every pass, and making its diagnostic (its did-you-mean above all) on each of a
+   * million passes costs seconds; the same object is returned every time, so a `try` around it still
+   * sees the error, and sorting drops the repeats at once.
+   */
+  once(range: Range, reason: string, make: () => Diagnostic): Diagnostic {
+    const key = `${range.start.offset}:${range.end.offset}:${reason}`;
+    let d = this.made.get(key);
+    if (d === undefined) {
+      d = make();
+      this.made.set(key, d);
+    }
+    return d;
+  }
 
   /** Counts one evaluation step at `range`; false once the budget is exhausted. */
   step(range: Range, diagnostics: Diagnostic[]): boolean {

@@ -188,3 +188,25 @@ describe("references in the style of other tools", () => {
     expect(r.diagnostics.map((d) => [d.summary, d.subject, d.hint])).toEqual([["Invalid reference", e.range, "Write tag."]]);
   });
 });
+
+describe("a failing name inside a loop", () => {
+  // found by the evaluation fuzzer (seed 602432732): a million passes over `local.missing` made a million
+  // diagnostics, each with its did-you-mean, and took seconds before the budget's own error was sorted out
+  it("makes its diagnostic once, not once per pass, and still reports it", () => {
+    let suggestions = 0;
+    const resolver = {
+      variable: () => undefined,
+      local: () => undefined,
+      variableNames: () => [],
+      localNames: () => {
+        suggestions++;
+        return ["present"];
+      },
+    };
+    const r = evaluate(forList("x", call("range", num(1000)), getAttr(v("local"), "missing")), Scope.root({ resolver }));
+    expect(suggestions).toBe(1);
+    expect(r.diagnostics).toHaveLength(1000);
+    expect(new Set(r.diagnostics).size).toBe(1);
+    expect(r.diagnostics[0]!.summary).toBe("Unknown local value");
+  });
+});

@@ -100,11 +100,14 @@ function evaluateVariable(e: VariableExpr, scope: Scope, diagnostics: Diagnostic
   const resolver = scope.env.resolver;
   const v = resolver?.variable(e.name, e.range, diagnostics);
   if (v !== undefined) return v;
-  const candidates = [...scope.boundNames(), ...(resolver ? resolver.variableNames() : [])];
   diagnostics.push(
-    errorAt(e.range, "Unknown variable", `There is no variable named "${e.name}".`, {
-      hint: didYouMean(e.name, candidates) ?? (e.name === "var" ? "Refer to a variable by its bare name: tag, not var.tag." : undefined),
-    }),
+    scope.env.budget.once(e.range, "unknown variable", () =>
+      errorAt(e.range, "Unknown variable", `There is no variable named "${e.name}".`, {
+        hint:
+          didYouMean(e.name, [...scope.boundNames(), ...(resolver ? resolver.variableNames() : [])]) ??
+          (e.name === "var" ? "Refer to a variable by its bare name: tag, not var.tag." : undefined),
+      }),
+    ),
   );
   return UNKNOWN;
 }
@@ -116,9 +119,11 @@ function evaluateGetAttr(e: GetAttrExpr, scope: Scope, diagnostics: Diagnostic[]
     const v = resolver?.local(e.name, range, diagnostics);
     if (v !== undefined) return v;
     diagnostics.push(
-      errorAt(e.nameRange, "Unknown local value", `There is no local value named "${e.name}".`, {
-        hint: didYouMean(e.name, resolver ? resolver.localNames() : []) ?? "Declare it in a locals block.",
-      }),
+      scope.env.budget.once(e.nameRange, "unknown local", () =>
+        errorAt(e.nameRange, "Unknown local value", `There is no local value named "${e.name}".`, {
+          hint: didYouMean(e.name, resolver ? resolver.localNames() : []) ?? "Declare it in a locals block.",
+        }),
+      ),
     );
     return UNKNOWN;
   }

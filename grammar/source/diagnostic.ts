@@ -58,8 +58,13 @@ function withOptional<T extends object>(base: T, optional: Record<string, unknow
  */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
+  // the same object repeated (a diagnostic made once per place, pushed on every pass of a loop) is
+  // dropped before its key is built
+  const seenObjects = new Set<Diagnostic>();
   const unique: Diagnostic[] = [];
   for (const d of diagnostics) {
+    if (seenObjects.has(d)) continue;
+    seenObjects.add(d);
     const key = `${d.severity}\0${d.summary}\0${d.detail ?? ""}\0${d.subject?.file ?? ""}:${d.subject?.start.offset ?? -1}:${d.subject?.end.offset ?? -1}`;
     if (seen.has(key)) continue;
     seen.add(key);
