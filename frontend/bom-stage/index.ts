@@ -84,17 +84,17 @@ export async function solveWithBom(session: BuildSession, input: BomStageInput):
   // two independent requests: BuildKit loads both graphs at once
   const [builtRef, factsRef] = await session.time("solve image and bom facts", () => Promise.all([session.solve(compiled.state, platform), session.solve(facts, platform)]));
   const contextRequests = measureRequests(inFrontend, { git: input.git, images: input.images });
-  const [measured, contextFiles] = await session.time("read bom facts", () =>
-    Promise.all([
-      session.readFile(factsRef, FACTS_FILE).then((b) => JSON.parse(Buffer.from(b).toString("utf8")) as BomInputs),
+  const [measured, contextFiles] = await Promise.all([
+    session.time("read bom facts", async () => JSON.parse(Buffer.from(await session.readFile(factsRef, FACTS_FILE)).toString("utf8")) as BomInputs),
+    session.time("measure context files", () =>
       measureInImage(
         session,
         builtRef,
         inFrontend.map((planned, i) => ({ planned, request: contextRequests[i]! })),
       ),
-    ]),
-  );
-  const documents = writeDocuments(image, { ...measured, files: [...(measured.files ?? []), ...contextFiles] });
+    ),
+  ]);
+  const documents = await session.time("write bom", async () => writeDocuments(image, { ...measured, files: [...(measured.files ?? []), ...contextFiles] }));
   const bomState = scratch().file(documentsAction(documents, epoch.seconds), customName(`[slipway] bill of materials: write ${documents.map((d) => d.name).sort().join(", ")}`));
 
   let config = compiled.config;
