@@ -87,21 +87,23 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Changes the context file, then rebuilds; names the vertices that ran (not cached). */
+/** Changes the context file, then rebuilds; names the vertices that finished without a cache hit. */
 async function rebuild(side) {
   writeFileSync(join(side.project, "conf/app.conf"), `listen = 8080\n# edit ${++edits}\n`);
   const r = await buildx(side.project, side.file, { output: "cacheonly" });
-  const ran = [];
-  let current;
+  const names = new Map();
+  const done = new Set();
   const cached = new Set();
   for (const line of r.output.split("\n")) {
     const m = /^#(\d+) (.*)$/.exec(line);
-    if (!m) continue;
+    if (!m || m[1] === "0") continue;
+    if (!names.has(m[1])) names.set(m[1], m[2]);
     if (m[2] === "CACHED") cached.add(m[1]);
-    else if (current !== m[1] && !/^(DONE|\[|sha256:|transferring|resolve|extracting|ERROR)/.test(m[2]) && !ran.some((x) => x.id === m[1])) ran.push({ id: m[1], name: m[2] });
-    current = m[1];
+    if (/^DONE /.test(m[2])) done.add(m[1]);
   }
-  return { ...r, ran: ran.filter((v) => !cached.has(v.id)).map((v) => v.name) };
+  // sources report computing their key as a run (no op ran); resolves and the exporter are no ops
+  const ran = [...done].filter((id) => !cached.has(id)).map((id) => names.get(id)).filter((n) => !/^(\[internal\]|resolve|exporting|docker-image:|\[slipway\] (base image|resolve))/.test(n));
+  return { ...r, ran };
 }
 
 function dockerfile(image) {
