@@ -2,7 +2,7 @@
 // the same image as a Dockerfile built by the daemon's built-in Dockerfile frontend, on the same daemon,
 // interleaved. Issue 15's bench (bench/spine-cached.mjs is the fully cached one).
 //
-//   node bench/incremental.mjs [--runs 7] [--images plain,packages] [--frontend REF[,REF…]] [--json FILE]
+//   node bench/incremental.mjs [--runs 7] [--images plain,packages] [--frontend REF[,REF…]] [--cold] [--json FILE]
 //
 // --images     `plain`: debian:bookworm + 1 context file; `packages`: debian:bookworm with
 //              examples/debian-tools' packages (locked first, so no build reads an index) + 1 context file.
@@ -10,6 +10,9 @@
 //              after the warm-up; only the COPY after it is rebuilt, as only slipway's file op is).
 // --frontend   the frontend image(s) for the `# syntax=` line; default: this checkout's
 //              (scripts/frontend-image.sh). Several (comma-separated) are measured interleaved, for A/B runs.
+//
+// --cold       every measured build is `--no-cache` instead (the cold build: everything runs, the base
+//              image and the packages' .debs are fetched again), to check the split costs a cold build nothing.
 //
 // Every build is `--output type=cacheonly` and changes conf/app.conf first (a new line with the run
 // number), so each side rebuilds the file op and everything after it. Plain Node, no build step; needs
@@ -25,6 +28,7 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "7" },
     images: { type: "string", default: "plain,packages" },
     frontend: { type: "string" },
+    cold: { type: "boolean", default: false },
     json: { type: "string" },
   },
 });
@@ -41,6 +45,7 @@ const PACKAGE_NAMES = [...APT_PACKAGES.matchAll(/package "([^"]+)"/g)].map((m) =
 const before = machine();
 const dir = mkdtempSync(join(tmpdir(), "slipway-bench-incr-"));
 let edits = 0;
+let measuring = false;
 try {
   const sides = [];
   for (const image of images) {
@@ -64,6 +69,7 @@ try {
   // warm-up: the first build does the work (packages, the BOM's package facts), the second must be cheap
   for (const side of sides) for (let w = 0; w < 2; w++) await rebuild(side);
   const samples = [];
+  measuring = true;
   for (let i = 0; i < runs; i++) {
     // alternate the order each round so that neither side always runs right after the other
     const order = i % 2 === 0 ? sides : [...sides].reverse();
@@ -90,7 +96,7 @@ try {
 /** Changes the context file, then rebuilds; names the vertices that finished without a cache hit. */
 async function rebuild(side) {
   writeFileSync(join(side.project, "conf/app.conf"), `listen = 8080\n# edit ${++edits}\n`);
-  const r = await buildx(side.project, side.file, { output: "cacheonly" });
+  const r = await buildx(side.project, side.file, { output: "cacheonly", args: args.cold && measuring ? ["--no-cache"] : [] });
   const names = new Map();
   const done = new Set();
   const cached = new Set();
@@ -133,7 +139,8 @@ function report(sides, samples) {
   console.log(`Machine: ${m.cores} cores, Node ${m.node}, Docker Engine ${m.docker}, buildx ${m.buildx}, BuildKit ${m.buildkit}`);
   console.log(`Load average before / after: ${m.load} / ${machine().load}`);
   console.log(`Frontends: ${frontends.join(", ")}`);
-  console.log(`${runs} rebuilds per side after a one-line change to a context file, --output type=cacheonly, interleaved, after 2 warm-up builds each\n`);
+  const what = args.cold ? "--no-cache builds" : "rebuilds";
+  console.log(`${runs} ${what} per side after a one-line change to a context file, --output type=cacheonly, interleaved, after 2 warm-up builds each\n`);
   console.log("| image | side | wall min | wall median | wall max | frontend start → Return (median) | vertices that ran (last run) |");
   console.log("|---|---|---|---|---|---|---|");
   const medians = new Map();
@@ -142,7 +149,7 @@ function report(sides, samples) {
     const wall = stats(mine.map((s) => s.wallMs));
     medians.set(`${side.image}/${side.name}`, wall.median);
     const fe = mine.every((s) => s.frontendMs !== undefined) ? `${ms(stats(mine.map((s) => s.frontendMs)).median)}` : "—";
-    console.log(`| ${side.image} | ${side.name} | ${ms(wall.min)} | ${ms(wall.median)} | ${ms(wall.max)} | ${fe} | ${mine.at(-1).ran.join("; ")} |`);
+    console.log(`| ${side.image} | ${side.name} | ${ms(wall.min)} | ${ms(wall.median)} | ${ms(wall.max)} | ${fe} | ${brief(mine.at(-1).ran)} |`);
   }
   console.log("");
   for (const image of images) {
@@ -162,6 +169,12 @@ function report(sides, samples) {
       console.log(`  ${n.padEnd(26)} ${st.median.toFixed(1).padStart(7)}   (min ${st.min.toFixed(1)}, max ${st.max.toFixed(1)})`);
     }
   }
+}
+
+/** The ops that ran, shortened for a table cell. */
+function brief(names) {
+  const shown = names.slice(0, 4).map((n) => (n.length > 70 ? `${n.slice(0, 69)}…` : n));
+  return names.length > 4 ? `${shown.join("; ")}; … (${names.length} in all)` : shown.join("; ");
 }
 
 function ms(x) {
