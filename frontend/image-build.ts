@@ -1,14 +1,12 @@
 import type { Declaration, Image, ImageReference, Located } from "../grammar/index.js";
-import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, SourceMap, type Platform, type State } from "../llb/index.js";
+import { ignoreCache, mergeConstraints, SourceMap, type Platform, type State } from "../llb/index.js";
 import { buildArgMirrors, SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
 import { planAccounts, readBaseAccounts, type AccountsPlan } from "./accounts/index.js";
-import { bomInputsOf } from "./bom-inputs.js";
-import { BOM_FILES, ESTALEIRO_LABEL } from "./bom/names.js";
-// the worker's modules, not its index: the frontend must not load the BOM writers the worker runs
-import { measureRequests, plannedTarballs, type BomRequest } from "./bom-worker/request.js";
-import { bomSideTree, currentFrontendImage, type WorkerImage } from "./bom-worker/side-tree.js";
-import { compileImage, gitKey, historyEntry, stampAncestors, type CompileInput, type OciImageConfig, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "./compile/index.js";
-import { buildEpoch, epochNanoseconds, parseEpochArg, type BuildEpoch } from "./epoch.js";
+import { solveWithBom } from "./bom-stage/index.js";
+// the worker's modules, not its index: the frontend must not load the readers the worker runs
+import { currentFrontendImage, type WorkerImage } from "./bom-worker/side-tree.js";
+import { compileImage, gitKey, type CompileInput, type OciImageConfig, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "./compile/index.js";
+import { buildEpoch, parseEpochArg, type BuildEpoch } from "./epoch.js";
 import { hasPackages, installPackages, type AptResolution } from "./debian/index.js";
 import type { LoadedDeclaration } from "./load.js";
 import { solveBase } from "./packages.js";
@@ -90,59 +88,10 @@ export async function buildPlatformImage(
     epoch: epoch.seconds,
   };
   const compiled = compileImage(input);
-  // Measure what was built: nothing in the BOM is taken from the declaration on trust. The worker runs in
-  // an exec BuildKit caches, so a rebuild that changes nothing measures and writes nothing.
-  const tarballs = plannedTarballs(compiled.files);
-  const request: BomRequest = {
-    version: 1,
-    inputs: bomInputsOf({ declaration, image, target, platform, base, resolution, steps, epoch }),
-    files: measureRequests(compiled.files, { git, images }),
-    tarballs,
-    ...(resolution && {
-      expectInstalled: resolution.packages.map((p) => ({ name: p.name, architecture: p.architecture, version: p.version })),
-      expectRequested: image.apt.flatMap((a) => a.packages).map((p) => ({ name: p.name.value, ...(p.version && { version: p.version.value }) })),
-    }),
-    mtime: epoch.seconds,
-    ...(accounts && { accounts: { users: accounts.users.map((u) => u.name), groups: accounts.groups.map((g) => g.name) } }),
-  };
-  const bomState = bomSideTree({
-    request,
-    image: compiled.state,
-    ...(base && { base: imageSource(base.pinned, { platform }) }),
-    ...(tarballs.length > 0 && {
-      context: local(session.options.contextLocal, {
-        sessionId: session.options.sessionId,
-        followPaths: tarballs,
-        sharedKeyHint: session.options.contextLocal,
-        constraints: customName(`[internal] load ${tarballs.join(", ")} from the build context`),
-      }),
-    }),
-    worker: frontendImage(),
-    // a failure points at the image and, for a package dpkg did not install as resolved, at its apt block
-    constraints: mergeConstraints(
-      sourceMap.location(image.name.range),
-      image.apt[0] ? sourceMap.location(image.apt[0].range) : {},
-      session.options.noCache ? ignoreCache() : {},
-    ),
+  // Measure what was built and write the bill of materials (frontend/bom-stage).
+  const { ref, bomRef, config } = await solveWithBom(session, {
+    declaration, image, target, platform, sourceMap, compiled, base, resolution, steps, git, images, accounts, epoch, worker: frontendImage,
   });
-  let config = compiled.config;
-  let imageState = compiled.state;
-  if (image.bom?.path) {
-    const dir = image.bom.path.value.replace(/\/+$/, "");
-    imageState = compiled.state.file(
-      stampAncestors(copy(bomState, "/", `${dir}/`, { copyDirContents: true, createDestPath: true, timestamp: epochNanoseconds(epoch.seconds) }), dir, epochNanoseconds(epoch.seconds)),
-      customName(`[slipway] bill of materials → ${dir}`),
-    );
-    config = { ...config, history: [...(config.history ?? []), historyEntry(`bill of materials ${dir}`, epoch.seconds)] };
-  }
-  // two independent requests: BuildKit loads both graphs at once
-  const [ref, bomRef] = await session.time("solve image and bom", () => Promise.all([session.solve(imageState, platform), session.solve(bomState, platform)]));
-  if (image.bom?.estaleiroLabel?.value) {
-    const labels = { ...(config.config.Labels ?? {}) };
-    // opt-in, and never over a label the user set (estaleiro replaced every label with it)
-    if (!(ESTALEIRO_LABEL in labels)) labels[ESTALEIRO_LABEL] = Buffer.from(await session.readFile(bomRef, BOM_FILES.estaleiro)).toString("base64");
-    config = { ...config, config: { ...config.config, Labels: labels } };
-  }
   return { platform, ref, config, bomRef, resolution, epoch, ...(base && { baseConfig: base.config }) };
 }
 

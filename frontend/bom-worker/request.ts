@@ -5,13 +5,16 @@ import { gitKey } from "../compile/types.js";
 /**
  * What the BOM worker is asked to do: everything the frontend knows (the declaration, the resolved
  * packages, where each file came from), and what the worker must measure itself in the mounted trees
- * (added files, the base image's OS and packages, the installed set, tarball digests). Plain JSON: it is
- * written into the build graph, so the exec that runs the worker is cached by exactly these facts.
+ * (the files the frontend cannot read cheaply, the base image's OS and packages, the installed set,
+ * tarball digests). Plain JSON: it is written into the build graph, so the exec that runs the worker is
+ * cached by exactly these facts. The worker answers with the measured `BomInputs` (`FACTS_FILE`); the
+ * frontend adds the files it measured itself and writes the documents.
  */
 export interface BomRequest {
-  readonly version: 1;
+  readonly version: 2;
   /** Every fact but the measured ones: `files` and the base image's `os` and `packages` are filled in. */
   readonly inputs: BomInputs;
+  /** Files the worker measures, the i-th in its own mount (`WORKER_LAYOUT.files`/i). */
   readonly files: readonly MeasureRequest[];
   /** Tarballs (paths in the build context) whose sha256 the tarball origins state. */
   readonly tarballs: readonly string[];
@@ -23,8 +26,6 @@ export interface BomRequest {
    * that left a requested package out (claiming the base has it) is caught here, where the image is.
    */
   readonly expectRequested?: readonly RequestedPackage[];
-  /** SOURCE_DATE_EPOCH, else 0: the documents' modification time, so the side-tree's bytes do not vary. */
-  readonly mtime: number;
   /** The accounts the declaration added (names); present: the worker lists the image's accounts. */
   readonly accounts?: { readonly users: readonly string[]; readonly groups: readonly string[] };
 }

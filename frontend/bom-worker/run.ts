@@ -1,13 +1,13 @@
-import { readFile, utimes, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAccountFile, type AccountFile } from "../accounts/files.js";
 import type { ImageFiles } from "../debian/io.js";
 import { readBaseFacts } from "./base-facts.js";
-import { buildBom, isBomInputError, writeBomDocuments, type BomAccounts, type BomInputs } from "../bom/index.js";
+import type { BomAccounts, BomInputs } from "../bom/index.js";
 import { withPackageFacts } from "./package-facts.js";
 import { readImagePackages } from "../debian/status.js";
 import { hashTarballs, measureFiles, notInstalledAsResolved, providedNames, requestedNotInstalled } from "./measure.js";
-import { REQUEST_FILE, WORKER_LAYOUT } from "./layout.js";
+import { FACTS_FILE, REQUEST_FILE, WORKER_LAYOUT } from "./layout.js";
 import type { BomRequest } from "./request.js";
 import { MountedTree, TreeError } from "./tree.js";
 
@@ -16,17 +16,19 @@ export interface WorkerPaths {
   readonly image: string;
   readonly base: string;
   readonly context: string;
+  readonly files: string;
   readonly out: string;
 }
 
 /**
  * The worker's whole job: measure what the request names in the mounted trees, check the installed set,
- * build the BOM and write every document into `out`. A problem the user can fix (a package dpkg did not
+ * and write the measured BOM inputs into `out` (the frontend adds the files it measured itself and writes
+ * the documents, so a changed context file needs no exec). A problem the user can fix (a package dpkg did not
  * install, a file missing from the image) is a `WorkerError` with the message to print.
  */
 export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<void> {
   const request = JSON.parse(await readFile(join(paths.request, REQUEST_FILE), "utf8")) as BomRequest;
-  if (request.version !== 1) throw new Error(`bug: BOM request version ${String(request.version)}`);
+  if (request.version !== 2) throw new Error(`bug: BOM request version ${String(request.version)}`);
   const image = new MountedTree(paths.image);
   const base = request.inputs.base.kind === "image" ? new MountedTree(paths.base) : undefined;
 
@@ -42,7 +44,9 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
     const missing = requestedNotInstalled(withProvides, request.expectRequested ?? []);
     if (missing.length > 0) throw new WorkerError(`declared packages are missing from the image: after dpkg ran, it does not hold ${missing.join(", ")}; if the lock left them out, refresh it`);
   }
-  const files = await measureFiles(image, request.files, tarballs).catch(rethrowTreeError);
+  const files = (
+    await Promise.all(request.files.map((r, i) => measureFiles(new MountedTree(join(paths.files, String(i))), [r], tarballs))).catch(rethrowTreeError)
+  ).flat();
   const accounts = request.accounts && (await readAccounts(image.asImageFiles(), request.accounts).catch(rethrowTreeError));
 
   const measured: BomInputs = {
@@ -55,20 +59,7 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
     ...(accounts && { accounts }),
   };
   const inputs = await withPackageFacts(measured, image, base).catch(rethrowTreeError);
-  let documents;
-  try {
-    documents = writeBomDocuments(buildBom(inputs));
-  } catch (e) {
-    if (isBomInputError(e)) throw new WorkerError(e.message);
-    throw e;
-  }
-  await Promise.all(
-    documents.map(async (d) => {
-      const file = join(paths.out, d.name);
-      await writeFile(file, d.content, { mode: 0o644 });
-      await utimes(file, request.mtime, request.mtime);
-    }),
-  );
+  await writeFile(join(paths.out, FACTS_FILE), JSON.stringify(inputs), { mode: 0o644 });
 }
 
 /** The built image's users and groups, as its /etc/passwd and /etc/group say, marked when declared. */

@@ -13,7 +13,6 @@ import {
   type Platform,
   type State,
 } from "../../llb/index.js";
-import { BOM_FILES } from "../bom/names.js";
 import type { BomRequest } from "./request.js";
 import { REQUEST_FILE, WORKER_LAYOUT } from "./layout.js";
 
@@ -46,33 +45,37 @@ export function currentFrontendImage(path = FRONTEND_DEFINITION): WorkerImage | 
   return { root: fromDefinition(definition), platform: definition.headPlatform(), command: [process.execPath, join(dirname(entry), "bom-worker.cjs")] };
 }
 
-export interface SideTreeInput {
+export interface FactsInput {
   readonly request: BomRequest;
-  /** The built image's root filesystem. */
-  readonly image: State;
+  /** The image's root filesystem before its declared files: its dpkg database and accounts are read there. */
+  readonly installed: State;
   /** The base image, when there is one: its OS release and packages are read from it. */
   readonly base?: State;
   /** The build context holding the tarballs the request names. */
   readonly context?: State;
+  /** For each of `request.files`, a state holding just that file at its destination. */
+  readonly files: readonly State[];
   readonly worker: WorkerImage;
   /** Added to the exec (the image's source location, no-cache). */
   readonly constraints?: Constraints;
 }
 
 /**
- * The BOM side-tree: one exec in the frontend's own image, no network, the image, its base and the
- * build context mounted read-only, that measures the added files and writes every document into an
- * empty output directory. BuildKit caches it by the request and the mounted states, so a rebuild that
- * changes nothing measures nothing.
+ * The BOM's measured facts: one exec in the frontend's own image, no network, that reads the image before
+ * its declared files, its base, the tarballs and a copy of each file the frontend does not measure itself,
+ * all mounted read-only, and writes `FACTS_FILE`. Nothing it mounts depends on a context file, so editing
+ * one leaves it cached; BuildKit caches it by the request and the mounted states.
  */
-export function bomSideTree(input: SideTreeInput): State {
+export function bomFacts(input: FactsInput): State {
   const { request, worker } = input;
+  if (input.files.length !== request.files.length) throw new Error("bug: one state per measured file");
   const requestDir = scratch().file(mkfile(`/${REQUEST_FILE}`, 0o444, JSON.stringify(request)), customName("[internal] bill of materials request"));
   const mounts: BindMount[] = [
     { kind: "bind", dest: WORKER_LAYOUT.request, source: requestDir, readonly: true },
-    { kind: "bind", dest: WORKER_LAYOUT.image, source: input.image, readonly: true },
+    { kind: "bind", dest: WORKER_LAYOUT.image, source: input.installed, readonly: true },
     ...(input.base ? [{ kind: "bind" as const, dest: WORKER_LAYOUT.base, source: input.base, readonly: true }] : []),
     ...(input.context ? [{ kind: "bind" as const, dest: WORKER_LAYOUT.context, source: input.context, readonly: true }] : []),
+    ...input.files.map((source, i) => ({ kind: "bind" as const, dest: `${WORKER_LAYOUT.files}/${i}`, source, readonly: true })),
     { kind: "bind", dest: WORKER_LAYOUT.out, source: scratch() },
   ];
   const files = request.files.length;
@@ -84,7 +87,7 @@ export function bomSideTree(input: SideTreeInput): State {
     readonlyRootfs: true,
     mounts,
     constraints: mergeConstraints(
-      customName(`[slipway] bill of materials: measure ${files} file${files === 1 ? "" : "s"}, write ${Object.values(BOM_FILES).sort().join(", ")}`),
+      customName(`[slipway] bill of materials: measure packages${files > 0 ? ` and ${files} file${files === 1 ? "" : "s"}` : ""}`),
       worker.platform ? onPlatform(worker.platform) : {},
       input.constraints,
     ),

@@ -44,6 +44,9 @@ export function compileImage(input: CompileInput): CompiledImage {
     added.push(input.packages.description);
   }
 
+  // the root filesystem before the declared files: the BOM's package facts are measured in it, so a changed
+  // file does not measure them again
+  const installed = state;
   const contextPaths = [...new Set(decl.files.flatMap((f) => contextPathsOf(f.source)))].sort();
   const context = local(input.context.localName, {
     sessionId: input.context.sessionId,
@@ -74,11 +77,11 @@ export function compileImage(input: CompileInput): CompiledImage {
       mergeConstraints(customName(`[slipway] ${description}`), at),
     );
     added.push(`file ${description}`);
-    files.push({ entry, description, sourceFile: sourceFileFor(input, entry) });
+    files.push({ entry, description, sourceFile: sourceFileFor(input, entry), origin });
   }
 
   const config = buildImageConfig(input.base?.config, decl, input.platform, input.optionLabels, added, input.epoch);
-  return { state, config, files, contextPaths };
+  return { state, installed, config, files, contextPaths };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Declaration, FileEntry, Image, ImageReference, SourceFileDecl } from "../../grammar/index.js";
 import type { AccountsPlan } from "../accounts/index.js";
 import type { Definition, Platform, SourceMap, State } from "../../llb/index.js";
+import type { FileOrigin } from "./files/types.js";
 
 /** An OCI image config as JSON (docker's extensions included), the parts slipway reads and writes. */
 export interface OciImageConfig {
@@ -104,11 +105,15 @@ export interface PlannedFile {
   readonly description: string;
   /** The matching `source_file` declaration (steps and tarballs). */
   readonly sourceFile: SourceFileDecl | undefined;
+  /** Where the bytes come from (the copy into the image takes them from there). */
+  readonly origin: FileOrigin;
 }
 
 export interface CompiledImage {
   /** The image's root filesystem. */
   readonly state: State;
+  /** The root filesystem before the declared files: base, accounts and packages. */
+  readonly installed: State;
   readonly config: OciImageConfig;
   readonly files: readonly PlannedFile[];
   /** The build-context paths the build transfers (tarballs and `from_context` files). */

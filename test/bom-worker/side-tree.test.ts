@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bomSideTree, currentFrontendImage, REQUEST_FILE, WORKER_LAYOUT, type BomRequest } from "../../frontend/bom-worker/index.js";
+import { bomFacts, currentFrontendImage, REQUEST_FILE, WORKER_LAYOUT, type BomRequest } from "../../frontend/bom-worker/index.js";
 import { ignoreCache, image, marshal, mkfile, parsePlatform, scratch } from "../../llb/index.js";
 import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 import { decode, inputOp } from "../llb/decode.js";
@@ -20,21 +20,21 @@ function frontendDefinition(): string {
 }
 
 const request: BomRequest = {
-  version: 1,
+  version: 2,
   inputs: { tool: { name: "slipway", version: "0" }, image: { name: "app", platform: "linux/arm64" }, declaration: { file: "slipway.hcl", sha256: "0".repeat(64) }, base: { kind: "scratch" } },
-  files: [{ destination: "/app", origin: { kind: "context", path: "app" }, under: "app" }],
+  files: [{ destination: "/app", origin: { kind: "step", step: "build", path: "/app" }, under: "/app" }],
   tarballs: [],
-  mtime: 0,
 };
 
-describe("bomSideTree", () => {
+describe("bomFacts", () => {
   it("runs the worker in the frontend's own image, on its platform, with no network and every input read-only", () => {
     expect(currentFrontendImage(join(tmpdir(), "no-such-frontend.bin"))).toBeUndefined();
     const worker = currentFrontendImage(frontendDefinition())!;
     expect(worker.platform).toEqual(parsePlatform("linux/amd64"));
 
-    const built = scratch().file(mkfile("/app", 0o644, "app"));
-    const state = bomSideTree({ request, image: built, base: image("debian:bookworm"), worker, constraints: ignoreCache() });
+    const installed = image("debian:bookworm").file(mkfile("/installed", 0o644, "x"));
+    const app = scratch().file(mkfile("/app", 0o644, "app"));
+    const state = bomFacts({ request, installed, base: image("debian:bookworm"), files: [app], worker, constraints: ignoreCache() });
     const decoded = decode(marshal(state, { platform: parsePlatform("linux/arm64") }));
     const head = decoded.head;
     expect(head.op.op).toBe("exec");
@@ -48,6 +48,7 @@ describe("bomSideTree", () => {
     expect(mounts).toEqual([
       { dest: "/", readonly: true, output: -1 },
       { dest: WORKER_LAYOUT.base, readonly: true, output: -1 },
+      { dest: `${WORKER_LAYOUT.files}/0`, readonly: true, output: -1 },
       { dest: WORKER_LAYOUT.image, readonly: true, output: -1 },
       { dest: WORKER_LAYOUT.request, readonly: true, output: -1 },
       { dest: WORKER_LAYOUT.out, readonly: false, output: 0 },
@@ -59,7 +60,7 @@ describe("bomSideTree", () => {
     expect(base.op.source.identifier).toBe("docker-image://docker.io/library/debian:bookworm");
     expect(base.op.platform.toObject()).toMatchObject({ Architecture: "arm64" });
     // the request is a file in the graph, so the exec is cached by exactly these facts
-    const requestOp = inputOp(decoded, head, Number(exec.mounts[3]!.input));
+    const requestOp = inputOp(decoded, head, Number(exec.mounts[4]!.input));
     const written = requestOp.op.file.actions[0]!.mkfile;
     expect(written.path).toBe(`/${REQUEST_FILE}`);
     expect(JSON.parse(new TextDecoder().decode(written.data))).toEqual(request);

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readBomJson, type BomInputs } from "../../frontend/bom/index.js";
-import { REQUEST_FILE, WORKER_LAYOUT, type BomRequest } from "../../frontend/bom-worker/index.js";
+import { buildBom, type BomInputs } from "../../frontend/bom/index.js";
+import { FACTS_FILE, REQUEST_FILE, WORKER_LAYOUT, type BomRequest } from "../../frontend/bom-worker/index.js";
 import { must, REGISTRY, REPO, run, scratchDir } from "./harness.js";
 
 /**
@@ -99,7 +99,7 @@ describe.skipIf(!emulatesArm64)("the multi-platform frontend image (needs the la
       base: { kind: "image", canonicalName: `docker.io/library/debian:bookworm@sha256:${sha256("base")}` },
     };
     const request: BomRequest = {
-      version: 1,
+      version: 2,
       inputs,
       files: [
         { destination: "/usr/local/bin/tool", origin: { kind: "context", path: "tool" }, under: "tool" },
@@ -107,13 +107,12 @@ describe.skipIf(!emulatesArm64)("the multi-platform frontend image (needs the la
       ],
       tarballs: [],
       expectInstalled: [{ name: "base-files", architecture: "arm64", version: baseFilesVersion }],
-      mtime: 1700000000,
     };
     const requestDir = scratchDir("multiarch-request");
     writeFileSync(join(requestDir, REQUEST_FILE), JSON.stringify(request));
 
-    // As bomSideTree's exec runs it: the image's node and bom-worker.cjs, no network, a read-only root,
-    // the trees mounted read-only, an empty output directory.
+    // As bomFacts' exec runs it: the image's node and bom-worker.cjs, no network, a read-only root,
+    // the trees mounted read-only (each measured file's own at files/<i>), an empty output directory.
     const outs = PLATFORMS.map((platform) => {
       const out = scratchDir(`multiarch-out-${platform.split("/")[1]}`);
       const mount = (host: string, at: string, ro: boolean) => ["-v", `${host}:${at}${ro ? ":ro" : ""}`];
@@ -123,6 +122,8 @@ describe.skipIf(!emulatesArm64)("the multi-platform frontend image (needs the la
         ...mount(imageTree, WORKER_LAYOUT.image, true),
         ...mount(base, WORKER_LAYOUT.base, true),
         ...mount(scratchDir("multiarch-context"), WORKER_LAYOUT.context, true),
+        ...mount(imageTree, `${WORKER_LAYOUT.files}/0`, true),
+        ...mount(imageTree, `${WORKER_LAYOUT.files}/1`, true),
         ...mount(out, WORKER_LAYOUT.out, false),
         "--entrypoint", "/usr/local/bin/node", image, "/slipway/bom-worker.cjs",
       ]);
@@ -131,7 +132,7 @@ describe.skipIf(!emulatesArm64)("the multi-platform frontend image (needs the la
     });
     const [amd64, arm64] = outs as [string, string];
 
-    const bom = readBomJson(readFileSync(join(arm64, "bom.json"), "utf8"));
+    const bom = buildBom(JSON.parse(readFileSync(join(arm64, FACTS_FILE), "utf8")) as BomInputs);
     expect(bom.files.map((f) => [f.path, f.sha256, f.size, f.mode])).toEqual([
       ["/etc/tool/tool.conf", sha256("answer = 42\n"), 12, 0o644],
       ["/usr/local/bin/tool", sha256(tool), tool.length, 0o755],
@@ -140,9 +141,6 @@ describe.skipIf(!emulatesArm64)("the multi-platform frontend image (needs the la
     const packages = bom.base.kind === "image" ? bom.base.packages : [];
     expect(packages.length, "the arm64 Debian's packages").toBeGreaterThan(50);
     expect(packages.find((p) => p.name === "base-files")).toMatchObject({ version: baseFilesVersion });
-    for (const name of ["bom.cdx.json", "bom.json", "bom.spdx.json", "bom.yaml"]) {
-      expect(existsSync(join(arm64, name)), name).toBe(true);
-      expect(readFileSync(join(arm64, name)).equals(readFileSync(join(amd64, name))), `${name}: arm64 and amd64 workers agree`).toBe(true);
-    }
+    expect(readFileSync(join(arm64, FACTS_FILE)).equals(readFileSync(join(amd64, FACTS_FILE))), "arm64 and amd64 workers agree").toBe(true);
   });
 });

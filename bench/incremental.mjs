@@ -1,0 +1,182 @@
+// Incremental rebuilds: one context file changes before every build, in two images, with slipway against
+// the same image as a Dockerfile built by the daemon's built-in Dockerfile frontend, on the same daemon,
+// interleaved. Issue 15's bench (bench/spine-cached.mjs is the fully cached one).
+//
+//   node bench/incremental.mjs [--runs 7] [--images plain,packages] [--frontend REF[,REF…]] [--cold] [--json FILE]
+//
+// --images     `plain`: debian:bookworm + 1 context file; `packages`: debian:bookworm with
+//              examples/debian-tools' packages (locked first, so no build reads an index) + 1 context file.
+//              The Dockerfile side of `packages` installs the same packages with apt-get (its RUN is cached
+//              after the warm-up; only the COPY after it is rebuilt, as only slipway's file op is).
+// --frontend   the frontend image(s) for the `# syntax=` line; default: this checkout's
+//              (scripts/frontend-image.sh). Several (comma-separated) are measured interleaved, for A/B runs.
+//
+// --cold       every measured build is `--no-cache` instead (the cold build: everything runs, the base
+//              image and the packages' .debs are fetched again), to check the split costs a cold build nothing.
+//
+// Every build is `--output type=cacheonly` and changes conf/app.conf first (a new line with the run
+// number), so each side rebuilds the file op and everything after it. Plain Node, no build step; needs
+// the lab (scripts/lab-up.sh).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { tmpdir } from "node:os";
+import { buildx, checkoutFrontend, fail, machine, REPO, runAsync, stats } from "./spine-example.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: "string", default: "7" },
+    images: { type: "string", default: "plain,packages" },
+    frontend: { type: "string" },
+    cold: { type: "boolean", default: false },
+    json: { type: "string" },
+  },
+});
+const runs = Number(args.runs);
+if (!Number.isInteger(runs) || runs < 3) fail(`--runs must be an integer ≥ 3, not ${args.runs}`);
+const images = args.images.split(",").filter(Boolean);
+for (const i of images) if (i !== "plain" && i !== "packages") fail(`--images takes plain and/or packages, not ${i}`);
+const frontends = args.frontend ? args.frontend.split(",") : [checkoutFrontend()];
+
+const APT_PACKAGES = /apt \{[\s\S]*?\n  \}\n/.exec(readFileSync(join(REPO, "examples/debian-tools/slipway.hcl"), "utf8"))?.[0];
+if (!APT_PACKAGES) fail("examples/debian-tools/slipway.hcl has no apt block");
+const PACKAGE_NAMES = [...APT_PACKAGES.matchAll(/package "([^"]+)"/g)].map((m) => m[1]);
+
+const before = machine();
+const dir = mkdtempSync(join(tmpdir(), "slipway-bench-incr-"));
+let edits = 0;
+let measuring = false;
+try {
+  const sides = [];
+  for (const image of images) {
+    const project = join(dir, image);
+    mkdirSync(join(project, "conf"), { recursive: true });
+    writeFileSync(join(project, "conf/app.conf"), "listen = 8080\n");
+    writeFileSync(join(project, "Dockerfile"), dockerfile(image));
+    frontends.forEach((f, i) => {
+      const file = `slipway-${i}.hcl`;
+      writeFileSync(join(project, file), declaration(f, image));
+      sides.push({ image, project, name: frontends.length > 1 ? `slipway[${i}]` : "slipway", file });
+    });
+    sides.push({ image, project, name: "dockerfile", file: "Dockerfile" });
+    if (image === "packages") {
+      // the lock beside the declarations: every slipway build installs from it and reads no index
+      const argv = ["buildx", "build", "--progress=plain", "-f", join(project, "slipway-0.hcl"), "--target", "lock", "--output", `type=local,dest=${project}`, project];
+      const r = await runAsync("docker", argv, project);
+      if (r.code !== 0) fail(`locking ${image} failed:\n${r.output.slice(-4000)}`);
+    }
+  }
+  // warm-up: the first build does the work (packages, the BOM's package facts), the second must be cheap
+  for (const side of sides) for (let w = 0; w < 2; w++) await rebuild(side);
+  const samples = [];
+  measuring = true;
+  for (let i = 0; i < runs; i++) {
+    // alternate the order each round so that neither side always runs right after the other
+    const order = i % 2 === 0 ? sides : [...sides].reverse();
+    for (const side of order) {
+      const r = await rebuild(side);
+      const timeToReturn = r.metadata["frontend.slipway.time_to_return_ms"];
+      const phases = r.metadata["frontend.slipway.timings"];
+      samples.push({
+        image: side.image,
+        side: side.name,
+        wallMs: r.wallMs,
+        ran: r.ran,
+        frontendMs: timeToReturn === undefined ? undefined : Number(timeToReturn),
+        phases: phases === undefined ? undefined : JSON.parse(phases),
+      });
+    }
+  }
+  report(sides, samples);
+  if (args.json) writeFileSync(args.json, JSON.stringify({ machine: before, frontends, samples }, null, 2));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Changes the context file, then rebuilds; names the vertices that finished without a cache hit. */
+async function rebuild(side) {
+  writeFileSync(join(side.project, "conf/app.conf"), `listen = 8080\n# edit ${++edits}\n`);
+  const r = await buildx(side.project, side.file, { output: "cacheonly", args: args.cold && measuring ? ["--no-cache"] : [] });
+  const names = new Map();
+  const done = new Set();
+  const cached = new Set();
+  for (const line of r.output.split("\n")) {
+    const m = /^#(\d+) (.*)$/.exec(line);
+    if (!m || m[1] === "0") continue;
+    if (!names.has(m[1])) names.set(m[1], m[2]);
+    if (m[2] === "CACHED") cached.add(m[1]);
+    if (/^DONE /.test(m[2])) done.add(m[1]);
+  }
+  // sources report computing their key as a run (no op ran); resolves and the exporter are no ops
+  const ran = [...done].filter((id) => !cached.has(id)).map((id) => names.get(id)).filter((n) => !/^(\[internal\]|resolve|exporting|docker-image:|\[slipway\] (base image|resolve))/.test(n));
+  return { ...r, ran };
+}
+
+function dockerfile(image) {
+  const install =
+    image === "packages" ? `RUN apt-get update && apt-get install -y --no-install-recommends ${PACKAGE_NAMES.join(" ")} && rm -rf /var/lib/apt/lists/*\n` : "";
+  return `FROM debian:bookworm\n${install}COPY conf/app.conf /etc/app/app.conf\nCMD ["bash"]\n`;
+}
+
+function declaration(frontend, image) {
+  return `# syntax=${frontend}
+image "app" {
+  base_image = "debian:bookworm"
+${image === "packages" ? APT_PACKAGES : ""}
+  file "/etc/app/app.conf" {
+    from_context {
+      path = "conf/app.conf"
+    }
+  }
+
+  cmd = ["bash"]
+}
+`;
+}
+
+function report(sides, samples) {
+  const m = before;
+  console.log(`Machine: ${m.cores} cores, Node ${m.node}, Docker Engine ${m.docker}, buildx ${m.buildx}, BuildKit ${m.buildkit}`);
+  console.log(`Load average before / after: ${m.load} / ${machine().load}`);
+  console.log(`Frontends: ${frontends.join(", ")}`);
+  const what = args.cold ? "--no-cache builds" : "rebuilds";
+  console.log(`${runs} ${what} per side after a one-line change to a context file, --output type=cacheonly, interleaved, after 2 warm-up builds each\n`);
+  console.log("| image | side | wall min | wall median | wall max | frontend start → Return (median) | vertices that ran (last run) |");
+  console.log("|---|---|---|---|---|---|---|");
+  const medians = new Map();
+  for (const side of sides) {
+    const mine = samples.filter((s) => s.side === side.name && s.image === side.image);
+    const wall = stats(mine.map((s) => s.wallMs));
+    medians.set(`${side.image}/${side.name}`, wall.median);
+    const fe = mine.every((s) => s.frontendMs !== undefined) ? `${ms(stats(mine.map((s) => s.frontendMs)).median)}` : "—";
+    console.log(`| ${side.image} | ${side.name} | ${ms(wall.min)} | ${ms(wall.median)} | ${ms(wall.max)} | ${fe} | ${brief(mine.at(-1).ran)} |`);
+  }
+  console.log("");
+  for (const image of images) {
+    const base = medians.get(`${image}/dockerfile`);
+    for (const side of sides.filter((s) => s.image === image && s.name !== "dockerfile")) {
+      const mine = medians.get(`${image}/${side.name}`);
+      console.log(`${image}: ${side.name} / dockerfile = ${(mine / base).toFixed(2)}× (medians ${ms(mine)} vs ${ms(base)}, +${ms(mine - base)})`);
+    }
+  }
+  for (const side of sides.filter((s) => s.name !== "dockerfile")) {
+    const withPhases = samples.filter((s) => s.side === side.name && s.image === side.image && s.phases);
+    if (withPhases.length === 0) continue;
+    const names = [...new Set(withPhases.flatMap((s) => Object.keys(s.phases)))];
+    console.log(`\n${side.image} ${side.name}: frontend.slipway.timings, medians (ms; "at X" is time since process start)`);
+    for (const n of names) {
+      const st = stats(withPhases.flatMap((s) => (n in s.phases ? [s.phases[n]] : [])));
+      console.log(`  ${n.padEnd(26)} ${st.median.toFixed(1).padStart(7)}   (min ${st.min.toFixed(1)}, max ${st.max.toFixed(1)})`);
+    }
+  }
+}
+
+/** The ops that ran, shortened for a table cell. */
+function brief(names) {
+  const shown = names.slice(0, 4).map((n) => (n.length > 70 ? `${n.slice(0, 69)}…` : n));
+  return names.length > 4 ? `${shown.join("; ")}; … (${names.length} in all)` : shown.join("; ");
+}
+
+function ms(x) {
+  return `${Math.round(x)} ms`;
+}

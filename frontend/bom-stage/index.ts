@@ -1,0 +1,178 @@
+/**
+ * The bill of materials stage: measures what was built and writes the documents into the side-tree,
+ * so that editing a context file starts no container.
+ *
+ * - The worker exec (`bomFacts`) measures what changes rarely: the base image's OS and packages, the
+ *   installed set and its package facts, the accounts, tarballs, and every file but the context's, each
+ *   from a copy of just that file. It mounts nothing a context file reaches, so it stays cached when one
+ *   changes.
+ * - The frontend measures the context files in the built image through the gateway (a stat and a read).
+ * - The frontend joins both and writes the documents with a file op.
+ */
+import { DiagnosticsError, errorAt, type Declaration, type Image } from "../../grammar/index.js";
+import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, mkdir, mkfile, scratch, type FileAction, type Platform, type SourceMap, type State } from "../../llb/index.js";
+import type { AccountsPlan } from "../accounts/index.js";
+import { bomInputsOf } from "../bom-inputs.js";
+import { buildBom, isBomInputError, writeBomDocuments, type BomDocument, type BomInputs } from "../bom/index.js";
+import { BOM_FILES, ESTALEIRO_LABEL } from "../bom/names.js";
+// the worker's modules, not its index: the frontend does not load the worker's readers
+import { FACTS_FILE } from "../bom-worker/layout.js";
+import { measureRequests, plannedTarballs, type BomRequest } from "../bom-worker/request.js";
+import { bomFacts, type WorkerImage } from "../bom-worker/side-tree.js";
+import { historyEntry, stampAncestors, type CompiledImage, type OciImageConfig, type PlannedFile, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "../compile/index.js";
+import type { AptResolution } from "../debian/index.js";
+import { epochNanoseconds, type BuildEpoch } from "../epoch.js";
+import type { BuildSession } from "../session.js";
+import { measureInImage } from "./measure-image.js";
+
+export interface BomStageInput {
+  readonly declaration: Declaration;
+  readonly image: Image;
+  readonly target: string | undefined;
+  readonly platform: Platform;
+  readonly sourceMap: SourceMap;
+  readonly compiled: CompiledImage;
+  readonly base: ResolvedImage | undefined;
+  readonly resolution: AptResolution | undefined;
+  readonly steps: ReadonlyMap<string, ResolvedStep>;
+  readonly git: ReadonlyMap<string, ResolvedGit>;
+  readonly images: ReadonlyMap<string, ResolvedImage>;
+  readonly accounts: AccountsPlan | undefined;
+  readonly epoch: BuildEpoch;
+  readonly worker: () => WorkerImage;
+}
+
+export interface BomStageResult {
+  /** The image's root filesystem (with the documents under `bom { path }` when asked). */
+  readonly ref: string;
+  /** The side-tree holding the documents. */
+  readonly bomRef: string;
+  /** The compiled config, with the history entry of `bom { path }` and the estaleiro label when asked. */
+  readonly config: OciImageConfig;
+}
+
+/**
+ * Solves the image and its bill of materials: nothing in the BOM is taken from the declaration on trust.
+ */
+export async function solveWithBom(session: BuildSession, input: BomStageInput): Promise<BomStageResult> {
+  const { compiled, image, platform, sourceMap, epoch } = input;
+  const inFrontend = compiled.files.filter(measuredByFrontend);
+  const inWorker = compiled.files.filter((f) => !measuredByFrontend(f));
+  const request = factsRequest(input, inWorker);
+  const facts = bomFacts({
+    request,
+    installed: compiled.installed,
+    ...(input.base && { base: imageSource(input.base.pinned, { platform }) }),
+    ...(request.tarballs.length > 0 && {
+      context: local(session.options.contextLocal, {
+        sessionId: session.options.sessionId,
+        followPaths: request.tarballs,
+        sharedKeyHint: session.options.contextLocal,
+        constraints: customName(`[internal] load ${request.tarballs.join(", ")} from the build context`),
+      }),
+    }),
+    files: inWorker.map((f) => fileAlone(f)),
+    worker: input.worker(),
+    // a failure points at the image and, for a package dpkg did not install as resolved, at its apt block
+    constraints: mergeConstraints(
+      sourceMap.location(image.name.range),
+      image.apt[0] ? sourceMap.location(image.apt[0].range) : {},
+      session.options.noCache ? ignoreCache() : {},
+    ),
+  });
+
+  // two independent requests: BuildKit loads both graphs at once
+  const [builtRef, factsRef] = await session.time("solve image and bom facts", () => Promise.all([session.solve(compiled.state, platform), session.solve(facts, platform)]));
+  const contextRequests = measureRequests(inFrontend, { git: input.git, images: input.images });
+  const [measured, contextFiles] = await Promise.all([
+    session.time("read bom facts", async () => JSON.parse(Buffer.from(await session.readFile(factsRef, FACTS_FILE)).toString("utf8")) as BomInputs),
+    session.time("measure context files", () =>
+      measureInImage(
+        session,
+        builtRef,
+        inFrontend.map((planned, i) => ({ planned, request: contextRequests[i]! })),
+      ),
+    ),
+  ]);
+  const documents = await session.time("write bom", async () => writeDocuments(image, { ...measured, files: [...(measured.files ?? []), ...contextFiles] }));
+  const bomState = scratch().file(documentsAction(documents, epoch.seconds), customName(`[slipway] bill of materials: write ${documents.map((d) => d.name).sort().join(", ")}`));
+
+  let config = compiled.config;
+  let ref = builtRef;
+  let bomRef: string;
+  if (image.bom?.path) {
+    const dir = image.bom.path.value.replace(/\/+$/, "");
+    const withBom = compiled.state.file(
+      stampAncestors(copy(bomState, "/", `${dir}/`, { copyDirContents: true, createDestPath: true, timestamp: epochNanoseconds(epoch.seconds) }), dir, epochNanoseconds(epoch.seconds)),
+      customName(`[slipway] bill of materials → ${dir}`),
+    );
+    config = { ...config, history: [...(config.history ?? []), historyEntry(`bill of materials ${dir}`, epoch.seconds)] };
+    [ref, bomRef] = await session.time("solve bom", () => Promise.all([session.solve(withBom, platform), session.solve(bomState, platform)]));
+  } else {
+    bomRef = await session.time("solve bom", () => session.solve(bomState, platform));
+  }
+  if (image.bom?.estaleiroLabel?.value) {
+    const labels = { ...(config.config.Labels ?? {}) };
+    // opt-in, and never over a label the user set (estaleiro replaced every label with it)
+    const yaml = documents.find((d) => d.name === BOM_FILES.estaleiro)!.content;
+    if (!(ESTALEIRO_LABEL in labels)) labels[ESTALEIRO_LABEL] = Buffer.from(yaml, "utf8").toString("base64");
+    config = { ...config, config: { ...config.config, Labels: labels } };
+  }
+  return { ref, bomRef, config };
+}
+
+/**
+ * Context files are measured by the frontend in the built image: they change on every edit, and a read
+ * through the gateway costs far less than a container start. Everything else is the worker's.
+ */
+function measuredByFrontend(file: PlannedFile): boolean {
+  return file.entry.source.kind === "context";
+}
+
+function factsRequest(input: BomStageInput, inWorker: readonly PlannedFile[]): BomRequest {
+  const { image, resolution, accounts } = input;
+  return {
+    version: 2,
+    inputs: bomInputsOf(input),
+    files: measureRequests(inWorker, { git: input.git, images: input.images }),
+    tarballs: plannedTarballs(inWorker),
+    ...(resolution && {
+      expectInstalled: resolution.packages.map((p) => ({ name: p.name, architecture: p.architecture, version: p.version })),
+      expectRequested: image.apt.flatMap((a) => a.packages).map((p) => ({ name: p.name.value, ...(p.version && { version: p.version.value }) })),
+    }),
+    ...(accounts && { accounts: { users: accounts.users.map((u) => u.name), groups: accounts.groups.map((g) => g.name) } }),
+  };
+}
+
+/**
+ * Just the file, copied from where the image's copy takes it, with the same mode (owners are left out:
+ * a name means nothing without the image's account files, and the BOM states no owner).
+ */
+function fileAlone(file: PlannedFile): State {
+  const dest = file.entry.destination.value;
+  const parent = dest.replace(/\/+$/, "").replace(/\/[^/]*$/, "") || "/";
+  const { origin } = file;
+  const action = mkdir(parent, 0o755, { makeParents: true }).copy(origin.state, origin.path, dest, {
+    ...(file.entry.mode && { mode: file.entry.mode.value }),
+    ...origin.copy,
+  });
+  return scratch().file(action, customName(`[internal] bill of materials: ${file.description}`));
+}
+
+function writeDocuments(image: Image, inputs: BomInputs): readonly BomDocument[] {
+  try {
+    return writeBomDocuments(buildBom(inputs));
+  } catch (e) {
+    if (isBomInputError(e)) throw new DiagnosticsError([errorAt(image.name.range, "Bill of materials refused", e.message)]);
+    throw e;
+  }
+}
+
+/** Every document, 0644, stamped with the epoch so the side-tree's bytes do not vary. */
+function documentsAction(documents: readonly BomDocument[], epoch: number): FileAction {
+  const timestamp = epochNanoseconds(epoch);
+  const [first, ...rest] = documents;
+  let action = mkfile(`/${first!.name}`, 0o644, first!.content, { timestamp });
+  for (const d of rest) action = action.mkfile(`/${d.name}`, 0o644, d.content, { timestamp });
+  return action;
+}
