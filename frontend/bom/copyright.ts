@@ -188,43 +188,113 @@ function print(tree: Tree, parent?: "AND" | "OR"): string {
 
 /** Debian's common-licenses/BSD is the University of California's 3-clause text. */
 const COMMON_ALIASES = new Map([["BSD", "BSD-3-Clause"]]);
-/** Prose that grants a licence a common-licenses pointer does not name. */
-const OTHER_GRANTS = [/redistribution\s+and\s+use\s+in\s+source\s+and\s+binary\s+forms/i, /permission\s+is\s+hereby\s+granted/i, /permission\s+to\s+use,\s+copy,\s+modify/i, /public\s+domain/i];
+/** Prose that grants a licence no common-licenses pointer names; a file with any of these is NOASSERTION. */
+const OTHER_GRANTS = [/redistribution\s+and\s+use\s+in\s+source\s+and\s+binary\s+forms/i, /permission\s+is\s+hereby\s+granted/i, /permission\s+to\s+use,\s+copy,\s+modify/i];
+const POINTER = /\/usr\/share\/common-licenses\/([A-Za-z0-9][A-Za-z0-9.+-]*[A-Za-z0-9+])/g;
 const GNU_COMMON = /^(A?GPL|LGPL|GFDL)(?:-(\d+(?:\.\d+)?))?$/;
 
 /**
  * A file that is not DEP-5 declares the licences of the common-licenses files it points at (AND), when
- * each of them is one SPDX id: a GNU licence is "or later" when the text says so next to that version
- * ("version 2 of the License, or (at your option) any later version"), and a bare `GPL` counts only when
- * it is the file's one reference and the text states one version. A file whose prose also grants a
- * licence no pointer names (a BSD or MIT grant, public domain) is NOASSERTION: krb5's file points at
- * GPL-2 for one dual-licensed source file among many BSD ones, and declaring GPL-2.0-or-later there would
- * be false. Otherwise NOASSERTION too.
+ * each of them is one SPDX id and the file grants nothing else:
+ *
+ * - A GNU pointer's version comes from the prose: "version N" counts for the GNU licence named just
+ *   before it ("the GNU Lesser General Public License as published by …; either version 2.1"), and is
+ *   "or later" when the same sentence says "any later version" or "or later". A bare `GPL`/`LGPL`
+ *   pointer (Debian's link to the newest version) counts when the file states exactly one version of
+ *   that licence, so libsemanage's LGPL-2.1+ library and GPL-2 packaging are two licences, not a guess.
+ * - Public domain counts as `LicenseRef-public-domain` (its paragraph as the text) when every mention
+ *   says that something is public domain: libselinux's own code is, its two borrowed files are not.
+ * - A file whose prose also grants a licence no pointer names (a BSD, MIT or ISC grant) is NOASSERTION:
+ *   krb5's file points at GPL-2 for one dual-licensed source file among many BSD ones, and declaring
+ *   GPL-2.0-or-later there would be false. So is a file with no pointer, or a pointer without one id.
  */
 function readCommonLicenses(text: string): CopyrightLicence {
   const unknown: CopyrightLicence = { extracted: [], format: "unknown" };
   if (!text.includes("/usr/share/common-licenses/") || OTHER_GRANTS.some((g) => g.test(text))) return unknown;
   const prose = text.replace(/\s+/g, " ");
-  const names = [...new Set([...prose.matchAll(/\/usr\/share\/common-licenses\/([A-Za-z0-9][A-Za-z0-9.+-]*[A-Za-z0-9+])/g)].map((m) => m[1]!))].sort();
-  if (names.length === 0) return unknown;
+  const names = [...new Set([...prose.matchAll(POINTER)].map((m) => m[1]!))].sort();
+  const publicDomain = publicDomainOf(text);
+  if (names.length === 0 || publicDomain === null) return unknown;
+  const statements = gnuStatements(prose.replace(POINTER, " "));
   const ids: string[] = [];
   for (const name of names) {
-    const gnu = GNU_COMMON.exec(name);
-    let id: string | undefined;
-    if (gnu) {
-      let version = gnu[2];
-      if (version === undefined) {
-        const stated = new Set([...prose.matchAll(/\bversion (\d+(?:\.\d+)?)(?!\d|\.\d)/gi)].map((m) => m[1]!));
-        if (names.length !== 1 || stated.size !== 1) return unknown;
-        version = [...stated][0]!;
-      }
-      const later = new RegExp(`\\bversion ${version.replace(/\./g, "\\.")}(?!\\d|\\.\\d)[^.]{0,60}?(?:any later version|or later)`, "i").test(prose);
-      id = spdxForDebianName(`${gnu[1]}-${version}${later ? "+" : ""}`);
-    } else {
-      id = COMMON_ALIASES.get(name) ?? spdxForDebianName(name);
-    }
+    const id = GNU_COMMON.test(name) ? gnuPointer(name, names, statements) : (COMMON_ALIASES.get(name) ?? spdxForDebianName(name));
     if (id === undefined) return unknown;
     ids.push(id.includes(" ") ? `(${id})` : id);
   }
-  return { declared: [...new Set(ids)].sort().join(" AND "), extracted: [], format: "common-licenses" };
+  if (publicDomain !== undefined) ids.push(publicDomain.id);
+  return { declared: [...new Set(ids)].sort().join(" AND "), extracted: publicDomain ? [publicDomain] : [], format: "common-licenses" };
+}
+
+type Gnu = "GPL" | "LGPL" | "AGPL" | "GFDL";
+
+/** "version N" of a GNU licence the prose names just before it (family undefined when none is near). */
+interface GnuStatement {
+  readonly family?: Gnu;
+  readonly version: string;
+  readonly later: boolean;
+}
+
+const GNU_NAME = /\b(?:(Lesser|Library|Affero)\s+)?General\s+Public\s+Licen[cs]e\b|\b(Free\s+Documentation\s+Licen[cs]e)\b|\b(A?GPL|LGPL|GFDL|FDL)\b/gi;
+const VERSION = /\bversion\s+(\d+(?:\.\d+)?)(?!\d|\.\d)/gi;
+/** How far "version N" may follow the licence's name: "… License as published by the Free Software Foundation; either version 2". */
+const NAME_TO_VERSION = 100;
+
+function gnuStatements(prose: string): GnuStatement[] {
+  const names = [...prose.matchAll(GNU_NAME)].map((m) => ({ end: m.index! + m[0].length, family: familyOf(m) }));
+  return [...prose.matchAll(VERSION)].map((v) => {
+    const at = v.index!;
+    const named = names.filter((n) => n.end <= at && at - n.end <= NAME_TO_VERSION).pop();
+    const later = /^[^.]{0,60}?(?:any later version|or later)/i.test(prose.slice(at + v[0].length, at + v[0].length + 80));
+    return { ...(named ? { family: named.family } : {}), version: v[1]!, later };
+  });
+}
+
+/** Which GNU licence a GNU_NAME match names: "Lesser"/"Library" is the LGPL, "FDL" the GFDL. */
+function familyOf([, prefix, documentation, short]: RegExpMatchArray): Gnu {
+  if (documentation !== undefined) return "GFDL";
+  if (short !== undefined) return short.toUpperCase() === "FDL" ? "GFDL" : (short.toUpperCase() as Gnu);
+  if (prefix === undefined) return "GPL";
+  return prefix.toLowerCase() === "affero" ? "AGPL" : "LGPL";
+}
+
+/**
+ * The SPDX id of a GNU common-licenses pointer (`GPL-2`, or a bare `LGPL`), read with what the prose
+ * states of that licence; undefined when a bare pointer's version is not stated exactly once.
+ */
+function gnuPointer(name: string, names: readonly string[], statements: readonly GnuStatement[]): string | undefined {
+  const [, family, pointed] = GNU_COMMON.exec(name)! as unknown as [string, Gnu, string | undefined];
+  const own = statements.filter((s) => s.family === family);
+  let version = pointed;
+  if (version === undefined) {
+    const versioned = names.map((n) => GNU_COMMON.exec(n)).filter((m) => m?.[1] === family && m[2] !== undefined).map((m) => m![2]!);
+    const stated = new Set([...own.map((s) => s.version), ...versioned]);
+    // a file with one pointer and no licence named near a version: the version it states, if only one
+    if (stated.size === 0 && names.length === 1) for (const s of statements) stated.add(s.version);
+    if (stated.size !== 1) return undefined;
+    version = [...stated][0]!;
+  }
+  const about = own.some((s) => s.version === version) ? own : statements.filter((s) => s.family === undefined);
+  const later = about.some((s) => s.version === version && s.later);
+  return spdxForDebianName(`${family}-${version}${later ? "+" : ""}`);
+}
+
+/**
+ * The public-domain dedication of a prose file: undefined when it names none, null when a mention does
+ * not plainly say something is public domain ("not in the public domain", "derived from public domain
+ * code"), else a LicenseRef whose text is the paragraph that says it.
+ */
+function publicDomainOf(text: string): ExtractedLicence | null | undefined {
+  const mentions = [...text.matchAll(/public\s+domain/gi)];
+  if (mentions.length === 0) return undefined;
+  const paragraphs: string[] = [];
+  for (const m of mentions) {
+    const before = text.slice(Math.max(0, m.index! - 40), m.index!);
+    if (!/\b(?:is|are|in(?:to)?)\s+(?:the\s+)?$/i.test(before) || /\bnot\b|n't\b/i.test(before)) return null;
+    const start = text.lastIndexOf("\n\n", m.index!);
+    const end = text.indexOf("\n\n", m.index!);
+    const paragraph = text.slice(start < 0 ? 0 : start, end < 0 ? text.length : end).trim();
+    if (!paragraphs.includes(paragraph)) paragraphs.push(paragraph);
+  }
+  return { id: "LicenseRef-public-domain", name: "public-domain", text: paragraphs.join("\n\n") };
 }

@@ -93,14 +93,53 @@ describe("files that are not DEP-5", () => {
     expect(readCopyright(fixture("librtmp1")).declared).toBe("GPL-2.0-or-later AND LGPL-2.1-or-later");
   });
 
-  it("libkrb5-3 and libselinux1: pointers beside BSD or public-domain prose are NOASSERTION, not a guess", () => {
+  it("libkrb5-3: a pointer beside BSD and MIT grants is NOASSERTION, not a guess", () => {
     expect(readCopyright(fixture("libkrb5-3"))).toEqual({ extracted: [], format: "unknown" });
-    expect(readCopyright(fixture("libselinux1"))).toEqual({ extracted: [], format: "unknown" });
+  });
+
+  it("libsemanage2: bare LGPL and GPL pointers, each read with the version stated next to its own name", () => {
+    // "GNU Lesser General Public License … either version 2.1 …, or (at your option) any later version"
+    // for the library, "GNU General Public License, version 2." for the Debian changes
+    expect(readCopyright(fixture("libsemanage2"))).toEqual({ declared: "GPL-2.0-only AND LGPL-2.1-or-later", extracted: [], format: "common-licenses" });
+  });
+
+  it("libtasn1-6: a bare LGPL pointer beside LGPL-2.1, with GPL-3 and GFDL-1.3 each 'or later' by its own sentence", () => {
+    expect(readCopyright(fixture("libtasn1-6")).declared).toBe("GFDL-1.3-or-later AND GPL-3.0-or-later AND LGPL-2.1-or-later");
+  });
+
+  it("libselinux1: public-domain code beside two pointed files is LicenseRef-public-domain, its paragraph as the text", () => {
+    expect(readCopyright(fixture("libselinux1"))).toEqual({
+      declared: "GPL-2.0-only AND LGPL-2.1-or-later AND LicenseRef-public-domain",
+      extracted: [{ id: "LicenseRef-public-domain", name: "public-domain", text: "This library (libselinux) is public domain software, i.e. not copyrighted." }],
+      format: "common-licenses",
+    });
+  });
+
+  it("a public-domain mention that does not say something is public domain is NOASSERTION", () => {
+    const pointer = "\n\nSee /usr/share/common-licenses/GPL-2.\n";
+    expect(readCopyright(`This program is not in the public domain.${pointer}`).declared).toBeUndefined();
+    expect(readCopyright(`Based on public domain code by someone.${pointer}`).declared).toBeUndefined();
+    expect(readCopyright(`The tables are in the public domain.${pointer}`).declared).toBe("GPL-2.0-only AND LicenseRef-public-domain");
   });
 
   it("prose without a pointer, or a bare GPL pointer with no version, is NOASSERTION", () => {
     expect(readCopyright("This package is free software.\n").declared).toBeUndefined();
     expect(readCopyright("See /usr/share/common-licenses/GPL and /usr/share/common-licenses/LGPL.\n").declared).toBeUndefined();
+  });
+
+  it("a bare pointer to a licence stated in two versions is NOASSERTION", () => {
+    const text = (v: string) =>
+      `Under the GNU General Public License, version 2 or later; some parts under the GNU General Public License, version ${v}.\nSee /usr/share/common-licenses/GPL.\n`;
+    expect(readCopyright(text("3")).declared).toBeUndefined();
+    expect(readCopyright(text("2")).declared).toBe("GPL-2.0-or-later");
+  });
+
+  it("'or later' counts for the licence it is said of, not for another of the same version", () => {
+    const text =
+      "The library is under the GNU Lesser General Public License as published by the Free Software Foundation; either version 2 of the License, or (at your option) any later version.\n" +
+      "The programs are under the GNU General Public License, version 2.\n" +
+      "See /usr/share/common-licenses/LGPL-2 and /usr/share/common-licenses/GPL-2.\n";
+    expect(readCopyright(text).declared).toBe("GPL-2.0-only AND LGPL-2.0-or-later");
   });
 });
 
