@@ -32,52 +32,85 @@ export interface ExtractedLicence {
 export const MAX_COPYRIGHT_BYTES = 4 * 1024 * 1024;
 
 export function readCopyright(bytes: Uint8Array | string): CopyrightLicence {
-  const text = typeof bytes === "string" ? bytes : new TextDecoder("utf-8").decode(bytes);
-  const paragraphs = parseParagraphs(text);
+  const b = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // One character per byte: the scan compares only ASCII, and positions in it are byte offsets, so only
+  // the synopses and the few texts a LicenseRef needs are ever decoded as UTF-8.
+  const source = { bytes: b, latin1: b.toString("latin1") };
+  const paragraphs = parseParagraphs(source.latin1);
   const header = paragraphs[0];
-  if (header?.has("format") && !header.has("files")) return readDep5(text, paragraphs);
-  return readCommonLicenses(text);
+  if (header !== undefined && isDep5Header(header)) return readDep5(source, paragraphs);
+  return readCommonLicenses(UTF8.decode(b));
 }
 
-/** Where a field's value is in the text: after the colon up to the end of its last continuation line. */
+const UTF8 = new TextDecoder("utf-8");
+
+interface Source {
+  readonly bytes: Uint8Array;
+  readonly latin1: string;
+}
+
+/** Where a field's value is in the bytes: after the colon up to the end of its last continuation line. */
 interface Span {
   readonly start: number;
   end: number;
 }
 
-/** A paragraph's fields (lower-case names): spans into the text, so most licence texts are never copied. */
-type Paragraph = Map<string, Span>;
+/** What the reader asks of a paragraph: its (last) `License` field, and whether it has `Files`/`Format`. */
+interface Paragraph {
+  files?: Span;
+  license?: Span;
+  format?: Span;
+}
+
+function isDep5Header(p: Paragraph): boolean {
+  return p.format !== undefined && p.files === undefined;
+}
+
+/** The newline that ends a run of continuation lines: the next line is not indented text. */
+const RUN_END = /\n(?![ \t][ \t\r]*[^ \t\r\n])/g;
 
 /**
  * deb822 paragraphs: `Field: value` with indented continuation lines, blank lines between paragraphs.
- * One pass with indexOf and no string per line: an image has megabytes of copyright text and most of it
- * is licence prose nobody asks for.
+ * Most of a copyright file is licence text in continuation lines, so a run of them is skipped by one
+ * regular-expression search, not line by line; and a file whose first paragraph is no DEP-5 header is
+ * read no further.
  */
 function parseParagraphs(text: string): Paragraph[] {
   const out: Paragraph[] = [];
   let current: Paragraph | undefined;
   let field: Span | undefined;
-  for (let pos = 0; pos < text.length; ) {
+  // a UTF-8 byte order mark is not part of the first field's name
+  for (let pos = text.startsWith("\xef\xbb\xbf") ? 3 : 0; pos < text.length; ) {
     let eol = text.indexOf("\n", pos);
     if (eol < 0) eol = text.length;
     const c = text.charCodeAt(pos);
     if (isBlank(text, pos, eol)) {
+      if (out.length === 1 && !isDep5Header(out[0]!)) return out;
       current = undefined;
       field = undefined;
     } else if (c === 32 || c === 9) {
+      RUN_END.lastIndex = eol;
+      eol = RUN_END.exec(text)?.index ?? text.length;
       if (field !== undefined) field.end = eol;
     } else if (c !== 35 /* # comment */) {
       const colon = text.indexOf(":", pos);
       field = undefined;
-      if (colon > pos && colon < eol && !/\s/.test(text.slice(pos, colon))) {
-        if (current === undefined) out.push((current = new Map()));
+      if (colon > pos && colon < eol && isFieldName(text.slice(pos, colon))) {
+        if (current === undefined) out.push((current = {}));
         field = { start: colon + 1, end: eol };
-        current.set(text.slice(pos, colon).toLowerCase(), field);
+        const name = text.slice(pos, colon).toLowerCase();
+        if (name === "files" || name === "license" || name === "format") current[name] = field;
       }
     }
     pos = eol + 1;
   }
   return out;
+}
+
+/** A field name holds no white space (decoded from UTF-8 only when it is not ASCII, for Unicode's spaces). */
+function isFieldName(latin1: string): boolean {
+  if (!/[^\x21-\x7e]/.test(latin1)) return true;
+  return !/[\t-\r ]/.test(latin1) && !/\s/.test(UTF8.decode(Buffer.from(latin1, "latin1")));
 }
 
 function isBlank(text: string, from: number, to: number): boolean {
@@ -89,51 +122,58 @@ function isBlank(text: string, from: number, to: number): boolean {
 }
 
 /** A License field's synopsis (its first line, spaces collapsed). */
-function synopsisOf(text: string, span: Span): string {
-  const eol = text.indexOf("\n", span.start);
-  return text.slice(span.start, eol < 0 || eol > span.end ? span.end : eol).replace(/\s+/g, " ").trim();
+function synopsisOf(source: Source, span: Span): string {
+  const eol = source.latin1.indexOf("\n", span.start);
+  const end = eol < 0 || eol > span.end ? span.end : eol;
+  const line = source.latin1.slice(span.start, end);
+  // nearly always ASCII, which needs no decoding
+  return (/[^\x00-\x7f]/.test(line) ? UTF8.decode(source.bytes.subarray(span.start, end)) : line).replace(/\s+/g, " ").trim();
 }
 
 /** A License field's text (the lines after the synopsis), with DEP-5's ` .` blank lines. */
-function licenceText(text: string, span: Span): string {
-  const eol = text.indexOf("\n", span.start);
+function licenceText(source: Source, span: Span): string {
+  const eol = source.latin1.indexOf("\n", span.start);
   if (eol < 0 || eol >= span.end) return "";
-  return text
-    .slice(eol + 1, span.end)
+  return UTF8.decode(source.bytes.subarray(eol + 1, span.end))
     .split("\n")
     .map((l) => (l.trim() === "." ? "" : l.replace(/\r$/, "").replace(/^[ \t]/, "")))
     .join("\n")
     .trim();
 }
 
-function readDep5(source: string, paragraphs: readonly Paragraph[]): CopyrightLicence {
-  const texts = new Map<string, Span>();
-  for (const p of paragraphs.slice(1)) {
-    const licence = p.get("license");
-    if (p.has("files") || licence === undefined) continue;
-    const synopsis = synopsisOf(source, licence).toLowerCase();
-    if (synopsis !== "" && !texts.has(synopsis)) texts.set(synopsis, licence);
-  }
+function readDep5(source: Source, paragraphs: readonly Paragraph[]): CopyrightLicence {
+  let texts: Map<string, Span> | undefined;
+  /** The stand-alone License paragraph of a name (the first, names compared in lower case); only a LicenseRef asks. */
+  const standAlone = (name: string): Span | undefined => {
+    if (texts === undefined) {
+      texts = new Map();
+      for (const p of paragraphs.slice(1)) {
+        const licence = p.license;
+        if (p.files !== undefined || licence === undefined) continue;
+        const synopsis = synopsisOf(source, licence).toLowerCase();
+        if (synopsis !== "" && !texts.has(synopsis)) texts.set(synopsis, licence);
+      }
+    }
+    return texts.get(name.toLowerCase());
+  };
   const refs = new Map<string, ExtractedLicence>();
   const conjuncts = new Set<string>();
   const seen = new Set<string>();
   for (const p of paragraphs.slice(1)) {
-    const licence = p.get("license");
-    if (!p.has("files") || licence === undefined) continue;
+    const licence = p.license;
+    if (p.files === undefined || licence === undefined) continue;
     const synopsis = synopsisOf(source, licence);
     if (synopsis === "" || seen.has(synopsis)) continue;
     seen.add(synopsis);
-    const ref = (name: string): string => {
+    const read = readSynopsis(synopsis);
+    for (const name of read.refs) {
       const id = licenseRefFor(name);
-      if (!refs.has(id)) {
-        const stated = texts.get(name.toLowerCase());
-        const text = (stated && licenceText(source, stated)) || licenceText(source, licence) || `The Debian copyright file names the licence "${name}" without its text.`;
-        refs.set(id, { id, name, text });
-      }
-      return id;
-    };
-    const tree = synopsisTree(synopsis, ref);
-    for (const c of typeof tree !== "string" && tree.op === "AND" ? tree.items : [tree]) conjuncts.add(print(c, "AND"));
+      if (refs.has(id)) continue;
+      const stated = standAlone(name);
+      const text = (stated && licenceText(source, stated)) || licenceText(source, licence) || `The Debian copyright file names the licence "${name}" without its text.`;
+      refs.set(id, { id, name, text });
+    }
+    for (const c of read.conjuncts) conjuncts.add(c);
   }
   if (conjuncts.size === 0) return { extracted: [], format: "dep5" };
   // one conjunct needs no parentheses: `(A OR B)` alone is `A OR B`
@@ -143,6 +183,31 @@ function readDep5(source: string, paragraphs: readonly Paragraph[]): CopyrightLi
   const used = [...refs.values()].filter((r) => tokens.has(r.id));
   return { declared, extracted: used.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)), format: "dep5" };
 }
+
+/** A synopsis as SPDX: its AND operands, and the names that became LicenseRefs (in the order they occur). */
+interface ReadSynopsis {
+  readonly conjuncts: readonly string[];
+  readonly refs: readonly string[];
+}
+
+/** Synopses repeat across an image's copyright files (`GPL-2+` in dozens): each is read once. */
+function readSynopsis(synopsis: string): ReadSynopsis {
+  let read = synopses.get(synopsis);
+  if (read === undefined) {
+    const refs: string[] = [];
+    const tree = synopsisTree(synopsis, (name) => {
+      refs.push(name);
+      return licenseRefFor(name);
+    });
+    const conjuncts = (typeof tree !== "string" && tree.op === "AND" ? tree.items : [tree]).map((c) => print(c, "AND"));
+    if (synopses.size >= MAX_SYNOPSES) synopses.clear();
+    synopses.set(synopsis, (read = { conjuncts, refs }));
+  }
+  return read;
+}
+
+const synopses = new Map<string, ReadSynopsis>();
+const MAX_SYNOPSES = 4096;
 
 type Tree = string | { readonly op: "AND" | "OR"; readonly items: readonly Tree[] };
 

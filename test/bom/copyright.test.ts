@@ -160,6 +160,18 @@ describe("the DEP-5 synopsis grammar", () => {
     ]);
   });
 
+  it("reads paragraphs the way deb822 does: a byte order mark, CRLF, a line of white space that ends a text", () => {
+    const crlf = "\ufeffFormat: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\r\n\r\nFiles: *\r\nCopyright: x\r\nLicense: permissive\r\n\r\n" +
+      "License: permissive\r\n Do what you like.\r\n .\r\n Really.\r\n \t\r\n Not this: a line of spaces ends the paragraph.\r\n";
+    expect(readCopyright(crlf).extracted).toEqual([{ id: "LicenseRef-permissive", name: "permissive", text: "Do what you like.\n\nReally." }]);
+    expect(readCopyright(new TextEncoder().encode(crlf)).extracted[0]!.text).toMatch(/^Do what you like\./);
+  });
+
+  it("a non-ASCII synopsis and licence text are decoded as UTF-8", () => {
+    const r = dep5("Schöne-Lizenz", "\nLicense: Schöne-Lizenz\n Grüße.\n");
+    expect(r.extracted).toEqual([{ id: "LicenseRef-Sch-ne-Lizenz", name: "Schöne-Lizenz", text: "Grüße." }]);
+  });
+
   it("a LicenseRef with no text anywhere says so instead of inventing one", () => {
     expect(dep5("permissive").extracted[0]!.text).toMatch(/names the licence "permissive" without its text/);
   });
