@@ -74,9 +74,16 @@ async function bundleFrontend() {
     plugins: [...common.plugins, lazyPackages(await exportNames(LAZY_PACKAGES))],
   });
   // The BOM worker, run by an exec op in this same image (frontend/bom-worker): only on a build that
-  // measures something new, so it needs no code cache.
+  // measures something new, so it needs no code cache. It runs its code once, over an image's dpkg
+  // database, copyright files and documents: V8's optimising compiler cost more CPU (on its own threads)
+  // than it saved, about a quarter of the worker's (bench/RESULTS.md, "bom-worker"), so it is left for
+  // code four times hotter than V8's default asks (--interrupt-budget, set before any module loads).
   await writeBundle("bom-worker.cjs", {
-    stdin: { contents: `require("./frontend/bom-worker/main.ts").main();`, resolveDir: ".", loader: "js" },
+    stdin: {
+      contents: `require("node:v8").setFlagsFromString("--interrupt-budget=${4 * 67584}");\nrequire("./frontend/bom-worker/main.ts").main();`,
+      resolveDir: ".",
+      loader: "js",
+    },
   });
   const cacheName = codeCacheName(app);
   // `--no-code-cache`: the Dockerfile bundles once on the build machine and makes each platform's cache
