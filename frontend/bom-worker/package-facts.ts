@@ -213,10 +213,13 @@ export function uniqueLicenceRefs(facts: readonly PackageFacts[]): { facts: Pack
   const texts = new Map<string, Set<string>>();
   for (const f of facts) for (const x of f.extracted) texts.set(x.id, (texts.get(x.id) ?? new Set()).add(x.text));
   const licences = new Map<string, BomExtractedLicence>();
+  // packages of one source share their texts: each is hashed once
+  const digests = new Map<string, string>();
+  const digest = (text: string) => digests.get(text) ?? digests.set(text, createHash("sha256").update(text).digest("hex").slice(0, 8)).get(text)!;
   const renamed = facts.map((f) => {
     let declared = f.licence.declared;
     for (const x of f.extracted) {
-      const id = texts.get(x.id)!.size > 1 ? `${x.id}-${createHash("sha256").update(x.text).digest("hex").slice(0, 8)}` : x.id;
+      const id = texts.get(x.id)!.size > 1 ? `${x.id}-${digest(x.text)}` : x.id;
       if (id !== x.id) declared = declared.split(/(?=[ ()])|(?<=[ ()])/).map((t) => (t === x.id ? id : t)).join("");
       if (!licences.has(id)) licences.set(id, { id, name: x.name, text: x.text });
     }

@@ -33,6 +33,16 @@ describe("Debian licence names as SPDX ids", () => {
     expect(spdxForDebianName(name)).toBeUndefined();
   });
 
+  it("checks an expression operand by operand, as strictly as the parser checks it whole", () => {
+    expect(isSpdxExpression("MIT AND (GPL-2.0-or-later OR LicenseRef-a.b) AND GPL-2.0-only WITH Classpath-exception-2.0")).toBe(true);
+    expect(isSpdxExpression("MIT AND (GPL-2.0-or-later AND BSD-3-Clause) AND LicenseRef-x")).toBe(true);
+    expect(isSpdxExpression("MIT AND mit")).toBe(false);
+    expect(isSpdxExpression("MIT AND (GPL-2.0-or-later AND BSD-3-Clause")).toBe(false);
+    expect(isSpdxExpression("MIT AND")).toBe(false);
+    expect(isSpdxExpression("LicenseRef-ok AND LicenseRef-not ok")).toBe(false);
+    expect(isSpdxExpression("MIT) AND (MIT")).toBe(false);
+  });
+
   it("spells a LicenseRef with what an SPDX id may hold", () => {
     expect(licenseRefFor("GPL-2+ with OpenSSL exception")).toBe("LicenseRef-GPL-2-plus-with-OpenSSL-exception");
     expect(licenseRefFor("public domain (s/s/d)")).toBe("LicenseRef-public-domain-s-s-d");
