@@ -95,11 +95,15 @@ function parseParagraphs(text: string): Paragraph[] {
     } else if (c !== 35 /* # comment */) {
       const colon = text.indexOf(":", pos);
       field = undefined;
-      if (colon > pos && colon < eol && isFieldName(text.slice(pos, colon))) {
-        if (current === undefined) out.push((current = {}));
-        field = { start: colon + 1, end: eol };
-        const name = text.slice(pos, colon).toLowerCase();
-        if (name === "files" || name === "license" || name === "format") current[name] = field;
+      if (colon > pos && colon < eol) {
+        const name = colon - pos <= 7 ? text.slice(pos, colon).toLowerCase() : "";
+        const wanted = name === "files" || name === "license" || name === "format";
+        // whether another field's name is well formed matters only to whether it opens a paragraph
+        if (wanted || (current === undefined && isFieldName(text.slice(pos, colon)))) {
+          if (current === undefined) out.push((current = {}));
+          field = { start: colon + 1, end: eol };
+          if (wanted) current[name as "files" | "license" | "format"] = field;
+        }
       }
     }
     pos = eol + 1;
