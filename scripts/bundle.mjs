@@ -19,6 +19,8 @@
 //   export (`LAZY_PACKAGES`; start-up CPU −40 ms).
 // - @grpc/proto-loader (and protobufjs under it, 0.3 MB) is a stub: grpc-js only requires it for
 //   channelz and ORCA, which slipway does not use (−5 ms).
+// - The BOM worker (bom-worker.cjs, run by the build's measuring exec) gets the same loader and a code
+//   cache of its own, with V8 flags of its own (CACHED_SCRIPTS in scripts/code-cache.mjs).
 // - Not done: `--minify` (no difference once cached, unreadable stack traces); a V8 startup snapshot
 //   (Node 20 cannot snapshot http2/tls, which grpc-js loads).
 import { build } from "esbuild";
