@@ -93,9 +93,10 @@ function parseParagraphs(text: string): Paragraph[] {
       eol = RUN_END.exec(text)?.index ?? text.length;
       if (field !== undefined) field.end = eol;
     } else if (c !== 35 /* # comment */) {
-      const colon = text.indexOf(":", pos);
+      // searched within the line: a colon far ahead would make a file of colon-less lines quadratic
+      const colon = pos + text.slice(pos, eol).indexOf(":");
       field = undefined;
-      if (colon > pos && colon < eol) {
+      if (colon > pos) {
         const name = colon - pos <= 7 ? text.slice(pos, colon).toLowerCase() : "";
         const wanted = name === "files" || name === "license" || name === "format";
         // whether another field's name is well formed matters only to whether it opens a paragraph
@@ -311,9 +312,13 @@ const NAME_TO_VERSION = 100;
 
 function gnuStatements(prose: string): GnuStatement[] {
   const names = [...prose.matchAll(GNU_NAME)].map((m) => ({ end: m.index! + m[0].length, family: familyOf(m) }));
+  let next = 0;
   return [...prose.matchAll(VERSION)].map((v) => {
     const at = v.index!;
-    const named = names.filter((n) => n.end <= at && at - n.end <= NAME_TO_VERSION).pop();
+    // both lists are in text order: one sweep, so a hostile file of names and versions stays linear
+    while (next < names.length && names[next]!.end <= at) next++;
+    const last = names[next - 1];
+    const named = last !== undefined && at - last.end <= NAME_TO_VERSION ? last : undefined;
     const later = /^[^.]{0,60}?(?:any later version|or later)/i.test(prose.slice(at + v[0].length, at + v[0].length + 80));
     return { ...(named ? { family: named.family } : {}), version: v[1]!, later };
   });
@@ -356,14 +361,17 @@ function gnuPointer(name: string, names: readonly string[], statements: readonly
 function publicDomainOf(text: string): ExtractedLicence | null | undefined {
   const mentions = [...text.matchAll(/public\s+domain/gi)];
   if (mentions.length === 0) return undefined;
-  const paragraphs: string[] = [];
+  const paragraphs = new Set<string>();
+  let paragraphEnd = -1;
   for (const m of mentions) {
     const before = text.slice(Math.max(0, m.index! - 40), m.index!);
     if (!/\b(?:is|are|in(?:to)?)\s+(?:the\s+)?$/i.test(before) || /\bnot\b|n't\b/i.test(before)) return null;
+    // mentions come in text order: a paragraph is found once, each search ends at the one before
+    if (m.index! < paragraphEnd) continue;
     const start = text.lastIndexOf("\n\n", m.index!);
     const end = text.indexOf("\n\n", m.index!);
-    const paragraph = text.slice(start < 0 ? 0 : start, end < 0 ? text.length : end).trim();
-    if (!paragraphs.includes(paragraph)) paragraphs.push(paragraph);
+    paragraphEnd = end < 0 ? text.length : end;
+    paragraphs.add(text.slice(start < 0 ? 0 : start, paragraphEnd).trim());
   }
-  return { id: "LicenseRef-public-domain", name: "public-domain", text: paragraphs.join("\n\n") };
+  return { id: "LicenseRef-public-domain", name: "public-domain", text: [...paragraphs].join("\n\n") };
 }

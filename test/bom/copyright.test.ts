@@ -153,6 +153,23 @@ describe("files that are not DEP-5", () => {
   });
 });
 
+describe("hostile copyright files", () => {
+  // each of these took time quadratic in the file's size before (minutes at these sizes)
+  it("a file of lines without a colon, then one", () => {
+    expect(readCopyright(`${"a\n".repeat(400_000)}Format: x\n`).declared).toBeUndefined();
+  });
+
+  it("a prose file of GNU licence names and versions", () => {
+    const text = `See /usr/share/common-licenses/GPL-2.\n${"GNU General Public License version 2 ".repeat(60_000)}\n`;
+    expect(readCopyright(text).declared).toBe("GPL-2.0-only");
+  });
+
+  it("a prose file saying 'is public domain' over and over, in one paragraph", () => {
+    const r = readCopyright(`See /usr/share/common-licenses/GPL-2.\n${"This is public domain. ".repeat(100_000)}\n`);
+    expect(r.declared).toBe("GPL-2.0-only AND LicenseRef-public-domain");
+  });
+});
+
 describe("the DEP-5 synopsis grammar", () => {
   const dep5 = (synopsis: string, extra = "") =>
     readCopyright(`Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: someone\nLicense: ${synopsis}\n${extra}`);
