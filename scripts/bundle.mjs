@@ -19,12 +19,14 @@
 //   export (`LAZY_PACKAGES`; start-up CPU −40 ms).
 // - @grpc/proto-loader (and protobufjs under it, 0.3 MB) is a stub: grpc-js only requires it for
 //   channelz and ORCA, which slipway does not use (−5 ms).
+// - The BOM worker (bom-worker.cjs, run by the build's measuring exec) gets the same loader and a code
+//   cache of its own, with V8 flags of its own (CACHED_SCRIPTS in scripts/code-cache.mjs).
 // - Not done: `--minify` (no difference once cached, unreadable stack traces); a V8 startup snapshot
 //   (Node 20 cannot snapshot http2/tls, which grpc-js loads).
 import { build } from "esbuild";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { APP_SCRIPT_NAME, codeCacheName, writeCodeCache } from "./code-cache.mjs";
+import { CACHED_SCRIPTS, codeCacheName, writeCodeCache } from "./code-cache.mjs";
 
 const FRONTEND_DIR = "dist/frontend";
 const MAPS_DIR = "dist/maps";
@@ -73,17 +75,24 @@ async function bundleFrontend() {
     entryPoints: ["frontend/main.ts"],
     plugins: [...common.plugins, lazyPackages(await exportNames(LAZY_PACKAGES))],
   });
-  // The BOM worker, run by an exec op in this same image (frontend/bom-worker): only on a build that
-  // measures something new, so it needs no code cache.
-  await writeBundle("bom-worker.cjs", {
-    stdin: { contents: `require("./frontend/bom-worker/main.ts").main();`, resolveDir: ".", loader: "js" },
+  // The BOM worker, run by an exec op in this same image (frontend/bom-worker): bom-worker.cjs loads
+  // bom-worker-app.cjs the way frontend.cjs loads app.cjs, with its own code cache and V8 flags
+  // (CACHED_SCRIPTS in scripts/code-cache.mjs says why).
+  const worker = await writeBundle("bom-worker-app.cjs", {
+    stdin: { contents: `export { main } from "./frontend/bom-worker/main.ts";`, resolveDir: ".", loader: "js" },
   });
-  const cacheName = codeCacheName(app);
-  // `--no-code-cache`: the Dockerfile bundles once on the build machine and makes each platform's cache
-  // in that platform's image (scripts/code-cache.mjs)
-  if (!process.argv.includes("--no-code-cache")) writeCodeCache(join(FRONTEND_DIR, "app.cjs"), join(FRONTEND_DIR, cacheName));
-  writeFileSync(join(FRONTEND_DIR, "frontend.cjs"), loaderSource(cacheName));
-  console.error(`bundle: ${FRONTEND_DIR}/ (frontend.cjs, app.cjs, ${cacheName}, bom-worker.cjs${LAZY_PACKAGES.map((p) => `, ${p}.cjs`).join("")})`);
+  const sources = { "app.cjs": app, "bom-worker-app.cjs": worker };
+  const loaders = { "app.cjs": "frontend.cjs", "bom-worker-app.cjs": "bom-worker.cjs" };
+  const written = [];
+  for (const { file, prefix, scriptName, flags } of CACHED_SCRIPTS) {
+    const cacheName = codeCacheName(sources[file], prefix);
+    // `--no-code-cache`: the Dockerfile bundles once on the build machine and makes each platform's cache
+    // in that platform's image (scripts/code-cache.mjs)
+    if (!process.argv.includes("--no-code-cache")) writeCodeCache(join(FRONTEND_DIR, file), join(FRONTEND_DIR, cacheName), { scriptName, flags });
+    writeFileSync(join(FRONTEND_DIR, loaders[file]), loaderSource({ file, cacheName, scriptName, flags }));
+    written.push(loaders[file], file, cacheName);
+  }
+  console.error(`bundle: ${FRONTEND_DIR}/ (${written.join(", ")}${LAZY_PACKAGES.map((p) => `, ${p}.cjs`).join("")})`);
 }
 
 /** Bundles into FRONTEND_DIR (the map into MAPS_DIR, out of the image); returns the code. */
@@ -98,25 +107,26 @@ async function writeBundle(name, options) {
 }
 
 /**
- * dist/frontend/frontend.cjs, the process entry: compiles app.cjs with its code cache and runs its
- * `main`. esbuild emits ASCII only, so the bundle is read as latin1 (no UTF-8 decoding of 2.3 MB).
+ * A process entry (dist/frontend/frontend.cjs, bom-worker.cjs): sets the script's V8 flags, compiles it
+ * with its code cache and runs its `main`. esbuild emits ASCII only, so the bundle is read as latin1 (no
+ * UTF-8 decoding of 2.3 MB).
  */
-function loaderSource(cacheName) {
+function loaderSource({ file, cacheName, scriptName, flags }) {
   return `"use strict";
-// The slipway frontend's entry, written by scripts/bundle.mjs: app.cjs compiled with V8's code cache.
-const { readFileSync } = require("node:fs");
+// A slipway process entry, written by scripts/bundle.mjs: ${file} compiled with V8's code cache.
+${flags.map((f) => `require("node:v8").setFlagsFromString(${JSON.stringify(f)});\n`).join("")}const { readFileSync } = require("node:fs");
 const Module = require("node:module");
 const { join } = require("node:path");
 const vm = require("node:vm");
 
-const appFile = join(__dirname, "app.cjs");
+const appFile = join(__dirname, ${JSON.stringify(file)});
 let cachedData;
 try {
   cachedData = readFileSync(join(__dirname, ${JSON.stringify(cacheName)}));
 } catch {
   // no cache: V8 parses the bundle instead
 }
-const script = new vm.Script(Module.wrap(readFileSync(appFile, "latin1")), { filename: ${JSON.stringify(APP_SCRIPT_NAME)}, cachedData });
+const script = new vm.Script(Module.wrap(readFileSync(appFile, "latin1")), { filename: ${JSON.stringify(scriptName)}, cachedData });
 if (cachedData && script.cachedDataRejected) console.error("slipway: the code cache was made by another node; starting without it");
 const app = { exports: {} };
 script.runInThisContext()(app.exports, Module.createRequire(appFile), app, appFile, __dirname);

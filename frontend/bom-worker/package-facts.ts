@@ -66,7 +66,7 @@ export async function readPackageFacts(tree: MountedTree): Promise<Map<string, P
   );
   const resolve = dependencyResolver(entries);
   const out = new Map<string, PackageFacts>();
-  const read = new Map<string, ReturnType<typeof licenceOf>>();
+  const read = new LicenceCache();
   const docs = await docDirectory(tree);
   for (let i = 0; i < entries.length; i += CONCURRENCY) {
     const batch = await Promise.all(entries.slice(i, i + CONCURRENCY).map(async (e) => ({ e, copyright: await readLicence(tree, e.name, read, docs) })));
@@ -91,7 +91,7 @@ function decodeUtf8(latin1: string): string {
 
 const UTF8 = new TextDecoder("utf-8");
 
-async function readLicence(tree: MountedTree, name: string, read: Map<string, ReturnType<typeof licenceOf>>, docs: DocDirectory): Promise<ReturnType<typeof licenceOf>> {
+async function readLicence(tree: MountedTree, name: string, read: LicenceCache, docs: DocDirectory): Promise<ReturnType<typeof licenceOf>> {
   // The common case is a regular file in a plain directory under the resolved /usr/share/doc: opened
   // with O_NOFOLLOW (a symlink fails to open and goes the long way) and read synchronously, since the
   // worker does nothing else meanwhile and a promise per step costs more CPU than the read. Anything
@@ -103,11 +103,26 @@ async function readLicence(tree: MountedTree, name: string, read: Map<string, Re
     bytes = found.stat.size > MAX_COPYRIGHT_BYTES ? "too big" : readFileSync(found.host);
   }
   if (bytes === "too big") return { licence: { declared: "NOASSERTION", from: "unreadable" }, extracted: [] };
-  // packages of one source ship the same text; latin1 is a cheap, exact key for the bytes
-  const key = bytes.toString("latin1");
-  let result = read.get(key);
-  if (result === undefined) read.set(key, (result = licenceOf(bytes)));
-  return result;
+  return read.licenceOf(bytes);
+}
+
+/**
+ * Packages of one source ship the same text (krb5's four libraries, 63 KB each): each distinct text is
+ * read once. Texts are told apart by their bytes, compared only with texts of the same size, so no key
+ * as large as the text is ever made.
+ */
+class LicenceCache {
+  readonly #bySize = new Map<number, { bytes: Buffer; licence: ReturnType<typeof licenceOf> }[]>();
+
+  licenceOf(bytes: Buffer): ReturnType<typeof licenceOf> {
+    let same = this.#bySize.get(bytes.length);
+    if (same === undefined) this.#bySize.set(bytes.length, (same = []));
+    const known = same.find((x) => x.bytes.equals(bytes));
+    if (known !== undefined) return known.licence;
+    const licence = licenceOf(bytes);
+    same.push({ bytes, licence });
+    return licence;
+  }
 }
 
 /** A regular file's bytes, "too big", or undefined when `host` is not a regular file (or is a symlink). */
@@ -198,10 +213,13 @@ export function uniqueLicenceRefs(facts: readonly PackageFacts[]): { facts: Pack
   const texts = new Map<string, Set<string>>();
   for (const f of facts) for (const x of f.extracted) texts.set(x.id, (texts.get(x.id) ?? new Set()).add(x.text));
   const licences = new Map<string, BomExtractedLicence>();
+  // packages of one source share their texts: each is hashed once
+  const digests = new Map<string, string>();
+  const digest = (text: string) => digests.get(text) ?? digests.set(text, createHash("sha256").update(text).digest("hex").slice(0, 8)).get(text)!;
   const renamed = facts.map((f) => {
     let declared = f.licence.declared;
     for (const x of f.extracted) {
-      const id = texts.get(x.id)!.size > 1 ? `${x.id}-${createHash("sha256").update(x.text).digest("hex").slice(0, 8)}` : x.id;
+      const id = texts.get(x.id)!.size > 1 ? `${x.id}-${digest(x.text)}` : x.id;
       if (id !== x.id) declared = declared.split(/(?=[ ()])|(?<=[ ()])/).map((t) => (t === x.id ? id : t)).join("");
       if (!licences.has(id)) licences.set(id, { id, name: x.name, text: x.text });
     }

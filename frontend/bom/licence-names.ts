@@ -87,19 +87,47 @@ export function licenseRefFor(name: string): string {
   return `LicenseRef-${cleaned || "unnamed"}`;
 }
 
-/** True when `expression` is a valid SPDX licence expression (ids from the lists, LicenseRef-…). */
+/**
+ * True when `expression` is a valid SPDX licence expression (ids from the lists, LicenseRef-…).
+ *
+ * `A AND B` is valid exactly when A and B are, so each operand of the top-level ANDs is checked on its
+ * own, and remembered: an image's packages declare different conjunctions of a few dozen operands. A
+ * LicenseRef's name is checked by the pattern the parser applies (`[A-Za-z0-9.-]+`), so operands that
+ * differ only in one share a check.
+ */
 export function isSpdxExpression(expression: string): boolean {
-  let valid = checked.get(expression);
+  return topLevelAnd(expression).every(isValidOperand);
+}
+
+/** The operands of the ANDs outside parentheses; unbalanced parentheses keep the rest as one operand. */
+function topLevelAnd(expression: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let operand = "";
+  for (const piece of expression.split(" AND ")) {
+    operand = operand === "" && depth === 0 ? piece : `${operand} AND ${piece}`;
+    depth += piece.split("(").length - piece.split(")").length;
+    if (depth === 0) {
+      out.push(operand);
+      operand = "";
+    }
+  }
+  if (depth !== 0) out.push(operand);
+  return out;
+}
+
+function isValidOperand(operand: string): boolean {
+  const key = operand.replace(/LicenseRef-[A-Za-z0-9.-]+/g, "LicenseRef-x");
+  let valid = checked.get(key);
   if (valid === undefined) {
     try {
-      parseSpdxExpression(expression);
+      parseSpdxExpression(key);
       valid = true;
     } catch {
       valid = false;
     }
-    // an image's packages share few expressions, and the reader and buildBom ask about the same ones
     if (checked.size >= MAX_CHECKED) checked.clear();
-    checked.set(expression, valid);
+    checked.set(key, valid);
   }
   return valid;
 }

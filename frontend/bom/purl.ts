@@ -31,8 +31,12 @@ export interface PurlParts {
   readonly qualifiers?: Readonly<Record<string, string | undefined>>;
 }
 
+const UNRESERVED_ONLY = /^[A-Za-z0-9.\-_~:]*$/;
+
 /** Percent-encodes every UTF-8 byte outside `A-Za-z0-9.-_~:`. */
 export function encodeComponent(text: string): string {
+  // most names, versions and qualifier values need no encoding at all: a BOM writes thousands of them
+  if (UNRESERVED_ONLY.test(text)) return text;
   let out = "";
   for (const byte of new TextEncoder().encode(text)) {
     const c = String.fromCharCode(byte);

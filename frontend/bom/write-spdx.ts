@@ -99,11 +99,15 @@ export function spdxDocument(bom: Bom): Json {
   for (const p of requestedPackages(bom)) relationships.push([IMAGE, "DEPENDS_ON", binaryId(p)]);
   for (const p of basePackages) relationships.push([BASE_IMAGE, "CONTAINS", binaryId(p)]);
 
+  // a source package's Maintainer is its binaries' (dpkg records it per binary): the first one's that has it
+  const maintainers = new Map<string, string>();
+  for (const p of allBinaries) {
+    const key = `${p.source.name}\0${p.source.version}`;
+    if (p.maintainer !== undefined && !maintainers.has(key)) maintainers.set(key, p.maintainer);
+  }
   for (const s of sourcePackagesOf(allBinaries)) {
     const id = ids.id(`deb-src:${s.name}:${s.version}`, s.name, s.version, "source");
-    // a source package's Maintainer is its binaries' (dpkg records it per binary)
-    const maintainer = allBinaries.find((p) => p.source.name === s.name && p.source.version === s.version && p.maintainer !== undefined)?.maintainer;
-    packages.push(sourcePackage(id, s, os, maintainer));
+    packages.push(sourcePackage(id, s, os, maintainers.get(`${s.name}\0${s.version}`)));
   }
   for (const p of allBinaries) {
     relationships.push([binaryId(p), "GENERATED_FROM", ids.id(`deb-src:${p.source.name}:${p.source.version}`)]);
@@ -142,9 +146,7 @@ export function spdxDocument(bom: Bom): Json {
     ...(bom.licences !== undefined && bom.licences.length > 0
       ? { hasExtractedLicensingInfos: bom.licences.map((l) => ({ licenseId: l.id, name: l.name, extractedText: l.text })) }
       : {}),
-    relationships: dedupe(relationships)
-      .sort(compareBy((r) => r))
-      .map(([spdxElementId, relationshipType, relatedSpdxElement]) => ({ spdxElementId, relationshipType, relatedSpdxElement })),
+    relationships: sortedUnique(relationships).map(([spdxElementId, relationshipType, relatedSpdxElement]) => ({ spdxElementId, relationshipType, relatedSpdxElement })),
   };
 }
 
@@ -296,12 +298,13 @@ function purlRef(locator: string): Json {
   return { referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: locator };
 }
 
-function dedupe(rows: [string, string, string][]): [string, string, string][] {
-  const seen = new Set<string>();
-  return rows.filter((r) => {
-    const k = r.join("\0");
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+/**
+ * The relationships without repeats, sorted element by element (code units, as compareBy sorts): by
+ * one string per row, since no SPDX id or relationship type holds the NUL that joins them, and a few
+ * thousand rows sort faster as strings than as tuples.
+ */
+function sortedUnique(rows: readonly [string, string, string][]): [string, string, string][] {
+  const byKey = new Map<string, [string, string, string]>();
+  for (const r of rows) byKey.set(r.join("\0"), r);
+  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
 }
