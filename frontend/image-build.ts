@@ -1,5 +1,5 @@
 import type { Declaration, Image, ImageReference, Located } from "../grammar/index.js";
-import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, SourceMap, type Platform, type State } from "../llb/index.js";
+import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, SourceMap, type Platform } from "../llb/index.js";
 import { buildArgMirrors, SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
 import { planAccounts, readBaseAccounts, type AccountsPlan } from "./accounts/index.js";
 import { bomInputsOf } from "./bom-inputs.js";
@@ -9,7 +9,7 @@ import { measureRequests, plannedTarballs, type BomRequest } from "./bom-worker/
 import { bomSideTree, currentFrontendImage, type WorkerImage } from "./bom-worker/side-tree.js";
 import { compileImage, gitKey, historyEntry, stampAncestors, type CompileInput, type OciImageConfig, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "./compile/index.js";
 import { buildEpoch, epochNanoseconds, parseEpochArg, type BuildEpoch } from "./epoch.js";
-import { hasPackages, installPackages, type AptResolution } from "./debian/index.js";
+import { hasPackages, type AptResolution } from "./debian/index.js";
 import type { LoadedDeclaration } from "./load.js";
 import { solveBase } from "./packages.js";
 import { resolveGit } from "./resolve/git.js";
@@ -71,17 +71,7 @@ export async function buildPlatformImage(
     git,
     steps,
     ...(accounts && { accounts }),
-    ...(resolution && {
-      packages: {
-        install: (state: State) =>
-          installPackages(state, resolution, {
-            epoch: epoch.seconds,
-            constraints: mergeConstraints(sourceMap.location(image.apt[0]!.range), session.options.noCache ? ignoreCache() : {}),
-            mirrors: buildArgMirrors(session.options.buildArgs),
-          }),
-        description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
-      },
-    }),
+    ...(resolution && { packages: { resolution, mirrors: buildArgMirrors(session.options.buildArgs) } }),
     optionLabels: session.options.labels,
     noCache: session.options.noCache,
     epoch: epoch.seconds,

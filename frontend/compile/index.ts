@@ -1,6 +1,7 @@
 import type { FileEntry, Image, SourceFileDecl } from "../../grammar/index.js";
 import { customName, ignoreCache, image, local, mergeConstraints, mkdir, scratch, type Constraints, type FileAction, type State } from "../../llb/index.js";
 import { accountsAction } from "../accounts/index.js";
+import { installPackages } from "../debian/index.js";
 import { epochNanoseconds } from "../epoch.js";
 import { contextPathsOf, describeFileSource, fileOrigin } from "./files/index.js";
 import { buildImageConfig } from "./image-config.js";
@@ -40,8 +41,10 @@ export function compileImage(input: CompileInput): CompiledImage {
   }
 
   if (input.packages) {
-    state = input.packages.install(state);
-    added.push(input.packages.description);
+    const { resolution, mirrors } = input.packages;
+    const at = decl.apt[0] ? sourceMap.location(decl.apt[0].range) : {};
+    state = installPackages(state, resolution, { epoch: input.epoch, constraints: mergeConstraints(at, always), mirrors });
+    added.push(`apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`);
   }
 
   const contextPaths = [...new Set(decl.files.flatMap((f) => contextPathsOf(f.source)))].sort();

@@ -12,8 +12,8 @@ import {
   type ImageReference,
   type SourceFile,
 } from "../../../grammar/index.js";
-import type { Definition, Platform, State } from "../../../llb/index.js";
-import type { OciImageConfig, ResolvedGit, ResolvedImage } from "../../compile/index.js";
+import type { Definition, Platform } from "../../../llb/index.js";
+import type { InstallInput, OciImageConfig, ResolvedGit, ResolvedImage } from "../../compile/index.js";
 import type { LockFile } from "../../debian/index.js";
 import { lockFileName } from "../../debian/lock-schema.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
@@ -148,7 +148,7 @@ export async function compileWithoutBuildKit(
   checkOnly = false,
   mirrors: readonly Mirror[] = [],
 ): Promise<{ definition?: Definition; diagnostics: Diagnostic[] }> {
-  const { compileImage, debianArchitecture, findLockEntry, gitKey, hasPackages, installPackages, marshal, resolveAptFromLock, SourceMap } = await compileTools();
+  const { compileImage, debianArchitecture, findLockEntry, gitKey, hasPackages, marshal, resolveAptFromLock, SourceMap } = await compileTools();
   const diagnostics: Diagnostic[] = [];
   for (const f of image.files) {
     if (f.source.kind !== "step") continue;
@@ -161,7 +161,7 @@ export async function compileWithoutBuildKit(
   const sourceMap = new SourceMap(declaration.file.name, declaration.file.text);
   const base = image.base;
   let digest: string | undefined;
-  let packages: { install: (state: State) => State; description: string } | undefined;
+  let packages: InstallInput | undefined;
   try {
     if (base.kind === "image" && hasPackages(image) && lock) {
       const entry = findLockEntry(lock, image.name.value, debianArchitecture(platform, base.ref.range));
@@ -171,13 +171,7 @@ export async function compileWithoutBuildKit(
         entry,
       );
       diagnostics.push(...result.diagnostics);
-      const resolution = result.resolution;
-      if (resolution) {
-        packages = {
-          install: (state) => installPackages(state, resolution, { epoch: 0, constraints: sourceMap.location(image.apt[0]!.range), mirrors }),
-          description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
-        };
-      }
+      if (result.resolution) packages = { resolution: result.resolution, mirrors };
     }
   } catch (e) {
     if (!isDiagnosticsError(e)) throw e;
