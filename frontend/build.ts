@@ -9,9 +9,9 @@ import { buildPlatformImage, type PlatformImage } from "./image-build.js";
 import { readDeclaration, requestDeclarationFiles, type DeclarationFiles, type LoadedDeclaration } from "./load.js";
 import { exportLock, loadLock, lockEntryFor, LOCK_TARGET, packageResolver } from "./lock-target.js";
 import { BOM_IMAGE_ARG, buildArgMirrors, unusedBuildArgWarnings } from "./build-args.js";
-import { BuildSession, Capabilities, isCapabilityError, workerPlatform } from "./session.js";
+import { BuildSession, Capabilities, isCapabilityError, workerPlatform } from "./solve/session.js";
 import { handleSubrequest } from "./subrequests/index.js";
-import { unusedNamedContexts } from "./resolve/named-contexts.js";
+import { unusedNamedContexts } from "./solve/named-contexts.js";
 
 /** Targets slipway reserves: they export a by-product of the build instead of the image. */
 export const BOM_TARGET = "bom";

@@ -12,10 +12,10 @@ import { buildEpoch, epochNanoseconds, parseEpochArg, type BuildEpoch } from "./
 import { hasPackages, type AptResolution } from "./debian/index.js";
 import type { LoadedDeclaration } from "./load.js";
 import { solveBase } from "./packages.js";
-import { resolveGit } from "./resolve/git.js";
-import { resolveImage } from "./resolve/images.js";
-import { buildStep } from "./resolve/steps.js";
-import { CapabilityError, type BuildSession } from "./session.js";
+import { resolveGit } from "./solve/git.js";
+import { resolveImage } from "./solve/images.js";
+import { buildStep } from "./solve/steps.js";
+import { CapabilityError, type BuildSession } from "./solve/session.js";
 
 /** One platform's image: its root filesystem ref, config, and bill of materials. */
 export interface PlatformImage {

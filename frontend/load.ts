@@ -13,7 +13,7 @@ import { customName, local, marshal, type Definition, type Platform } from "../l
 import type { GatewayClient } from "./gateway/client.js";
 import type { BuildOptions } from "./gateway/options.js";
 import { loadWithReads } from "./declaration-reads.js";
-import { nodeSha256, solveDefinition, type BuildSession } from "./session.js";
+import { nodeSha256, solveDefinition, type BuildSession } from "./solve/session.js";
 
 /** The declaration names BuildKit's `filename` option falls back to, in order. */
 export const DEFAULT_FILENAMES = ["slipway.hcl", "estaleiro.hcl"] as const;

@@ -19,8 +19,8 @@ import { gw, type Result } from "./gateway/client.js";
 import type { PackageResolver } from "./image-build.js";
 import type { LoadedDeclaration } from "./load.js";
 import { resolvePackages, solveBase } from "./packages.js";
-import { resolveImage } from "./resolve/images.js";
-import type { BuildSession } from "./session.js";
+import { resolveImage } from "./solve/images.js";
+import type { BuildSession } from "./solve/session.js";
 
 /** The reserved target that exports `slipway.lock.json` instead of an image. */
 export const LOCK_TARGET = "lock";

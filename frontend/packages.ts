@@ -4,8 +4,8 @@ import { image as imageSource, type Platform } from "../llb/index.js";
 import type { ResolvedImage } from "./compile/types.js";
 import { buildArgMirrors } from "./build-args.js";
 import { debianArchitecture, mirroredFetcher, resolveApt, type AptResolution } from "./debian/index.js";
-import { gatewayFetcher, gatewayImageFiles } from "./gateway-io.js";
-import type { BuildSession } from "./session.js";
+import { gatewayFetcher, gatewayImageFiles } from "./solve/gateway-io.js";
+import type { BuildSession } from "./solve/session.js";
 
 /** Solves the base image and returns its ref, for reading its files (dpkg status, apt sources, keys). */
 export async function solveBase(session: BuildSession, base: ResolvedImage, platform: Platform): Promise<string> {

@@ -1,5 +1,5 @@
 import { DiagnosticsError, errorAt, type Range } from "../../grammar/index.js";
-import type { BuildSession } from "../session.js";
+import type { BuildSession } from "../solve/session.js";
 import { ACCOUNT_FILES } from "./files.js";
 import type { BaseAccounts } from "./merge.js";
 

@@ -3,8 +3,8 @@ import { loadDeclaration, SourceFile } from "../../grammar/index.js";
 import { parsePlatform, pb } from "../../llb/index.js";
 import { gw, type SolveRequest } from "../../frontend/gateway/client.js";
 import { readBuildOptions } from "../../frontend/gateway/options.js";
-import { buildStep } from "../../frontend/resolve/steps.js";
-import { BuildSession, Capabilities } from "../../frontend/session.js";
+import { buildStep } from "../../frontend/solve/steps.js";
+import { BuildSession, Capabilities } from "../../frontend/solve/session.js";
 import { moby as capsPb } from "../../llb/proto/github.com/moby/buildkit/util/apicaps/pb/caps.js";
 import { startFakeBridge } from "../support/fake-llb-bridge.js";
 

@@ -3,7 +3,7 @@ import { DiagnosticsError, errorAt, type Step } from "../../grammar/index.js";
 import { copy, customName, Definition, formatPlatform, local, scratch, sortedMap, type Platform, type State } from "../../llb/index.js";
 import { gw, isGatewayError } from "../gateway/client.js";
 import type { ResolvedStep } from "../compile/types.js";
-import type { BuildSession } from "../session.js";
+import type { BuildSession } from "./session.js";
 import { SOURCE_DATE_EPOCH_ARG } from "../build-args.js";
 
 /**

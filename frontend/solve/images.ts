@@ -4,7 +4,7 @@ import { formatPlatform, platformToPb, type Platform } from "../../llb/index.js"
 import { replaceByNamedContext } from "./named-contexts.js";
 import { gw, isGatewayError } from "../gateway/client.js";
 import type { OciImageConfig, ResolvedImage } from "../compile/types.js";
-import type { BuildSession } from "../session.js";
+import type { BuildSession } from "./session.js";
 
 /**
  * Resolves an image reference to a digest and its config for `platform` through BuildKit (its registry

@@ -2,7 +2,7 @@ import { DiagnosticsError, errorAt, type Range } from "../../grammar/index.js";
 import { customName, git, marshal, pb, type Platform } from "../../llb/index.js";
 import { gw, isGatewayError } from "../gateway/client.js";
 import type { ResolvedGit } from "../compile/types.js";
-import type { BuildSession } from "../session.js";
+import type { BuildSession } from "./session.js";
 
 const COMMIT = /^[0-9a-f]{40}$/;
 
