@@ -6,12 +6,11 @@ import { gw, isGatewayError, type GatewayClient, type Result } from "./gateway/c
 import { diagnosticsToStatus, messageToStatus } from "./gateway/errors.js";
 import { isOptionError, readBuildOptions, type BuildOptions } from "./gateway/options.js";
 import { buildPlatformImage, type PlatformImage } from "./image-build.js";
-import { readDeclaration, requestDeclarationFiles, type DeclarationFiles, type LoadedDeclaration } from "./load.js";
-import { exportLock, loadLock, lockEntryFor, LOCK_TARGET, packageResolver } from "./lock-target.js";
+import { loadLock, readDeclaration, requestDeclarationFiles, type DeclarationFiles, type LoadedDeclaration } from "./load.js";
+import { exportLock, LOCK_TARGET } from "./lock-target.js";
 import { BOM_IMAGE_ARG, buildArgMirrors, unusedBuildArgWarnings } from "./build-args.js";
-import { BuildSession, Capabilities, isCapabilityError, workerPlatform } from "./solve/session.js";
+import { BuildSession, Capabilities, isCapabilityError, unusedNamedContexts, workerPlatform } from "./solve/index.js";
 import { handleSubrequest } from "./subrequests/index.js";
-import { unusedNamedContexts } from "./solve/named-contexts.js";
 
 /** Targets slipway reserves: they export a by-product of the build instead of the image. */
 export const BOM_TARGET = "bom";
@@ -63,12 +62,8 @@ async function buildWith(session: BuildSession, declarationFiles: DeclarationFil
     const imageTarget = target === BOM_TARGET ? options.buildArgs.get(BOM_IMAGE_ARG) : target;
     const image = pickImage(loaded, imageTarget);
     const lock = loadLock(session, loaded);
-    const resolver = packageResolver(session, loaded, image, lock);
     const built: PlatformImage[] = [];
-    for (const p of platformsFor(session, image)) {
-      const locked = lockEntryFor(session, lock, image, p);
-      built.push(await buildPlatformImage(session, loaded, image, p, imageTarget, resolver, locked?.base?.digest));
-    }
+    for (const p of platformsFor(session, image)) built.push(await buildPlatformImage(session, loaded, image, p, imageTarget, lock));
     const unused = unusedNamedContexts(session);
     if (unused.length > 0) {
       return failure(

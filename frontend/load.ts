@@ -12,12 +12,13 @@ import {
 import { customName, local, marshal, type Definition, type Platform } from "../llb/index.js";
 import type { GatewayClient } from "./gateway/client.js";
 import type { BuildOptions } from "./gateway/options.js";
+import { LOCK_MODE_ARG } from "./build-args.js";
+import { lockFileName, parseLock, type LockFile } from "./debian/index.js";
 import { loadWithReads } from "./declaration-reads.js";
 import { nodeSha256, solveDefinition, type BuildSession } from "./solve/session.js";
 
 /** The declaration names BuildKit's `filename` option falls back to, in order. */
 export const DEFAULT_FILENAMES = ["slipway.hcl", "estaleiro.hcl"] as const;
-export const LOCK_FILENAME = "slipway.lock.json";
 
 export interface LoadedDeclaration {
   readonly declaration: Declaration;
@@ -62,7 +63,7 @@ export interface DeclarationFiles {
  */
 export function requestDeclarationFiles(client: GatewayClient, options: BuildOptions, platform: Platform): DeclarationFiles {
   const candidates = options.filename ? [options.filename] : [...DEFAULT_FILENAMES];
-  const lockPaths = candidates.map((c) => joinRelative(dirOf(c), LOCK_FILENAME));
+  const lockPaths = candidates.map((c) => joinRelative(dirOf(c), lockFileName));
   const state = local(options.dockerfileLocal, {
     sessionId: options.sessionId,
     followPaths: [...new Set([...candidates, ...lockPaths])],
@@ -136,6 +137,15 @@ export async function readDeclaration(session: BuildSession, platform: Platform,
     arguments: result.arguments ?? [],
     loadedBy: files.definition,
   };
+}
+
+/** The lock beside the declaration, parsed, unless `SLIPWAY_LOCK=update`; problems are located in the lock file. */
+export function loadLock(session: BuildSession, loaded: LoadedDeclaration): LockFile | undefined {
+  if (!loaded.lock || session.options.buildArgs.get(LOCK_MODE_ARG) === "update") return undefined;
+  session.sourceFiles.set(loaded.lock.path, new SourceFile(loaded.lock.path, loaded.lock.text));
+  const parsed = parseLock(loaded.lock.text, loaded.lock.path);
+  if (!parsed.lock) throw new DiagnosticsError(parsed.diagnostics);
+  return parsed.lock;
 }
 
 /** Reads files from the build context; `null` marks a path that does not exist there. */
