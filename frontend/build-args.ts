@@ -1,6 +1,6 @@
 import { DiagnosticsError, errorAt, warningAt, type Diagnostic } from "../grammar/index.js";
 import { MIRROR_VARIABLE, parseMirrors, type Mirror } from "./debian/mirrors.js";
-import type { LoadedDeclaration } from "./load.js";
+import type { LoadedDeclaration } from "./load/index.js";
 
 /** With `--target bom`, the build argument that names the image whose BOM to export (default: the last). */
 export const BOM_IMAGE_ARG = "SLIPWAY_IMAGE";

@@ -6,7 +6,7 @@ import { gw, isGatewayError, type GatewayClient, type Result } from "./gateway/c
 import { diagnosticsToStatus, messageToStatus } from "./gateway/errors.js";
 import { isOptionError, readBuildOptions, type BuildOptions } from "./gateway/options.js";
 import { buildPlatformImage, type PlatformImage } from "./image-build.js";
-import { loadLock, readDeclaration, requestDeclarationFiles, type DeclarationFiles, type LoadedDeclaration } from "./load.js";
+import { loadLock, readDeclaration, requestDeclarationFiles, type DeclarationFiles, type LoadedDeclaration } from "./load/index.js";
 import { exportLock, LOCK_TARGET } from "./lock-target.js";
 import { BOM_IMAGE_ARG, buildArgMirrors, unusedBuildArgWarnings } from "./build-args.js";
 import { BuildSession, Capabilities, isCapabilityError, unusedNamedContexts, workerPlatform } from "./solve/index.js";

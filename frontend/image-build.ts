@@ -10,7 +10,7 @@ import { historyEntry, stampAncestors, type OciImageConfig } from "./compile/ind
 import { epochNanoseconds, type BuildEpoch } from "./epoch.js";
 import type { AptResolution, LockFile } from "./debian/index.js";
 import { imageLlb } from "./image-llb.js";
-import type { LoadedDeclaration } from "./load.js";
+import type { LoadedDeclaration } from "./load/index.js";
 import { CapabilityError, gatewayFacts, type BuildSession } from "./solve/index.js";
 
 /** One platform's image: its root filesystem ref, config, and bill of materials. */

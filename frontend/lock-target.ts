@@ -4,7 +4,7 @@ import { customName, mkfile, scratch, type Platform } from "../llb/index.js";
 import { buildArgMirrors } from "./build-args.js";
 import { lockFileName, mergeLock, parseLock } from "./debian/index.js";
 import { gw, type Result } from "./gateway/client.js";
-import type { LoadedDeclaration } from "./load.js";
+import type { LoadedDeclaration } from "./load/index.js";
 import { lockEntries } from "./resolve/index.js";
 import { gatewayFacts, type BuildSession } from "./solve/index.js";
 

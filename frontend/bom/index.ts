@@ -12,7 +12,7 @@ export { readEstaleiroYaml, isPlainEstaleiroYaml } from "./read-estaleiro.js";
 export { writeSpdx } from "./write-spdx.js";
 export { writeCycloneDx } from "./write-cyclonedx.js";
 export { purl, debPurl, ociPurl, type PurlParts } from "./purl.js";
-export { imagePackages, sourcePackagesOf, type ImagePackage, type SourcePackage } from "./packages.js";
+export { imagePackages, sourcePackagesOf, type ImagePackage, type SourcePackage } from "./image-packages.js";
 export { BOM_FILES, ESTALEIRO_LABEL, PREDICATE_TYPES, bomAttestations, type BomAttestation, type BomFormat } from "./names.js";
 export { estaleiroLabelValue, withEstaleiroLabel, writeBomDocuments, type BomDocument } from "./attest.js";
 export {

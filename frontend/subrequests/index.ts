@@ -2,7 +2,7 @@ import { google as anyPb } from "../../llb/proto/google/protobuf/any.js";
 import { google } from "../../llb/proto/google/rpc/status.js";
 import { unusedBuildArgWarnings } from "../build-args.js";
 import { gw } from "../gateway/client.js";
-import type { LoadedDeclaration } from "../load.js";
+import type { LoadedDeclaration } from "../load/index.js";
 import { metadataResult, type ReturnRequest } from "./answer.js";
 import { LINT, lintResults, printLint } from "./lint.js";
 import { OUTLINE, outline, printOutline } from "./outline.js";

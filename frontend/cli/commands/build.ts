@@ -3,7 +3,7 @@ import { constants } from "node:os";
 import { dirname, resolve } from "node:path";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
-import { readDeclaration } from "../load.js";
+import { readDeclaration } from "../../load/cli.js";
 import { platformFlag } from "../resolving.js";
 
 /** The environment variable naming the frontend image when neither --frontend nor `# syntax=` does. */

@@ -15,7 +15,7 @@ import type { LockFile } from "../../debian/index.js";
 import { lockFileName } from "../../debian/lock-schema.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
-import { contextReader, loadWithContext, readDeclaration } from "../load.js";
+import { contextReader, loadWithContext, readDeclaration } from "../../load/cli.js";
 import type { Mirror } from "../../debian/mirrors.js";
 import { cliMirrors, MIRROR_HELP, packageTools, platformFlag, platformsFor, readLockBeside } from "../resolving.js";
 
@@ -25,7 +25,7 @@ async function compileTools() {
     import("../../../llb/index.js"),
     import("../../image-llb.js"),
     import("../../resolve/index.js"),
-    import("../facts.js"),
+    import("../offline-facts.js"),
     packageTools(),
   ]);
   return { ...tools, ...llb, imageLlb: imageLlb.imageLlb, resolvePlan: resolve.resolvePlan, declaredFacts: facts.declaredFacts };

@@ -6,7 +6,7 @@ import { lockFileName } from "../../debian/lock-schema.js";
 import { dockerHubMirror } from "../../image-files/index.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { describeIoError, errorCode, UsageError, type CliIO, type Command } from "../io.js";
-import { contextReader, loadWithContext, readDeclaration } from "../load.js";
+import { contextReader, loadWithContext, readDeclaration } from "../../load/cli.js";
 import { cliMirrors, hostPlatform, MIRROR_HELP, packageTools, platformFlag, platformsFor, readLockBeside } from "../resolving.js";
 
 const help = `Usage: slipway lock [--var NAME=VALUE]... [--platform OS/ARCH]... [--registry-mirror URL]
@@ -98,7 +98,7 @@ export async function runLockCommand(args: readonly string[], io: CliIO, options
   const fromDockerHub = images.some((i) => i.base.kind === "image" && i.base.ref.value.domain === "docker.io");
   const mirror = fromDockerHub || values["registry-mirror"] !== undefined ? await mirrorFor(values["registry-mirror"], o) : undefined;
   const { lockEntries } = await import("../../resolve/index.js");
-  const { registryFacts } = await import("../facts.js");
+  const { registryFacts } = await import("../offline-facts.js");
   const { entries, diagnostics: problems } = await lockEntries(
     declaration,
     (image) => platformsFor(image, platformFlags).map(parsePlatform),

@@ -8,14 +8,14 @@ import {
   type DeclarationArgument,
   type Diagnostic,
   type FileRead,
-} from "../grammar/index.js";
-import { customName, local, marshal, type Definition, type Platform } from "../llb/index.js";
-import type { GatewayClient } from "./gateway/client.js";
-import type { BuildOptions } from "./gateway/options.js";
-import { LOCK_MODE_ARG } from "./build-args.js";
-import { lockFileName, parseLock, type LockFile } from "./debian/index.js";
-import { loadWithReads } from "./declaration-reads.js";
-import { nodeSha256, solveDefinition, type BuildSession } from "./solve/session.js";
+} from "../../grammar/index.js";
+import { customName, local, marshal, type Definition, type Platform } from "../../llb/index.js";
+import type { GatewayClient } from "../gateway/client.js";
+import type { BuildOptions } from "../gateway/options.js";
+import { LOCK_MODE_ARG } from "../build-args.js";
+import { lockFileName, parseLock, type LockFile } from "../debian/index.js";
+import { loadWithReads } from "./reads.js";
+import { nodeSha256, solveDefinition, type BuildSession } from "../solve/session.js";
 
 /** The declaration names BuildKit's `filename` option falls back to, in order. */
 export const DEFAULT_FILENAMES = ["slipway.hcl", "estaleiro.hcl"] as const;
