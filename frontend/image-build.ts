@@ -34,13 +34,7 @@ export interface PlatformImage {
  */
 export async function buildPlatformImage(session: BuildSession, loaded: LoadedDeclaration, image: Image, platform: Platform, target: string | undefined, lock: LockFile | undefined): Promise<PlatformImage> {
   const declaration = loaded.declaration;
-  const sourceMap = new SourceMap(declaration.file.name, declaration.file.text, loaded.loadedBy && { definition: loaded.loadedBy.proto });
-  const mirrors = buildArgMirrors(session.options.buildArgs);
-  const { plan, compiled } = await imageLlb(
-    { declaration, image, platform, lock, epochArg: session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG), mirrors },
-    gatewayFacts(session, mirrors),
-    { sourceMap, context: { localName: session.options.contextLocal, sessionId: session.options.sessionId }, optionLabels: session.options.labels, noCache: session.options.noCache },
-  );
+  const { plan, compiled, sourceMap } = await compileForBuild(session, loaded, image, platform, lock);
   const { base, images, git, steps, epoch, accounts } = plan;
   const resolution = plan.packages?.resolution;
   // Measure what was built: nothing in the BOM is taken from the declaration on trust. The worker runs in
@@ -97,6 +91,22 @@ export async function buildPlatformImage(session: BuildSession, loaded: LoadedDe
     config = { ...config, config: { ...config.config, Labels: labels } };
   }
   return { platform, ref, config, bomRef, resolution, epoch, ...(base && { baseConfig: base.config }) };
+}
+
+/**
+ * The image's LLB as a build compiles it: `imageLlb` with BuildKit's facts and the build's options (the
+ * same function `slipway llb` calls with the declaration's own facts).
+ */
+export async function compileForBuild(session: BuildSession, loaded: LoadedDeclaration, image: Image, platform: Platform, lock: LockFile | undefined) {
+  const declaration = loaded.declaration;
+  const sourceMap = new SourceMap(declaration.file.name, declaration.file.text, loaded.loadedBy && { definition: loaded.loadedBy.proto });
+  const mirrors = buildArgMirrors(session.options.buildArgs);
+  const { plan, compiled } = await imageLlb(
+    { declaration, image, platform, lock, epochArg: session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG), mirrors },
+    gatewayFacts(session, mirrors),
+    { sourceMap, context: { localName: session.options.contextLocal, sessionId: session.options.sessionId }, optionLabels: session.options.labels, noCache: session.options.noCache },
+  );
+  return { plan, compiled, sourceMap };
 }
 
 let workerImage: WorkerImage | undefined;
