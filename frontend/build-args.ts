@@ -1,19 +1,14 @@
 import { DiagnosticsError, errorAt, warningAt, type Diagnostic } from "../grammar/index.js";
-import { MIRROR_VARIABLE, parseMirrors, type Mirror } from "./debian/mirrors.js";
-import { VENDOR_VARIABLE } from "./debian/vendor.js";
-import type { LoadedDeclaration } from "./load.js";
+import { SOURCE_DATE_EPOCH_ARG } from "./compile/index.js";
+import { MIRROR_VARIABLE, parseMirrors, VENDOR_VARIABLE, type Mirror } from "./debian/index.js";
+import { LOCK_MODE_ARG, type LoadedDeclaration } from "./load/index.js";
 
 /** With `--target bom`, the build argument that names the image whose BOM to export (default: the last). */
 export const BOM_IMAGE_ARG = "SLIPWAY_IMAGE";
 
-/**
- * The build argument that controls the lock: `update` re-resolves from the repositories' indexes even
- * when a lock exists (the lock target always does). Anything else leaves a present lock in charge.
- */
-export const LOCK_MODE_ARG = "SLIPWAY_LOCK";
+export { LOCK_MODE_ARG };
 
-/** The creation time the BOM documents state, in seconds since the epoch (reproducible-builds.org). */
-export const SOURCE_DATE_EPOCH_ARG = "SOURCE_DATE_EPOCH";
+export { SOURCE_DATE_EPOCH_ARG };
 
 /**
  * `ORIGINAL=REPLACEMENT[,…]`: fetch locked files (and, when resolving, indexes) whose URL starts with

@@ -1,18 +1,16 @@
 import { DiagnosticsError, isDiagnosticsError, selectImage, type Image } from "../grammar/index.js";
 import { formatPlatform, parsePlatform, sortedMap, type Platform } from "../llb/index.js";
-import { bomAttestations } from "./bom/names.js";
-import { compareStrings } from "./bom/order.js";
-import { gw, isGatewayError, type GatewayClient, type Result } from "./gateway/client.js";
-import { diagnosticsToStatus, messageToStatus } from "./gateway/errors.js";
-import { isOptionError, readBuildOptions, type BuildOptions } from "./gateway/options.js";
+import { bomAttestations, compareStrings } from "./bom/index.js";
+import { gw, isGatewayError, type GatewayClient, type Result } from "./gateway/index.js";
+import { diagnosticsToStatus, messageToStatus } from "./gateway/index.js";
+import { isOptionError, readBuildOptions, type BuildOptions } from "./gateway/index.js";
 import { buildPlatformImage, type PlatformImage } from "./image-build.js";
-import { readDeclaration, requestDeclarationFiles, type DeclarationFiles, type LoadedDeclaration } from "./load.js";
-import { exportLock, loadLock, lockEntryFor, LOCK_TARGET, packageResolver } from "./lock-target.js";
+import { loadLock, readDeclaration, requestDeclarationFiles, type DeclarationFiles, type LoadedDeclaration } from "./load/index.js";
+import { exportLock, LOCK_TARGET } from "./lock-target.js";
 import { BOM_IMAGE_ARG, buildArgMirrors, unusedBuildArgWarnings } from "./build-args.js";
-import { BuildSession, Capabilities, isCapabilityError, workerPlatform } from "./session.js";
+import { BuildSession, Capabilities, isCapabilityError, unusedNamedContexts, workerPlatform } from "./solve/index.js";
 import { handleSubrequest } from "./subrequests/index.js";
 import { checkVendorArg, exportVendor, VENDOR_TARGET } from "./vendor-target.js";
-import { unusedNamedContexts } from "./resolve/named-contexts.js";
 
 /** Targets slipway reserves: they export a by-product of the build instead of the image. */
 export const BOM_TARGET = "bom";
@@ -66,12 +64,8 @@ async function buildWith(session: BuildSession, declarationFiles: DeclarationFil
     const image = pickImage(loaded, imageTarget);
     const lock = loadLock(session, loaded);
     checkVendorArg(session, loaded, lock);
-    const resolver = packageResolver(session, loaded, image, lock);
     const built: PlatformImage[] = [];
-    for (const p of platformsFor(session, image)) {
-      const locked = lockEntryFor(session, lock, image, p);
-      built.push(await buildPlatformImage(session, loaded, image, p, imageTarget, resolver, locked?.base?.digest));
-    }
+    for (const p of platformsFor(session, image)) built.push(await buildPlatformImage(session, loaded, image, p, imageTarget, lock));
     const unused = unusedNamedContexts(session);
     if (unused.length > 0) {
       return failure(

@@ -1,19 +1,15 @@
-import type { Declaration, Image, ImageReference, Located } from "../grammar/index.js";
-import { ignoreCache, mergeConstraints, SourceMap, type Platform, type State } from "../llb/index.js";
+import type { Image } from "../grammar/index.js";
+import { SourceMap, type Platform } from "../llb/index.js";
 import { buildArgMirrors, SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
-import { planAccounts, readBaseAccounts, type AccountsPlan } from "./accounts/index.js";
 import { solveWithBom } from "./bom-stage/index.js";
 // the worker's modules, not its index: the frontend must not load the readers the worker runs
 import { currentFrontendImage, type WorkerImage } from "./bom-worker/side-tree.js";
-import { compileImage, gitKey, type CompileInput, type OciImageConfig, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "./compile/index.js";
-import { buildEpoch, parseEpochArg, type BuildEpoch } from "./epoch.js";
-import { hasPackages, installPackages, type AptResolution } from "./debian/index.js";
-import type { LoadedDeclaration } from "./load.js";
-import { solveBase } from "./packages.js";
-import { resolveGit } from "./resolve/git.js";
-import { resolveImage } from "./resolve/images.js";
-import { buildStep } from "./resolve/steps.js";
-import { CapabilityError, type BuildSession } from "./session.js";
+import type { OciImageConfig } from "./compile/index.js";
+import type { BuildEpoch } from "./compile/index.js";
+import type { AptResolution, LockFile } from "./debian/index.js";
+import { imageLlb } from "./image-llb.js";
+import type { LoadedDeclaration } from "./load/index.js";
+import { CapabilityError, gatewayFacts, type BuildSession } from "./solve/index.js";
 import { checkVendored, vendorInstall } from "./vendor-target.js";
 
 /** One platform's image: its root filesystem ref, config, and bill of materials. */
@@ -30,64 +26,17 @@ export interface PlatformImage {
   readonly baseConfig?: OciImageConfig;
 }
 
-/** How the packages of an image are resolved: from the indexes, or from the lock. */
-export type PackageResolver = (base: ResolvedImage, platform: Platform, solveBaseRef: () => Promise<string>) => Promise<AptResolution>;
-
 /**
  * Builds `image` for `platform`: ask BuildKit what must be resolved first (base and other images, git
- * commits, Dockerfile steps, packages), compile to LLB, solve, then measure what was built and write the
- * bill of materials into its side-tree.
+ * commits, Dockerfile steps, packages, accounts), compile to LLB, solve, then measure what was built and
+ * write the bill of materials into its side-tree.
  */
-export async function buildPlatformImage(
-  session: BuildSession,
-  loaded: LoadedDeclaration,
-  image: Image,
-  platform: Platform,
-  target: string | undefined,
-  resolvePackages: PackageResolver,
-  /** The base image digest a lock recorded: the build uses exactly that image, whatever the tag now names. */
-  lockedBaseDigest?: string,
-): Promise<PlatformImage> {
+export async function buildPlatformImage(session: BuildSession, loaded: LoadedDeclaration, image: Image, platform: Platform, target: string | undefined, lock: LockFile | undefined): Promise<PlatformImage> {
   const declaration = loaded.declaration;
-  const sourceMap = new SourceMap(declaration.file.name, declaration.file.text, loaded.loadedBy && { definition: loaded.loadedBy.proto });
-
-  const { base, images, git, steps, epoch } = await session.time("resolve", () => resolveInputs(session, declaration, image, platform, lockedBaseDigest));
-  // only a resolution from the indexes reads the base image's files here (the BOM worker reads them in
-  // its own op; a lock needs none of them)
-  const solveBaseRef = () => session.time("solve base", () => solveBase(session, base!, platform));
-  const resolution = base && hasPackages(image) ? await session.time("packages", () => resolvePackages(base, platform, solveBaseRef)) : undefined;
+  const { plan, compiled, sourceMap } = await compileForBuild(session, loaded, image, platform, lock);
+  const { base, images, git, steps, epoch, accounts } = plan;
+  const resolution = plan.packages?.resolution;
   if (resolution) await session.time("vendored packages", () => checkVendored(session, image, resolution, platform));
-
-  const accounts = await session.time("accounts", () => accountsOf(session, image, base, solveBaseRef, epoch.seconds));
-
-  const input: CompileInput = {
-    declaration,
-    image,
-    platform,
-    sourceMap,
-    context: { localName: session.options.contextLocal, sessionId: session.options.sessionId },
-    base,
-    images,
-    git,
-    steps,
-    ...(accounts && { accounts }),
-    ...(resolution && {
-      packages: {
-        install: (state: State) =>
-          installPackages(state, resolution, {
-            epoch: epoch.seconds,
-            constraints: mergeConstraints(sourceMap.location(image.apt[0]!.range), session.options.noCache ? ignoreCache() : {}),
-            mirrors: buildArgMirrors(session.options.buildArgs),
-            ...vendorInstall(session, platform),
-          }),
-        description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
-      },
-    }),
-    optionLabels: session.options.labels,
-    noCache: session.options.noCache,
-    epoch: epoch.seconds,
-  };
-  const compiled = compileImage(input);
   // Measure what was built and write the bill of materials (frontend/bom-stage).
   const { ref, bomRef, config } = await solveWithBom(session, {
     declaration, image, target, platform, sourceMap, compiled, base, resolution, steps, git, images, accounts, epoch, worker: frontendImage,
@@ -96,69 +45,19 @@ export async function buildPlatformImage(
 }
 
 /**
- * Everything BuildKit must tell us before compiling, asked at once, and the build's epoch. Steps get the
- * epoch as SOURCE_DATE_EPOCH; without the build argument it is the base image's `created`, so they wait
- * for the base (one image config lookup) and start beside the other lookups.
+ * The image's LLB as a build compiles it: `imageLlb` with BuildKit's facts and the build's options (the
+ * same function `slipway llb` calls with the declaration's own facts).
  */
-async function resolveInputs(session: BuildSession, declaration: Declaration, image: Image, platform: Platform, lockedBaseDigest: string | undefined) {
-  const epochArg = session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG);
-  // checked before anything is asked of BuildKit: a bad value fails the build at once
-  parseEpochArg(epochArg);
-  const basePromise = image.base.kind === "image" ? resolveImage(session, pinnedByLock(image.base.ref, lockedBaseDigest), platform, "base image") : Promise.resolve(undefined);
-  const epochPromise = epochArg !== undefined ? Promise.resolve(buildEpoch(epochArg, undefined)) : basePromise.then((b) => buildEpoch(undefined, b?.config));
-  const [base, images, git, steps, epoch] = await Promise.all([
-    basePromise,
-    resolveFileImages(session, image, platform),
-    resolveFileGit(session, image, platform),
-    epochPromise.then((e) => buildSteps(session, declaration, image, platform, e.seconds)),
-    epochPromise,
-  ]);
-  return { base, images, git, steps, epoch };
-}
-
-/**
- * The image's account files with its declared users and groups: the base's, read back through the
- * gateway (only for an image that declares accounts; a scratch base has none), merged in the frontend so
- * that a clash is an error at the declaration's line.
- */
-async function accountsOf(session: BuildSession, image: Image, base: ResolvedImage | undefined, solveBaseRef: () => Promise<string>, epoch: number): Promise<AccountsPlan | undefined> {
-  if (!image.users && !image.groups) return undefined;
-  const at = image.base.kind === "image" ? image.base.ref.range : image.base.range;
-  const files = base ? await readBaseAccounts(session, await solveBaseRef(), at) : {};
-  return planAccounts(image, files, epoch);
-}
-
-/** The base reference, pinned to the lock's digest unless the declaration pins one itself. */
-function pinnedByLock(ref: Located<ImageReference>, digest: string | undefined): Located<ImageReference> {
-  if (!digest || ref.value.digest) return ref;
-  const name = ref.value.tag ? `${ref.value.domain}/${ref.value.path}:${ref.value.tag}` : `${ref.value.domain}/${ref.value.path}`;
-  return { ...ref, value: { ...ref.value, digest, canonical: `${name}@${digest}` } };
-}
-
-async function resolveFileImages(session: BuildSession, image: Image, platform: Platform): Promise<Map<string, ResolvedImage>> {
-  const out = new Map<string, ResolvedImage>();
-  for (const f of image.files) {
-    if (f.source.kind !== "image" || out.has(f.source.image.value.canonical)) continue;
-    out.set(f.source.image.value.canonical, await resolveImage(session, f.source.image, platform, "image"));
-  }
-  return out;
-}
-
-async function resolveFileGit(session: BuildSession, image: Image, platform: Platform): Promise<Map<string, ResolvedGit>> {
-  const out = new Map<string, ResolvedGit>();
-  for (const f of image.files) {
-    if (f.source.kind !== "git") continue;
-    const key = gitKey(f.source.repository.value, f.source.ref.value);
-    if (!out.has(key)) out.set(key, await resolveGit(session, f.source.repository.value, f.source.ref.value, platform, f.source.ref.range));
-  }
-  return out;
-}
-
-async function buildSteps(session: BuildSession, declaration: Declaration, image: Image, platform: Platform, epoch: number): Promise<Map<string, ResolvedStep>> {
-  const used = new Set(image.files.flatMap((f) => (f.source.kind === "step" ? [f.source.step.value] : [])));
-  const steps = declaration.steps.filter((s) => used.has(s.name.value));
-  const built = await Promise.all(steps.map((s) => buildStep(session, s, platform, epoch)));
-  return new Map(built.map((b) => [b.name, b]));
+export async function compileForBuild(session: BuildSession, loaded: LoadedDeclaration, image: Image, platform: Platform, lock: LockFile | undefined) {
+  const declaration = loaded.declaration;
+  const sourceMap = new SourceMap(declaration.file.name, declaration.file.text, loaded.loadedBy && { definition: loaded.loadedBy.proto });
+  const mirrors = buildArgMirrors(session.options.buildArgs);
+  const { plan, compiled } = await imageLlb(
+    { declaration, image, platform, lock, epochArg: session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG), mirrors, ...vendorInstall(session, platform) },
+    gatewayFacts(session, mirrors),
+    { sourceMap, context: { localName: session.options.contextLocal, sessionId: session.options.sessionId }, optionLabels: session.options.labels, noCache: session.options.noCache },
+  );
+  return { plan, compiled, sourceMap };
 }
 
 let workerImage: WorkerImage | undefined;

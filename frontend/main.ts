@@ -8,10 +8,10 @@
 console.log = console.info = console.debug = console.warn = console.error;
 
 import { handleBuild } from "./build.js";
-import { GatewayClient } from "./gateway/client.js";
-import { messageToStatus } from "./gateway/errors.js";
-import { gw } from "./gateway/client.js";
-import { SLIPWAY_VERSION } from "./version.js";
+import { GatewayClient } from "./gateway/index.js";
+import { messageToStatus } from "./gateway/index.js";
+import { gw } from "./gateway/index.js";
+import { SLIPWAY_VERSION } from "./slipway-version.js";
 
 export async function main(): Promise<void> {
   // BuildKit starts the frontend without arguments; `--version` is for people and smoke tests (the

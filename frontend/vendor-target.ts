@@ -2,11 +2,11 @@ import { DiagnosticsError, errorAt, type Image } from "../grammar/index.js";
 import { formatPlatform, sortedMap, type Platform, type State } from "../llb/index.js";
 import { buildArgMirrors, SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
 import { debSource, lockFileName, parseLock, type AptResolution, type LockFile } from "./debian/index.js";
-import { parseVendorRef, VENDOR_TARGET, VENDOR_VARIABLE, vendorDebDirectory, vendoredPackages, vendorImage, vendorImageState } from "./debian/vendor.js";
-import { epochTime, parseEpochArg } from "./epoch.js";
-import { gw, type Result } from "./gateway/client.js";
-import type { LoadedDeclaration } from "./load.js";
-import type { BuildSession } from "./session.js";
+import { parseVendorRef, VENDOR_TARGET, VENDOR_VARIABLE, vendorDebDirectory, vendoredPackages, vendorImage, vendorImageState } from "./debian/index.js";
+import { epochTime, parseEpochArg } from "./compile/index.js";
+import { gw, type Result } from "./gateway/index.js";
+import type { LoadedDeclaration } from "./load/index.js";
+import type { BuildSession } from "./solve/index.js";
 
 export { VENDOR_TARGET, VENDOR_VARIABLE };
 

@@ -12,17 +12,17 @@
 import { DiagnosticsError, errorAt, type Declaration, type Image } from "../../grammar/index.js";
 import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, mkdir, mkfile, scratch, type FileAction, type Platform, type SourceMap, type State } from "../../llb/index.js";
 import type { AccountsPlan } from "../accounts/index.js";
-import { bomInputsOf } from "../bom-inputs.js";
+import { bomInputsOf } from "./declared.js";
 import { buildBom, isBomInputError, writeBomDocuments, type BomDocument, type BomInputs } from "../bom/index.js";
-import { BOM_FILES, ESTALEIRO_LABEL } from "../bom/names.js";
+import { BOM_FILES, ESTALEIRO_LABEL } from "../bom/index.js";
 // the worker's modules, not its index: the frontend does not load the worker's readers
 import { FACTS_FILE } from "../bom-worker/layout.js";
 import { measureRequests, plannedTarballs, type BomRequest } from "../bom-worker/request.js";
 import { bomFacts, type WorkerImage } from "../bom-worker/side-tree.js";
 import { historyEntry, stampAncestors, type CompiledImage, type OciImageConfig, type PlannedFile, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "../compile/index.js";
 import type { AptResolution } from "../debian/index.js";
-import { epochNanoseconds, type BuildEpoch } from "../epoch.js";
-import type { BuildSession } from "../session.js";
+import { epochNanoseconds, type BuildEpoch } from "../compile/index.js";
+import type { BuildSession } from "../solve/index.js";
 import { measureInImage } from "./measure-image.js";
 
 export interface BomStageInput {

@@ -9,4 +9,4 @@ export type { FactsInput, WorkerImage } from "./side-tree.js";
 export { runBomWorker, WorkerError } from "./run.js";
 export { WORKER_LAYOUT, REQUEST_FILE, FACTS_FILE } from "./layout.js";
 export type { WorkerPaths } from "./run.js";
-export { MountedTree, TreeError } from "./tree.js";
+export { MountedTree, TreeError } from "./measured-tree.js";

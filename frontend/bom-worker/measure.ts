@@ -4,7 +4,7 @@ import type { BaseFacts } from "./base-facts.js";
 import type { BomFile } from "../bom/index.js";
 import { compareVersions } from "../debian/version.js";
 import { originAt, type ExpectedPackage, type MeasureRequest, type RequestedPackage } from "./request.js";
-import { compareNames, hashFile, TreeError, type MountedTree } from "./tree.js";
+import { compareNames, hashFile, TreeError, type MountedTree } from "./measured-tree.js";
 
 /**
  * Measures every file the declaration added, in the built image itself: sha256, sha1, size and mode come

@@ -8,7 +8,7 @@ import { forEachParagraph } from "../debian/deb822.js";
 import { parseRelations, type Relation } from "../debian/relations.js";
 import { dpkgStatusPath } from "../debian/status.js";
 import { satisfiesVersion } from "../debian/version.js";
-import type { MountedTree } from "./tree.js";
+import type { MountedTree } from "./measured-tree.js";
 
 /**
  * What an image's dpkg database and copyright files say about each installed package beyond its name

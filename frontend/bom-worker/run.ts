@@ -9,7 +9,7 @@ import { readImagePackages } from "../debian/status.js";
 import { hashTarballs, measureFiles, notInstalledAsResolved, providedNames, requestedNotInstalled } from "./measure.js";
 import { FACTS_FILE, REQUEST_FILE, WORKER_LAYOUT } from "./layout.js";
 import type { BomRequest } from "./request.js";
-import { MountedTree, TreeError } from "./tree.js";
+import { MountedTree, TreeError } from "./measured-tree.js";
 
 export interface WorkerPaths {
   readonly request: string;

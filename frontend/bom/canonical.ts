@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { buildBom } from "./build.js";
+import { buildBom } from "./assemble.js";
 import { BomInputError, readingDocument } from "./errors.js";
 import type { BomInputs } from "./inputs.js";
 import { BOM_SCHEMA, type Bom } from "./model.js";

@@ -1,7 +1,7 @@
 import type { Bom, BomFile } from "./model.js";
 import { compareBy, compareStrings } from "./order.js";
 import { describeOrigin, describeVcs } from "./origins.js";
-import { imagePackages, isAddedPackage, sourcePackagesOf, type ImagePackage } from "./packages.js";
+import { imagePackages, isAddedPackage, sourcePackagesOf, type ImagePackage } from "./image-packages.js";
 
 /**
  * What changed between two BOMs of an image, for reviewing a bump: the base image, the binary packages in

@@ -4,7 +4,7 @@
  */
 export * from "./model.js";
 export type * from "./inputs.js";
-export { buildBom, parseDpkgSource } from "./build.js";
+export { buildBom, parseDpkgSource } from "./assemble.js";
 export { BomInputError, BomReadError, isBomInputError, isBomReadError } from "./errors.js";
 export { bomContentId, bomCreated, readBomJson, writeBomJson } from "./canonical.js";
 export { writeEstaleiroYaml } from "./write-estaleiro.js";
@@ -12,7 +12,7 @@ export { readEstaleiroYaml, isPlainEstaleiroYaml } from "./read-estaleiro.js";
 export { writeSpdx } from "./write-spdx.js";
 export { writeCycloneDx } from "./write-cyclonedx.js";
 export { purl, debPurl, ociPurl, type PurlParts } from "./purl.js";
-export { imagePackages, sourcePackagesOf, type ImagePackage, type SourcePackage } from "./packages.js";
+export { imagePackages, sourcePackagesOf, type ImagePackage, type SourcePackage } from "./image-packages.js";
 export { BOM_FILES, ESTALEIRO_LABEL, PREDICATE_TYPES, bomAttestations, type BomAttestation, type BomFormat } from "./names.js";
 export { estaleiroLabelValue, withEstaleiroLabel, writeBomDocuments, type BomDocument } from "./attest.js";
 export {
@@ -30,3 +30,4 @@ export {
 export { renderBomDiff } from "./render-diff.js";
 export { renderBomSummary } from "./render-summary.js";
 export { readBomSource, bomDocument, type BomSource, type ReadBomOptions } from "./read.js";
+export { compareStrings } from "./order.js";

@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { buildBom } from "./build.js";
+import { buildBom } from "./assemble.js";
 import { BomInputError, readingDocument } from "./errors.js";
 import type { BomAddedPackageInput, BomInputs, BomRemoteFileInput } from "./inputs.js";
 import { BOM_SCHEMA, type Bom, type BomAccounts, type BomEpochOrigin, type BomFileOrigin, type BomVcs } from "./model.js";

@@ -1,6 +1,6 @@
 import type { Bom } from "./model.js";
 import { compareStrings } from "./order.js";
-import { imagePackages, sourcePackagesOf } from "./packages.js";
+import { imagePackages, sourcePackagesOf } from "./image-packages.js";
 
 /** Licences listed by name before the rest are counted as "… N more". */
 const LICENCES_SHOWN = 12;

@@ -2,7 +2,7 @@ import { bomContentId, bomCreated, contentUuid } from "./canonical.js";
 import { parseImageRef } from "../oci/index.js";
 import type { Bom, BomFile, BomInstalledPackage, BomOsRelease, BomRemoteFile, BomVcs } from "./model.js";
 import { describeVcs, formatMode, urlFileName } from "./origins.js";
-import { dependencyLookup, imagePackages, isAddedPackage, requestedPackages, sourcePackagesOf, type ImagePackage, type SourcePackage } from "./packages.js";
+import { dependencyLookup, imagePackages, isAddedPackage, requestedPackages, sourcePackagesOf, type ImagePackage, type SourcePackage } from "./image-packages.js";
 import { baseImagePurl, debPurl, purl } from "./purl.js";
 import { distribution, maintainerParty, type Party } from "./supplier.js";
 

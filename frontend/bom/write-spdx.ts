@@ -3,7 +3,7 @@ import type { Bom, BomFile, BomInstalledPackage, BomOsRelease, BomVcs } from "./
 import { parseImageRef } from "../oci/index.js";
 import { compareBy } from "./order.js";
 import { describeOrigin, describeVcs, formatMode, urlFileName, vcsDownloadLocation } from "./origins.js";
-import { dependencyLookup, imagePackages, isAddedPackage, requestedPackages, sourcePackagesOf, type SourcePackage } from "./packages.js";
+import { dependencyLookup, imagePackages, isAddedPackage, requestedPackages, sourcePackagesOf, type SourcePackage } from "./image-packages.js";
 import { baseImagePurl, debPurl, ociPurl } from "./purl.js";
 import { SpdxIds } from "./spdx-id.js";
 import { distribution, maintainerParty, spdxParty } from "./supplier.js";

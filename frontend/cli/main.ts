@@ -7,9 +7,9 @@ import { fmt } from "./commands/fmt.js";
 import { llb } from "./commands/llb.js";
 import { lock } from "./commands/lock.js";
 import { print } from "./commands/print.js";
-import { isUsageError, type CliIO, type Command } from "./io.js";
+import { isUsageError, type CliIO, type Command } from "./streams.js";
 
-export type { CliIO, Command } from "./io.js";
+export type { CliIO, Command } from "./streams.js";
 
 /** Every subcommand; adding one is adding it here. */
 const COMMANDS: readonly Command[] = [check, fmt, print, bom, diff, llb, build, lock];

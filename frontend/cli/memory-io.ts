@@ -1,4 +1,4 @@
-import type { CliIO } from "./io.js";
+import type { CliIO } from "./streams.js";
 
 /**
  * A CliIO over an in-memory file system, with the output captured: for running the CLI in tests (and

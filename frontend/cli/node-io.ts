@@ -1,5 +1,5 @@
 import { readFile, realpath, stat, writeFile } from "node:fs/promises";
-import type { CliIO } from "./io.js";
+import type { CliIO } from "./streams.js";
 
 /** The CLI's I/O on this process: its streams, the disk, its working directory. */
 export function nodeIO(): CliIO {

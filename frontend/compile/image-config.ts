@@ -1,6 +1,6 @@
 import type { Image } from "../../grammar/index.js";
 import { defaultLinuxPath, type Platform } from "../../llb/index.js";
-import { epochTime } from "../epoch.js";
+import { epochTime } from "./epoch.js";
 import type { OciContainerConfig, OciHistory, OciImageConfig } from "./types.js";
 
 /**

@@ -1,7 +1,8 @@
 import type { FileEntry, Image, SourceFileDecl } from "../../grammar/index.js";
 import { customName, ignoreCache, image, local, mergeConstraints, mkdir, scratch, type Constraints, type FileAction, type State } from "../../llb/index.js";
 import { accountsAction } from "../accounts/index.js";
-import { epochNanoseconds } from "../epoch.js";
+import { installPackages } from "../debian/index.js";
+import { epochNanoseconds } from "./epoch.js";
 import { contextPathsOf, describeFileSource, fileOrigin } from "./files/index.js";
 import { buildImageConfig } from "./image-config.js";
 import { globMatch } from "./glob.js";
@@ -9,6 +10,7 @@ import type { CompiledImage, CompileInput, PlannedFile } from "./types.js";
 
 export { buildImageConfig, historyEntry } from "./image-config.js";
 export * from "./types.js";
+export * from "./epoch.js";
 
 /**
  * Declaration → LLB for one image and platform: the base image (or scratch), its packages, then each
@@ -40,8 +42,10 @@ export function compileImage(input: CompileInput): CompiledImage {
   }
 
   if (input.packages) {
-    state = input.packages.install(state);
-    added.push(input.packages.description);
+    const { resolution, mirrors, vendor } = input.packages;
+    const at = decl.apt[0] ? sourceMap.location(decl.apt[0].range) : {};
+    state = installPackages(state, resolution, { epoch: input.epoch, constraints: mergeConstraints(at, always), mirrors, ...(vendor && { vendor }) });
+    added.push(`apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`);
   }
 
   // the root filesystem before the declared files: the BOM's package facts are measured in it, so a changed

@@ -2,6 +2,7 @@ import type { Declaration, FileEntry, Image, ImageReference, SourceFileDecl } fr
 import type { AccountsPlan } from "../accounts/index.js";
 import type { Definition, Platform, SourceMap, State } from "../../llb/index.js";
 import type { FileOrigin } from "./files/types.js";
+import type { AptResolution, Mirror } from "../debian/index.js";
 
 /** An OCI image config as JSON (docker's extensions included), the parts slipway reads and writes. */
 export interface OciImageConfig {
@@ -85,13 +86,25 @@ export interface CompileInput {
   readonly steps: ReadonlyMap<string, ResolvedStep>;
   /** The image's account files with its declared users and groups, when it declares any (frontend/accounts). */
   readonly accounts?: AccountsPlan;
-  /** Installs the image's packages on a state (frontend/debian), when the image has any. */
-  readonly packages?: { readonly install: (state: State) => State; readonly description: string };
+  /**
+   * The image's packages, when it has any: data, not a callback, so that compiling stays pure; the
+   * compiler turns it into LLB with frontend/debian's `installPackages`.
+   */
+  readonly packages?: InstallInput;
   /** `label:*` build options: they override the declaration's labels, as with docker build. */
   readonly optionLabels: ReadonlyMap<string, string>;
   readonly noCache: boolean;
   /** The build's epoch (seconds; frontend/epoch.ts): every file time and config time slipway writes. */
   readonly epoch: number;
+}
+
+/** What installs an image's packages: the resolution (from the indexes or the lock) and where to fetch each .deb. */
+export interface InstallInput {
+  readonly resolution: AptResolution;
+  /** `SLIPWAY_MIRROR`: where each .deb is fetched instead of its recorded URL (its sha256 stays). */
+  readonly mirrors: readonly Mirror[];
+  /** `SLIPWAY_VENDOR`: the vendored image every .deb is copied from instead of fetched (checked by sha256). */
+  readonly vendor?: State;
 }
 
 export function gitKey(repository: string, ref: string): string {

@@ -8,6 +8,7 @@ export type { AptResolution, IndexFileRef, InstalledPackage, PackageSource, Reso
 export { parseLock, findLockEntry, resolveAptFromLock, lockRequests } from "./lock.js";
 export { formatLock, mergeLock, lockFromResolution, lockFileName, lockVersion, validateLock, type AptLock, type LockFile, type LockProblem } from "./lock-schema.js";
 export { debSource, fetchName, installPackages, type InstallPackagesOptions } from "./install-llb.js";
+export { parseVendorRef, vendorDebDirectory, vendoredPackages, vendorImage, vendorImageState, VENDOR_TARGET, VENDOR_VARIABLE } from "./vendor.js";
 export { mirroredFetcher, mirroredUrl, MIRROR_VARIABLE, parseMirrors, snapshotTimestamp, type Mirror, type MirrorsParse } from "./mirrors.js";
 export { debFileName, defaultInstallPlanOptions, installProgressName, installScript, planStages, type InstallPlanOptions, type PlannedPackage } from "./install-plan.js";
 export { FetchError, imageFilesFromMap, isFetchError, type FetchExpectation, type Fetcher, type ImageFiles } from "./io.js";

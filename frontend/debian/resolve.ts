@@ -1,6 +1,7 @@
 import { relationsOf, type BinaryPackage, type RelationField } from "./packages.js";
 import { formatRelation, type Relation, type RelationGroup } from "./relations.js";
 import { explainGroup, suggestNames, type ResolveProblem } from "./resolve-explain.js";
+import type { PackageRequest, ResolveOptions, ResolveResult } from "./resolve-types.js";
 import { dependencyEdges } from "./resolve-edges.js";
 import { satisfiesByProvides, satisfiesDirectly, Universe } from "./universe.js";
 import { compareVersions } from "./version.js";
@@ -25,25 +26,7 @@ import { compareVersions } from "./version.js";
  *   no longer conflicts, and are errors otherwise (slipway never removes base image packages).
  */
 
-export interface PackageRequest {
-  readonly name: string;
-  /** Exact version (the `=` relation). */
-  readonly version?: string;
-}
-
-export interface ResolveOptions {
-  /** Also install `Recommends` (apt's default, off in slipway as in estaleiro). */
-  readonly installRecommends: boolean;
-}
-
-export interface ResolveResult {
-  /** Packages to install or upgrade, in the order they were chosen. Empty when there are problems. */
-  readonly install: readonly BinaryPackage[];
-  /** For each package to install: names (within the final set) that satisfy each of its Pre-Depends/Depends. */
-  readonly dependencies: ReadonlyMap<string, { readonly preDepends: readonly string[]; readonly depends: readonly string[] }>;
-  /** One per failed request (its index in the request list), each with the chain that explains it. */
-  readonly problems: readonly ResolveProblem[];
-}
+export type { PackageRequest, ResolveOptions, ResolveResult };
 
 const criticalFields: readonly RelationField[] = ["pre-depends", "depends"];
 

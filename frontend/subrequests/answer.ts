@@ -1,5 +1,5 @@
 import { sortedMap, toRangeJson } from "../../llb/index.js";
-import { gw } from "../gateway/client.js";
+import { gw } from "../gateway/index.js";
 import type { Image } from "../../grammar/index.js";
 
 /** What every subrequest answer is: metadata only, no ref. */

@@ -1,14 +1,14 @@
 import { unusedBuildArgWarnings } from "../build-args.js";
 import { anyPb, google, gw } from "../gateway/index.js";
-import type { LoadedDeclaration } from "../load.js";
+import type { LoadedDeclaration } from "../load/index.js";
 import { metadataResult, type ReturnRequest } from "./answer.js";
 import { LINT, lintResults, printLint } from "./lint.js";
 import { OUTLINE, outline, printOutline } from "./outline.js";
-import { printTargets, targetList, TARGETS } from "./targets.js";
+import { printTargets, targetList, TARGETS } from "./list-targets.js";
 
 export { lintResults, printLint, type LintResults } from "./lint.js";
 export { outline, printOutline, type Outline } from "./outline.js";
-export { printTargets, targetList, type TargetList } from "./targets.js";
+export { printTargets, targetList, type TargetList } from "./list-targets.js";
 
 const DESCRIBE = "frontend.subrequests.describe";
 

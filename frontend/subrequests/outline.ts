@@ -1,5 +1,5 @@
 import { DiagnosticsError, selectImage } from "../../grammar/index.js";
-import type { LoadedDeclaration } from "../load.js";
+import type { LoadedDeclaration } from "../load/index.js";
 import { base64, declarationLocation, descriptionOf, table, type Location } from "./answer.js";
 
 export const OUTLINE = "frontend.outline";

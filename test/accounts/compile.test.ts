@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadDeclaration, SourceFile } from "../../grammar/index.js";
-import { marshal, parsePlatform, SourceMap, type State } from "../../llb/index.js";
+import { marshal, parsePlatform, SourceMap } from "../../llb/index.js";
+import type { AptResolution } from "../../frontend/debian/index.js";
 import { planAccounts } from "../../frontend/accounts/index.js";
 import { compileImage } from "../../frontend/compile/index.js";
 import { decode } from "../llb/decode.js";
@@ -19,6 +20,32 @@ const text = `image "app" {
 }
 `;
 
+/** One package to install: the compiler then adds the dpkg exec the accounts must come before. */
+const oneDeb: AptResolution = {
+  architecture: "amd64",
+  installRecommends: false,
+  repositories: [],
+  basePackages: [],
+  indexFiles: [],
+  stages: [["jq"]],
+  packages: [
+    {
+      name: "jq",
+      version: "1.0-1",
+      architecture: "amd64",
+      multiArch: "no",
+      repository: 0,
+      filename: "pool/main/jq_1.0-1_amd64.deb",
+      uri: "http://archive.example.org/debian/pool/main/jq_1.0-1_amd64.deb",
+      sha256: "c".repeat(64),
+      size: 100,
+      preDepends: [],
+      depends: [],
+      source: { kind: "archive", name: "jq", version: "1.0-1", files: [] },
+    },
+  ],
+};
+
 describe("compileImage with accounts", () => {
   it("writes the account files and the home in one op, before the package install, located at the declaration", () => {
     const declaration = loadDeclaration(new SourceFile("slipway.hcl", text), { vars: new Map() }).declaration!;
@@ -34,7 +61,7 @@ describe("compileImage with accounts", () => {
       git: new Map(),
       steps: new Map(),
       accounts: planAccounts(image, {}, 1_700_000_000),
-      packages: { install: (s: State) => s.run({ args: ["/bin/true"] }).root(), description: "apt" },
+      packages: { resolution: oneDeb, mirrors: [] },
       optionLabels: new Map(),
       noCache: false,
       epoch: 1_700_000_000,

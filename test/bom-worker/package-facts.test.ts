@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readPackageFacts, uniqueLicenceRefs, type PackageFacts } from "../../frontend/bom-worker/package-facts.js";
-import { MountedTree } from "../../frontend/bom-worker/tree.js";
+import { MountedTree } from "../../frontend/bom-worker/measured-tree.js";
 
 /** What the worker reads per installed package, on a root filesystem laid out in a temporary directory. */
 function rootfs(files: Record<string, string | { link: string }>): MountedTree {

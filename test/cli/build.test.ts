@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBuildCommand, syntaxDirective } from "../../frontend/cli/commands/build.js";
-import { isUsageError } from "../../frontend/cli/io.js";
+import { isUsageError } from "../../frontend/cli/streams.js";
 import { runCli } from "../../frontend/cli/main.js";
 import { memoryIO } from "../../frontend/cli/memory-io.js";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../frontend/cli/main.js";
 import { memoryIO } from "../../frontend/cli/memory-io.js";
 import { compileImage, type ResolvedImage } from "../../frontend/compile/index.js";
-import { installPackages, parseLock, resolveAptFromLock, type LockFile } from "../../frontend/debian/index.js";
+import { parseLock, resolveAptFromLock, type LockFile } from "../../frontend/debian/index.js";
 import { loadDeclaration, SourceFile, type Image } from "../../grammar/index.js";
 import { Definition, digestOf, marshal, parsePlatform, SourceMap } from "../../llb/index.js";
 import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
@@ -137,10 +137,7 @@ describe("slipway llb", () => {
         images: new Map([["docker.io/library/busybox:1.36", asDeclared("docker.io/library/busybox:1.36")]]),
         git: new Map([["https://example.org/lib.git#v1.2.3", { repository: "https://example.org/lib.git", ref: "v1.2.3", commit: "v1.2.3" }]]),
         steps: new Map(),
-        packages: {
-          install: (s) => installPackages(s, resolution, { constraints: sourceMap.location(image.apt[0]!.range) }),
-          description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
-        },
+        packages: { resolution, mirrors: [] },
         optionLabels: new Map(),
         noCache: false,
         epoch: 0,

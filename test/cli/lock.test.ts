@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runLockCommand, type LockCommandOptions } from "../../frontend/cli/commands/lock.js";
-import { isUsageError } from "../../frontend/cli/io.js";
+import { isUsageError } from "../../frontend/cli/streams.js";
 import { memoryIO } from "../../frontend/cli/memory-io.js";
 import { imageFilesFromMap, lockFromResolution, lockRequests, mergeLock, nodeFetcher, parseLock, resolveApt, type AptLock } from "../../frontend/debian/index.js";
 import { loadDeclaration, SourceFile } from "../../grammar/index.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadDeclaration, SourceFile, type Declaration } from "../../grammar/index.js";
-import { marshal, parsePlatform, SourceMap, type State } from "../../llb/index.js";
+import { marshal, parsePlatform, SourceMap } from "../../llb/index.js";
 import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 import { compileImage, type CompileInput, type OciImageConfig, type ResolvedImage } from "../../frontend/compile/index.js";
-import { installPackages, type AptResolution } from "../../frontend/debian/index.js";
+import type { AptResolution } from "../../frontend/debian/index.js";
 import { decode } from "../llb/decode.js";
 
 /**
@@ -195,7 +195,7 @@ describe("compileImage", () => {
         source: { kind: "archive" as const, name, version: "1.0-1", files: [] },
       })),
     };
-    const compiled = compileImage(input(decl, { packages: { install: (s: State) => installPackages(s, resolution), description: "apt" } }));
+    const compiled = compileImage(input(decl, { packages: { resolution, mirrors: [] } }));
     const d = decode(marshal(compiled.state, { platform }));
     const execs = d.body.filter((o) => o.op.op === "exec");
     expect(execs).toHaveLength(1);

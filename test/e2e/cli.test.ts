@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { build as esbuild } from "esbuild";
 import { describe, expect, it } from "vitest";
-import type { CliIO } from "../../frontend/cli/io.js";
+import type { CliIO } from "../../frontend/cli/streams.js";
 import { runCli } from "../../frontend/cli/main.js";
 import { buildx, dockerRun, frontendImage, must, project, REGISTRY, REPO, runAsync, scratchDir, syntaxLine } from "./harness.js";
 

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildBom, isBomInputError, isBomReadError, PREDICATE_TYPES, readBomJson, readEstaleiroYaml, writeBomJson, writeEstaleiroYaml } from "../../frontend/bom/index.js";
 import { findBomInImage, layoutStore, openTar, readTarStream, sha256Hex, TarFormatError } from "../../frontend/oci/index.js";
 import { parseVars } from "../../frontend/cli/args.js";
-import { isUsageError } from "../../frontend/cli/io.js";
+import { isUsageError } from "../../frontend/cli/streams.js";
 import { findLockEntry, installPackages, parseLock, resolveAptFromLock } from "../../frontend/debian/index.js";
 import { loadDeclaration, SourceFile, type Diagnostic } from "../../grammar/index.js";
 import { image, marshal, parsePlatform } from "../../llb/index.js";

@@ -4,8 +4,8 @@ import { parsePlatform } from "../../llb/index.js";
 import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 import { gw, type SolveRequest } from "../../frontend/gateway/client.js";
 import { readBuildOptions } from "../../frontend/gateway/options.js";
-import { buildStep } from "../../frontend/resolve/steps.js";
-import { BuildSession, Capabilities } from "../../frontend/session.js";
+import { buildStep } from "../../frontend/solve/steps.js";
+import { BuildSession, Capabilities } from "../../frontend/solve/session.js";
 import { moby as capsPb } from "../../frontend/gateway/proto/github.com/moby/buildkit/util/apicaps/pb/caps.js";
 import { startFakeBridge } from "../support/fake-llb-bridge.js";
 

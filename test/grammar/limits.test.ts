@@ -1,7 +1,7 @@
 // Hostile declarations (issue #11): each crosses a documented limit (grammar/source/limits.ts, docs
 // "Limits") and must get a located error diagnostic quickly, never an exception or a hang.
 import { describe, expect, it } from "vitest";
-import { loadWithReads, MAX_FILE_CHAIN } from "../../frontend/declaration-reads.js";
+import { loadWithReads, MAX_FILE_CHAIN } from "../../frontend/load/index.js";
 import { format, loadDeclaration, renderDiagnostics, SourceFile, type Diagnostic } from "../../grammar/index.js";
 
 const image = (labelValue: string, before = "") =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isDiagnosticsError, loadDeclaration, SourceFile } from "../../grammar/index.js";
-import type { LoadedDeclaration } from "../../frontend/load.js";
+import type { LoadedDeclaration } from "../../frontend/load/index.js";
 import { outline, printOutline } from "../../frontend/subrequests/index.js";
 
 const text = `variable "greeting" {

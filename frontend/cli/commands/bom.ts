@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { Command } from "../io.js";
+import type { Command } from "../streams.js";
 import { BomReadError, bomDocument, diffBoms, isBomReadError, isEmptyDiff, readBomSource, renderBomDiff, renderBomSummary, type BomFormat, type ReadBomOptions } from "../../bom/index.js";
 
 /** What the command needs of the CLI's I/O: a subset of `CliIO`, so tests can pass just the streams. */

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { dirname, resolve } from "node:path";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
-import { UsageError, type CliIO, type Command } from "../io.js";
-import { readDeclaration } from "../load.js";
-import { platformFlag } from "./lock.js";
+import { UsageError, type CliIO, type Command } from "../streams.js";
+import { readDeclaration } from "../../load/cli.js";
+import { platformFlag } from "../resolving.js";
 
 /** The environment variable naming the frontend image when neither --frontend nor `# syntax=` does. */
 export const FRONTEND_ENV = "SLIPWAY_FRONTEND";

@@ -1,7 +1,7 @@
 import { parsePlatform } from "../../../grammar/index.js";
 import { compareImages, isImageDiffError, renderImageDiff, type CompareOptions } from "../../image-diff/index.js";
 import { HELP_OPTION, parseCommandLine } from "../args.js";
-import { UsageError, type CliIO, type Command } from "../io.js";
+import { UsageError, type CliIO, type Command } from "../streams.js";
 
 const help = `Usage: slipway diff [--json] [--platform OS/ARCH] A B
 

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { format, hasErrors, renderDiagnostics, SourceFile } from "../../../grammar/index.js";
 import { HELP_OPTION, parseCommandLine } from "../args.js";
-import { UsageError, describeIoError, type CliIO, type Command } from "../io.js";
+import { UsageError, describeIoError, type CliIO, type Command } from "../streams.js";
 
 const help = `Usage: slipway fmt [--check] FILE...
 

@@ -1,4 +1,3 @@
-import { planAccounts, type AccountsPlan } from "../../accounts/merge.js";
 import {
   errorAt,
   hasErrors,
@@ -9,24 +8,28 @@ import {
   type Declaration,
   type Diagnostic,
   type Image,
-  type ImageReference,
   type SourceFile,
 } from "../../../grammar/index.js";
 import type { Definition, Platform, State } from "../../../llb/index.js";
-import type { OciImageConfig, ResolvedGit, ResolvedImage } from "../../compile/index.js";
 import type { LockFile } from "../../debian/index.js";
 import { lockFileName } from "../../debian/lock-schema.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
-import { UsageError, type CliIO, type Command } from "../io.js";
-import { contextReader, loadWithContext, readDeclaration } from "../load.js";
-import type { Mirror } from "../../debian/mirrors.js";
+import { UsageError, type CliIO, type Command } from "../streams.js";
+import { contextReader, loadWithContext, readDeclaration } from "../../load/cli.js";
+import type { Mirror } from "../../debian/index.js";
 import { cliVendor } from "../vendor-option.js";
-import { cliMirrors, MIRROR_HELP, packageTools, platformFlag, platformsFor, readLockBeside } from "./lock.js";
+import { cliMirrors, MIRROR_HELP, packageTools, platformFlag, platformsFor, readLockBeside } from "../resolving.js";
 
-/** The compiler and the LLB layer, loaded when llb runs (see `packageTools`). */
+/** The resolver, the compiler and the LLB layer, loaded when llb runs (see `packageTools`). */
 async function compileTools() {
-  const [llb, compile, tools] = await Promise.all([import("../../../llb/index.js"), import("../../compile/index.js"), packageTools()]);
-  return { ...tools, ...llb, compileImage: compile.compileImage, gitKey: compile.gitKey };
+  const [llb, imageLlb, resolve, facts, tools] = await Promise.all([
+    import("../../../llb/index.js"),
+    import("../../image-llb.js"),
+    import("../../resolve/index.js"),
+    import("../offline-facts.js"),
+    packageTools(),
+  ]);
+  return { ...tools, ...llb, imageLlb: imageLlb.imageLlb, resolvePlan: resolve.resolvePlan, declaredFacts: facts.declaredFacts };
 }
 
 const help = `Usage: slipway llb [--var NAME=VALUE]... [--target NAME] [--platform OS/ARCH] [--json]
@@ -139,10 +142,9 @@ export const llb: Command = {
 };
 
 /**
- * Compiles `image` with `compileImage`, standing in plain data for everything a build asks BuildKit:
- * references as declared, no inherited config, git refs as commits, packages from the lock. A step is a
- * located error, since only BuildKit's Dockerfile frontend can turn it into LLB. With `checkOnly`, the
- * problems are collected but nothing is compiled.
+ * Compiles `image` as a build does (`imageLlb`), with the declaration itself as the source of facts
+ * (`declaredFacts`): references as declared, no inherited config, git refs as commits, packages from the
+ * lock, and a step a located error. With `checkOnly`, the problems are collected but nothing is compiled.
  */
 export async function compileWithoutBuildKit(
   declaration: Declaration,
@@ -153,93 +155,23 @@ export async function compileWithoutBuildKit(
   mirrors: readonly Mirror[] = [],
   vendor?: (platform: Platform) => State,
 ): Promise<{ definition?: Definition; diagnostics: Diagnostic[] }> {
-  const { compileImage, debianArchitecture, findLockEntry, gitKey, hasPackages, installPackages, marshal, resolveAptFromLock, SourceMap } = await compileTools();
+  const { declaredFacts, imageLlb, marshal, resolvePlan, SourceMap } = await compileTools();
   const diagnostics: Diagnostic[] = [];
-  for (const f of image.files) {
-    if (f.source.kind !== "step") continue;
-    diagnostics.push(
-      errorAt(f.source.step.range, "A step cannot be shown as LLB", `"${f.source.step.value}" is a Dockerfile step: BuildKit's Dockerfile frontend turns it into LLB during the build, so slipway llb, which runs without BuildKit, cannot include it.`, {
-        hint: `Build the image to run the step (slipway build ${declaration.file.name}); slipway llb shows images without steps.`,
-      }),
-    );
-  }
-  const sourceMap = new SourceMap(declaration.file.name, declaration.file.text);
-  const base = image.base;
-  let digest: string | undefined;
-  let packages: { install: (state: State) => State; description: string } | undefined;
+  // warnings are kept; errors come thrown, all together
+  const source = { ...declaredFacts(declaration, image), warn: (found: readonly Diagnostic[]) => diagnostics.push(...found.filter((d) => d.severity !== "error")) };
+  const request = { declaration, image, platform, lock, epochArg: undefined, mirrors, ...(vendor && { vendor: vendor(platform) }) };
   try {
-    if (base.kind === "image" && hasPackages(image) && lock) {
-      const entry = findLockEntry(lock, image.name.value, debianArchitecture(platform, base.ref.range));
-      digest = base.ref.value.digest ?? entry?.base?.digest;
-      const result = await resolveAptFromLock(
-        { apt: image.apt, image: image.name.value, architecture: debianArchitecture(platform, base.ref.range), baseImage: { ref: pinned(base.ref.value, digest), ...(digest && { digest }), range: base.ref.range } },
-        entry,
-      );
-      diagnostics.push(...result.diagnostics);
-      const resolution = result.resolution;
-      if (resolution) {
-        packages = {
-          install: (state) => installPackages(state, resolution, { epoch: 0, constraints: sourceMap.location(image.apt[0]!.range), mirrors, ...(vendor && { vendor: vendor(platform) }) }),
-          description: `apt: ${resolution.packages.map((p) => `${p.name} ${p.version}`).join(", ")}`,
-        };
-      }
+    if (checkOnly) {
+      await resolvePlan(request, source);
+      return { diagnostics };
     }
+    const sourceMap = new SourceMap(declaration.file.name, declaration.file.text);
+    const { compiled } = await imageLlb(request, source, { sourceMap, context: { localName: "context", sessionId: "" }, optionLabels: new Map(), noCache: false });
+    return { definition: marshal(compiled.state, { platform }), diagnostics };
   } catch (e) {
     if (!isDiagnosticsError(e)) throw e;
-    diagnostics.push(...e.diagnostics);
+    return { diagnostics: [...diagnostics, ...e.diagnostics] };
   }
-  const accounts = base.kind === "scratch" && (image.users || image.groups) ? scratchAccounts(image, diagnostics) : undefined;
-  if (checkOnly || hasErrors(diagnostics)) return { diagnostics };
-
-  const images = new Map<string, ResolvedImage>();
-  const git = new Map<string, ResolvedGit>();
-  for (const f of image.files) {
-    if (f.source.kind === "image") images.set(f.source.image.value.canonical, unresolved(f.source.image.value, f.source.image.value.digest, platform));
-    if (f.source.kind === "git") {
-      const { repository, ref } = { repository: f.source.repository.value, ref: f.source.ref.value };
-      git.set(gitKey(repository, ref), { repository, ref, commit: ref });
-    }
-  }
-  const compiled = compileImage({
-    declaration,
-    image,
-    platform,
-    sourceMap,
-    context: { localName: "context", sessionId: "" },
-    base: base.kind === "image" ? unresolved(base.ref.value, digest ?? base.ref.value.digest, platform) : undefined,
-    images,
-    git,
-    steps: new Map(),
-    ...(packages && { packages }),
-    ...(accounts && { accounts }),
-    optionLabels: new Map(),
-    noCache: false,
-    epoch: 0,
-  });
-  return { definition: marshal(compiled.state, { platform }), diagnostics };
-}
-
-/** A scratch image's account files: the declared accounts alone, as a build writes them. */
-function scratchAccounts(image: Image, diagnostics: Diagnostic[]): AccountsPlan | undefined {
-  try {
-    return planAccounts(image, {}, 0);
-  } catch (e) {
-    if (!isDiagnosticsError(e)) throw e;
-    diagnostics.push(...e.diagnostics);
-    return undefined;
-  }
-}
-
-/** An image as declared, standing in for one BuildKit resolved: pinned only to a digest already known. */
-function unresolved(reference: ImageReference, digest: string | undefined, platform: Platform): ResolvedImage {
-  const config: OciImageConfig = { architecture: platform.architecture, os: platform.os, ...(platform.variant && { variant: platform.variant }), config: {} };
-  return { reference, pinned: pinned(reference, digest), digest: digest ?? "", config };
-}
-
-function pinned(reference: ImageReference, digest: string | undefined): string {
-  if (!digest) return reference.canonical;
-  const name = reference.tag ? `${reference.domain}/${reference.path}:${reference.tag}` : `${reference.domain}/${reference.path}`;
-  return `${name}@${digest}`;
 }
 
 /** One entry per op of a Definition, for people: what `buildctl debug dump-llb` shows, plus source lines. */

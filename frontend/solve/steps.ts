@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { DiagnosticsError, errorAt, type Step } from "../../grammar/index.js";
 import { copy, customName, Definition, formatPlatform, local, scratch, sortedMap, type Platform, type State } from "../../llb/index.js";
-import { gw, isGatewayError } from "../gateway/client.js";
-import type { ResolvedStep } from "../compile/types.js";
-import type { BuildSession } from "../session.js";
-import { SOURCE_DATE_EPOCH_ARG } from "../build-args.js";
+import { gw, isGatewayError } from "../gateway/index.js";
+import type { ResolvedStep } from "../compile/index.js";
+import type { BuildSession } from "./session.js";
+import { SOURCE_DATE_EPOCH_ARG } from "../compile/index.js";
 
 /**
  * Options of the build that BuildKit's Dockerfile frontend applies to RUN instructions (names as

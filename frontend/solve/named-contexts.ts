@@ -1,5 +1,5 @@
 import { DiagnosticsError, errorAt, parseImageReference, type ImageReference, type Located } from "../../grammar/index.js";
-import type { BuildSession } from "../session.js";
+import type { BuildSession } from "./session.js";
 
 /**
  * Named contexts (`docker buildx build --build-context debian:bookworm=docker-image://mirror/debian:12`,

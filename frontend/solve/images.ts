@@ -2,9 +2,10 @@ import type { ImageReference, Located } from "../../grammar/index.js";
 import { errorAt, DiagnosticsError } from "../../grammar/index.js";
 import { formatPlatform, platformToPb, type Platform } from "../../llb/index.js";
 import { replaceByNamedContext } from "./named-contexts.js";
-import { gw, isGatewayError } from "../gateway/client.js";
-import type { OciImageConfig, ResolvedImage } from "../compile/types.js";
-import type { BuildSession } from "../session.js";
+import { gw, isGatewayError } from "../gateway/index.js";
+import type { OciImageConfig, ResolvedImage } from "../compile/index.js";
+import { pinnedName } from "../resolve/index.js";
+import type { BuildSession } from "./session.js";
 
 /**
  * Resolves an image reference to a digest and its config for `platform` through BuildKit (its registry
@@ -40,7 +41,6 @@ export async function resolveImage(session: BuildSession, declared: Located<Imag
     throw new DiagnosticsError([errorAt(ref.range, `Image ${reference.original} has an unreadable config`, "Its config is not JSON.")]);
   }
   config.config ??= {};
-  const name = reference.tag ? `${reference.domain}/${reference.path}:${reference.tag}` : `${reference.domain}/${reference.path}`;
   const digest = reference.digest ?? res.Digest;
-  return { reference, pinned: `${name}@${digest}`, digest, config };
+  return { reference, pinned: pinnedName(reference, digest), digest, config };
 }

@@ -1,8 +1,8 @@
 import { DiagnosticsError, errorAt, type Range } from "../../grammar/index.js";
 import { customName, decodeOp, git, marshal, type Platform, type SourceOpProto } from "../../llb/index.js";
-import { gw, isGatewayError } from "../gateway/client.js";
-import type { ResolvedGit } from "../compile/types.js";
-import type { BuildSession } from "../session.js";
+import { gw, isGatewayError } from "../gateway/index.js";
+import type { ResolvedGit } from "../compile/index.js";
+import type { BuildSession } from "./session.js";
 
 const COMMIT = /^[0-9a-f]{40}$/;
 

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { checkCaps, formatPlatform, marshal, parsePlatform, SourceMap, toPbRange, type Definition, type Platform, type State } from "../llb/index.js";
-import { gw, type GatewayClient, type PongResponse, type Stat } from "./gateway/client.js";
-import type { BuildOptions } from "./gateway/options.js";
-import type { Diagnostic, SourceFile } from "../grammar/index.js";
+import { checkCaps, formatPlatform, marshal, parsePlatform, SourceMap, toPbRange, type Definition, type Platform, type State } from "../../llb/index.js";
+import { gw, type GatewayClient, type PongResponse, type Stat } from "../gateway/index.js";
+import type { BuildOptions } from "../gateway/index.js";
+import type { Diagnostic, SourceFile } from "../../grammar/index.js";
 
 export const nodeSha256 = (bytes: Uint8Array): Uint8Array => createHash("sha256").update(bytes).digest();
 

@@ -1,6 +1,8 @@
-import { DiagnosticsError, errorAt } from "../grammar/index.js";
-import { SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
-import type { OciImageConfig } from "./compile/types.js";
+import { DiagnosticsError, errorAt } from "../../grammar/index.js";
+import type { OciImageConfig } from "./types.js";
+
+/** The build argument that sets the epoch (reproducible-builds.org's SOURCE_DATE_EPOCH). */
+export const SOURCE_DATE_EPOCH_ARG = "SOURCE_DATE_EPOCH";
 
 /** Where the build's epoch came from (recorded in the BOM). */
 export type EpochOrigin = "build-argument" | "base-image" | "default";

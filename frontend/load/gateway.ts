@@ -8,16 +8,22 @@ import {
   type DeclarationArgument,
   type Diagnostic,
   type FileRead,
-} from "../grammar/index.js";
-import { customName, local, marshal, type Definition, type Platform } from "../llb/index.js";
-import type { GatewayClient } from "./gateway/client.js";
-import type { BuildOptions } from "./gateway/options.js";
-import { loadWithReads } from "./declaration-reads.js";
-import { nodeSha256, solveDefinition, type BuildSession } from "./session.js";
+} from "../../grammar/index.js";
+import { customName, local, marshal, type Definition, type Platform } from "../../llb/index.js";
+import type { GatewayClient } from "../gateway/index.js";
+import type { BuildOptions } from "../gateway/index.js";
+import { lockFileName, parseLock, type LockFile } from "../debian/index.js";
+import { loadWithReads } from "./reads.js";
+import { nodeSha256, solveDefinition, type BuildSession } from "../solve/index.js";
+
+/**
+ * The build argument that controls the lock: `update` re-resolves from the repositories' indexes even
+ * when a lock exists (the lock target always does). Anything else leaves a present lock in charge.
+ */
+export const LOCK_MODE_ARG = "SLIPWAY_LOCK";
 
 /** The declaration names BuildKit's `filename` option falls back to, in order. */
 export const DEFAULT_FILENAMES = ["slipway.hcl", "estaleiro.hcl"] as const;
-export const LOCK_FILENAME = "slipway.lock.json";
 
 export interface LoadedDeclaration {
   readonly declaration: Declaration;
@@ -62,7 +68,7 @@ export interface DeclarationFiles {
  */
 export function requestDeclarationFiles(client: GatewayClient, options: BuildOptions, platform: Platform): DeclarationFiles {
   const candidates = options.filename ? [options.filename] : [...DEFAULT_FILENAMES];
-  const lockPaths = candidates.map((c) => joinRelative(dirOf(c), LOCK_FILENAME));
+  const lockPaths = candidates.map((c) => joinRelative(dirOf(c), lockFileName));
   const state = local(options.dockerfileLocal, {
     sessionId: options.sessionId,
     followPaths: [...new Set([...candidates, ...lockPaths])],
@@ -136,6 +142,15 @@ export async function readDeclaration(session: BuildSession, platform: Platform,
     arguments: result.arguments ?? [],
     loadedBy: files.definition,
   };
+}
+
+/** The lock beside the declaration, parsed, unless `SLIPWAY_LOCK=update`; problems are located in the lock file. */
+export function loadLock(session: BuildSession, loaded: LoadedDeclaration): LockFile | undefined {
+  if (!loaded.lock || session.options.buildArgs.get(LOCK_MODE_ARG) === "update") return undefined;
+  session.sourceFiles.set(loaded.lock.path, new SourceFile(loaded.lock.path, loaded.lock.text));
+  const parsed = parseLock(loaded.lock.text, loaded.lock.path);
+  if (!parsed.lock) throw new DiagnosticsError(parsed.diagnostics);
+  return parsed.lock;
 }
 
 /** Reads files from the build context; `null` marks a path that does not exist there. */

@@ -1,6 +1,6 @@
-import { customName, http, type Platform } from "../llb/index.js";
-import { FetchError, type Fetcher, type ImageFiles } from "./debian/index.js";
-import { isGatewayError } from "./gateway/client.js";
+import { customName, http, type Platform } from "../../llb/index.js";
+import { FetchError, type Fetcher, type ImageFiles } from "../debian/index.js";
+import { isGatewayError } from "../gateway/index.js";
 import type { BuildSession } from "./session.js";
 
 /**

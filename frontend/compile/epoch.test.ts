@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDiagnosticsError } from "../grammar/index.js";
+import { isDiagnosticsError } from "../../grammar/index.js";
 import { buildEpoch, epochNanoseconds, epochTime, parseEpochArg } from "./epoch.js";
 
 const config = (created?: string) => ({ architecture: "amd64", os: "linux", config: {}, ...(created !== undefined && { created }) });

@@ -1,5 +1,4 @@
 import { DiagnosticsError, errorAt, type Range } from "../../grammar/index.js";
-import type { BuildSession } from "../session.js";
 import { ACCOUNT_FILES } from "./files.js";
 import type { BaseAccounts } from "./merge.js";
 
@@ -8,12 +7,18 @@ const MAX_SIZE = 16 * 2 ** 20;
 /** Go's os.FileMode type bits: directory, symlink, device, named pipe, socket, char device, irregular. */
 const GO_MODE_TYPE = 2 ** 31 + 2 ** 27 + 2 ** 26 + 2 ** 25 + 2 ** 24 + 2 ** 21 + 2 ** 19;
 
+/** What reading the base's account files needs of the gateway session (frontend/solve's BuildSession). */
+export interface BaseReader {
+  readDir(ref: string, dir: string): Promise<readonly { readonly path: string; readonly mode: number; readonly size: number; readonly uid: number; readonly gid: number }[] | undefined>;
+  readFile(ref: string, path: string): Promise<Uint8Array>;
+}
+
 /**
  * The base image's account files, read through the gateway from the solved base `ref`: one ReadDir of
  * /etc for their stats (mode and owner, which the rewritten files keep), then one ReadFile each. A file
  * that is not a regular file, or is too large, is a located error at the base image.
  */
-export async function readBaseAccounts(session: BuildSession, ref: string, at: Range): Promise<BaseAccounts> {
+export async function readBaseAccounts(session: BaseReader, ref: string, at: Range): Promise<BaseAccounts> {
   const entries = new Map(((await session.readDir(ref, "/etc")) ?? []).map((s) => [s.path, s]));
   const out: BaseAccounts = {};
   for (const path of ACCOUNT_FILES) {

@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
-import type { Declaration, Image } from "../grammar/index.js";
-import { formatPlatform, type Platform } from "../llb/index.js";
-import type { BomInputs } from "./bom/index.js";
-import type { ResolvedImage, ResolvedStep } from "./compile/types.js";
-import type { AptResolution } from "./debian/index.js";
-import type { BuildEpoch } from "./epoch.js";
-import { SLIPWAY_VERSION } from "./version.js";
+import type { Declaration, Image } from "../../grammar/index.js";
+import { formatPlatform, type Platform } from "../../llb/index.js";
+import type { BomInputs } from "../bom/index.js";
+import type { BuildEpoch, ResolvedImage, ResolvedStep } from "../compile/index.js";
+import type { AptResolution } from "../debian/index.js";
+import { SLIPWAY_VERSION } from "../slipway-version.js";
 
 export interface BomFacts {
   readonly declaration: Declaration;

@@ -1,4 +1,4 @@
-import { loadDeclaration, type FileRead, type LoadResult, type SourceFile } from "../grammar/index.js";
+import { loadDeclaration, type FileRead, type LoadResult, type SourceFile } from "../../grammar/index.js";
 
 /**
  * `file()` may read a path whose name depends on another file's content; this bounds that chain (a chain
