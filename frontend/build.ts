@@ -92,8 +92,8 @@ function platformsFor(session: BuildSession, image: Image): Platform[] {
 }
 
 function pickImage(loaded: LoadedDeclaration, target: string | undefined): Image {
-  const picked = selectImage(loaded.declaration, target);
-  if ("severity" in picked) throw new DiagnosticsError([picked]);
+  const { value: picked, diagnostics } = selectImage(loaded.declaration, target);
+  if (!picked) throw new DiagnosticsError(diagnostics);
   return picked;
 }
 

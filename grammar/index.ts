@@ -22,7 +22,6 @@ export {
   repositoryUriProblem,
   suiteProblem,
   selectImage,
-  isDiagnostic,
   declarationToJson,
   RESERVED_TARGETS,
   DOCKER_HUB,

@@ -28,7 +28,7 @@ export interface TargetList {
  * targets. An image's description is its `org.opencontainers.image.description` label, when it has one.
  */
 export function targetList(declaration: Declaration): TargetList {
-  const fallback = selectImage(declaration, undefined);
+  const fallback = selectImage(declaration, undefined).value;
   const images = declaration.images.map((image) => {
     const description = descriptionOf(image);
     return {

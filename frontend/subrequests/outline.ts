@@ -18,8 +18,8 @@ export interface Outline {
  * are the declaration's, not only the image's: all images share the variables.
  */
 export function outline(loaded: LoadedDeclaration, target: string | undefined): Outline {
-  const image = selectImage(loaded.declaration, target);
-  if ("severity" in image) throw new DiagnosticsError([image]);
+  const { value: image, diagnostics } = selectImage(loaded.declaration, target);
+  if (!image) throw new DiagnosticsError(diagnostics);
   const description = descriptionOf(image);
   return {
     name: image.name.value,

@@ -3,7 +3,7 @@ import { attr, block, fileNode, interp, num, obj, str, tmpl, tuple, v } from "..
 import { SourceFile } from "../source/file.js";
 import { decodeDeclaration } from "./declaration.js";
 import { declarationToJson } from "./model-json.js";
-import { selectImage, isDiagnostic } from "./target.js";
+import { selectImage } from "./target.js";
 
 const source = new SourceFile("estaleiro.hcl", "");
 
@@ -109,10 +109,11 @@ describe("decodeDeclaration", () => {
       block("image", ["b"], attr("base_image", str("scratch")), attr("env", obj(["Z", str("1")], ["A", num(2)]))),
     );
     const d = decodeDeclaration(two, source, { vars: new Map() }).declaration!;
-    expect((selectImage(d) as { name: { value: string } }).name.value).toBe("b");
-    expect((selectImage(d, "a") as { name: { value: string } }).name.value).toBe("a");
+    expect(selectImage(d).value?.name.value).toBe("b");
+    expect(selectImage(d, "a").value?.name.value).toBe("a");
     const unknown = selectImage(d, "c");
-    expect(isDiagnostic(unknown) && unknown.summary).toBe("Unknown target");
+    expect(unknown.value).toBeUndefined();
+    expect(unknown.diagnostics.map((x) => x.summary)).toEqual(["Unknown target"]);
     expect(d.images[1]!.config.env.map((e) => [e.key, e.value])).toEqual([
       ["Z", "1"],
       ["A", "2"],

@@ -4,7 +4,7 @@ export { parsePlatform, type PlatformResult } from "./platform.js";
 export { parseDuration } from "./duration.js";
 export { compileGlob } from "./glob.js";
 export { componentProblem, repositoryUriProblem, suiteProblem } from "./repository.js";
-export { selectImage, isDiagnostic } from "./target.js";
+export { selectImage } from "./target.js";
 export { RESERVED_TARGETS, checkDeclaration } from "./checks.js";
 export { declarationToJson, type ModelJsonOptions } from "./model-json.js";
 export { content, type BodySchema, type BodyContent } from "./schema.js";

@@ -1,14 +1,20 @@
 import type { Declaration, Image } from "../model/declaration.js";
-import { errorAt, type Diagnostic } from "../source/diagnostic.js";
+import { errorAt, type Diagnostic, type Result } from "../source/diagnostic.js";
 import { didYouMean } from "../source/suggest.js";
 import { RESERVED_TARGETS } from "./checks.js";
 
 /**
  * The image a build produces. Without a target it is the last `image` block, as a Dockerfile builds its
  * last stage; with one, the image of that name. An unknown target is a diagnostic with a suggestion and the
- * list of images; a reserved target (`lock`, `bom`) is not an image, so asking for one here is an error too.
+ * list of images; a reserved target (`lock`, `bom`, `vendor`) is not an image, so asking for one here is an
+ * error too. The value is undefined exactly when there is an error.
  */
-export function selectImage(declaration: Pick<Declaration, "images" | "file">, target?: string): Image | Diagnostic {
+export function selectImage(declaration: Pick<Declaration, "images" | "file">, target?: string): Result<Image | undefined> {
+  const found = findImage(declaration, target);
+  return "severity" in found ? { value: undefined, diagnostics: [found] } : { value: found, diagnostics: [] };
+}
+
+function findImage(declaration: Pick<Declaration, "images" | "file">, target: string | undefined): Image | Diagnostic {
   const images = declaration.images;
   if (target === undefined || target === "") {
     const last = images[images.length - 1];
@@ -24,9 +30,4 @@ export function selectImage(declaration: Pick<Declaration, "images" | "file">, t
   return errorAt(undefined, "Unknown target", `${declaration.file.name} has no image named "${target}". Its images are ${names.map((n) => `"${n}"`).join(", ")}.`, {
     hint: didYouMean(target, names) ?? `Pass one of the image names as the target, or leave the target out to build "${names[names.length - 1]}".`,
   });
-}
-
-/** True when `selectImage` returned a diagnostic rather than an image. */
-export function isDiagnostic(x: Image | Diagnostic): x is Diagnostic {
-  return "severity" in x;
 }

@@ -103,9 +103,9 @@ export const llb: Command = {
       report(loaded.diagnostics);
       return 1;
     }
-    const image = selectImage(loaded.declaration, values.target);
-    if ("severity" in image) {
-      report([...loaded.diagnostics, image]);
+    const { value: image, diagnostics: selecting } = selectImage(loaded.declaration, values.target);
+    if (!image) {
+      report([...loaded.diagnostics, ...selecting]);
       return 1;
     }
     const { hasPackages, parsePlatform } = await packageTools();
