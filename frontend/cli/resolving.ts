@@ -2,7 +2,8 @@ import { arch } from "node:process";
 import { dirname, join, resolve } from "node:path";
 import { parsePlatform as checkPlatform, SourceFile, type Diagnostic, type Image } from "../../grammar/index.js";
 import type { LockFile } from "../debian/index.js";
-import { lockFileName, MIRROR_VARIABLE, type Mirror } from "../debian/index.js";
+import { lockFileName } from "../debian/lock-schema.js";
+import { MIRROR_VARIABLE, type Mirror } from "../debian/mirrors.js";
 import { describeIoError, errorCode, UsageError, type CliIO } from "./streams.js";
 
 // What the commands that resolve images (lock, llb, build) share: platforms, Debian mirrors, the lock

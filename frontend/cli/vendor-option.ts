@@ -12,7 +12,7 @@ const VENDOR_VARIABLE = "SLIPWAY_VENDOR";
 export async function cliVendor(env: NodeJS.ProcessEnv): Promise<((platform: Platform) => State) | undefined> {
   const value = env[VENDOR_VARIABLE];
   if (value === undefined) return undefined;
-  const { parseVendorRef, vendorImage } = await import("../debian/index.js");
+  const { parseVendorRef, vendorImage } = await import("../debian/vendor.js");
   const parsed = parseVendorRef(value);
   if (!parsed.ok) throw new UsageError(`$${VENDOR_VARIABLE}: the value ${parsed.problem}; give the image --target vendor made, pinned by its digest (REF@sha256:<64 hex digits>)`);
   return (platform) => vendorImage(parsed.ref, platform);

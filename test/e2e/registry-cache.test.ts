@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildx, must, project, REGISTRY, REPO, scratchDir, syntaxLine } from "./harness.js";
 
 /**
@@ -56,6 +56,14 @@ function vertexRun(output: string, name: string): { found: boolean; cached: bool
 }
 
 describe("a registry cache", () => {
+  // The build from the cache leaves records for sources whose URL is a closed port, with their content
+  // never fetched (BuildKit keys a checksummed http source by the checksum alone). A later test's build of
+  // the same packages then took one of them and failed to fetch it from that port (users.test.ts, CI of
+  // 8b53f69). Nothing of this test is worth keeping.
+  afterAll(() => {
+    must("docker", ["buildx", "prune", "-af"], { timeoutMs: 300_000 });
+  });
+
   it("carries a locked build of examples/debian-tools: after a prune, with every archive unreachable, the same image, dpkg CACHED", async () => {
     const text = readFileSync(join(REPO, "examples/debian-tools/slipway.hcl"), "utf8").replace(/^# syntax=.*\n/, syntaxLine());
     const dir = project("vendor-cache", { "slipway.hcl": text });
