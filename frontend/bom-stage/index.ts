@@ -81,15 +81,21 @@ export async function solveWithBom(session: BuildSession, input: BomStageInput):
     ),
   });
 
-  // two independent requests: BuildKit loads both graphs at once
-  const [builtRef, factsRef] = await session.time("solve image and bom facts", () => Promise.all([session.solve(compiled.state, platform), session.solve(facts, platform)]));
+  // two independent chains, each started as soon as it can: the facts are read as soon as their solve
+  // answers, the context files measured as soon as the image's does (each first read waits for BuildKit
+  // to load its graph; neither waits for the other's)
   const contextRequests = measureRequests(inFrontend, { git: input.git, images: input.images });
-  const [measured, contextFiles] = await Promise.all([
-    session.time("read bom facts", async () => JSON.parse(Buffer.from(await session.readFile(factsRef, FACTS_FILE)).toString("utf8")) as BomInputs),
-    session.time("measure context files", () =>
+  const built = session.time("solve image", () => session.solve(compiled.state, platform));
+  const [builtRef, measured, contextFiles] = await Promise.all([
+    built,
+    session.time("read bom facts", async () => {
+      const factsRef = await session.solve(facts, platform);
+      return JSON.parse(Buffer.from(await session.readFile(factsRef, FACTS_FILE)).toString("utf8")) as BomInputs;
+    }),
+    session.time("measure context files", async () =>
       measureInImage(
         session,
-        builtRef,
+        await built,
         inFrontend.map((planned, i) => ({ planned, request: contextRequests[i]! })),
       ),
     ),
