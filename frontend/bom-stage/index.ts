@@ -6,7 +6,8 @@
  *   installed set and its package facts, the accounts, tarballs, and every file but the context's, each
  *   from a copy of just that file. It mounts nothing a context file reaches, so it stays cached when one
  *   changes.
- * - The frontend measures the context files in the built image through the gateway (a stat and a read).
+ * - The frontend measures the context files through the gateway (a stat and a read), each in a copy of
+ *   just that file, made as the worker's files are: it waits for neither the image's graph nor its mount.
  * - The frontend joins both and writes the documents with a file op.
  */
 import { DiagnosticsError, errorAt, type Declaration, type Image } from "../../grammar/index.js";
@@ -23,7 +24,7 @@ import { historyEntry, stampAncestors, type CompiledImage, type OciImageConfig, 
 import type { AptResolution } from "../debian/index.js";
 import { epochNanoseconds, type BuildEpoch } from "../compile/index.js";
 import type { BuildSession } from "../solve/index.js";
-import { measureInImage } from "./measure-image.js";
+import { measureCopied } from "./measure-copy.js";
 
 export interface BomStageInput {
   readonly declaration: Declaration;
@@ -81,24 +82,22 @@ export async function solveWithBom(session: BuildSession, input: BomStageInput):
     ),
   });
 
-  // two independent chains, each started as soon as it can: the facts are read as soon as their solve
-  // answers, the context files measured as soon as the image's does (each first read waits for BuildKit
-  // to load its graph; neither waits for the other's)
+  // independent chains, each started as soon as it can: the facts are read as soon as their solve
+  // answers, each context file measured as soon as its copy's does (a first read waits for BuildKit to
+  // load that ref's graph; none waits for another's)
   const contextRequests = measureRequests(inFrontend, { git: input.git, images: input.images });
-  const built = session.time("solve image", () => session.solve(compiled.state, platform));
   const [builtRef, measured, contextFiles] = await Promise.all([
-    built,
+    session.time("solve image", () => session.solve(compiled.state, platform)),
     session.time("read bom facts", async () => {
       const factsRef = await session.solve(facts, platform);
       return JSON.parse(Buffer.from(await session.readFile(factsRef, FACTS_FILE)).toString("utf8")) as BomInputs;
     }),
-    session.time("measure context files", async () =>
-      measureInImage(
-        session,
-        await built,
-        inFrontend.map((planned, i) => ({ planned, request: contextRequests[i]! })),
-      ),
-    ),
+    session.time("measure context files", async () => {
+      const perFile = await Promise.all(
+        inFrontend.map(async (planned, i) => measureCopied(session, { planned, request: contextRequests[i]!, ref: await session.solve(fileAlone(planned), platform) })),
+      );
+      return perFile.flat();
+    }),
   ]);
   const documents = await session.time("write bom", async () => writeDocuments(image, { ...measured, files: [...(measured.files ?? []), ...contextFiles] }));
   const bomState = scratch().file(documentsAction(documents, epoch.seconds), customName(`[slipway] bill of materials: write ${documents.map((d) => d.name).sort().join(", ")}`));
@@ -128,8 +127,8 @@ export async function solveWithBom(session: BuildSession, input: BomStageInput):
 }
 
 /**
- * Context files are measured by the frontend in the built image: they change on every edit, and a read
- * through the gateway costs far less than a container start. Everything else is the worker's.
+ * Context files are measured by the frontend: they change on every edit, and a read through the gateway
+ * costs far less than a container start. Everything else is the worker's.
  */
 function measuredByFrontend(file: PlannedFile): boolean {
   return file.entry.source.kind === "context";
@@ -151,8 +150,10 @@ function factsRequest(input: BomStageInput, inWorker: readonly PlannedFile[]): B
 }
 
 /**
- * Just the file, copied from where the image's copy takes it, with the same mode (owners are left out:
- * a name means nothing without the image's account files, and the BOM states no owner).
+ * Just the file, copied from where the image's copy takes it, with the same mode and copy options (owners
+ * are left out: a name means nothing without the image's account files, and the BOM states no owner).
+ * The same copy of the same content pinned by the same source makes the same bytes and mode as the
+ * image's, so measuring it states what is in the image, without the image's graph or a mount of it.
  */
 function fileAlone(file: PlannedFile): State {
   const dest = file.entry.destination.value;

@@ -8,7 +8,7 @@ import { buildx, project, scratchDir, syntaxLine } from "./harness.js";
 /**
  * Issue 15: editing one context file rebuilds the image and its bill of materials without starting a
  * container. The worker exec (packages, base, step files) stays cached; the frontend measures the
- * changed file in the built image and writes the documents with a file op.
+ * changed file in a copy of just that file and writes the documents with a file op.
  */
 // new for every run, so that the first build measures with the worker rather than finding it cached
 const GREETING = `built by a step, run ${process.pid}-${Date.now()}`;
@@ -101,8 +101,9 @@ describe("a changed context file", () => {
     const second = await buildBom(dir);
 
     // No exec ran: the worker's exec and the step's RUN are cached; what ran is the context transfer,
-    // the file ops copying the changed file and those after it, and the file op writing the documents
-    // (and resolves, which are no ops).
+    // the file ops copying the changed file and those after it, the file op copying the changed file
+    // alone for the frontend to measure, and the file op writing the documents (and resolves, which
+    // are no ops).
     const measure = second.vertices.filter((v) => v.name.startsWith("[slipway] bill of materials: measure"));
     expect(measure).toHaveLength(1);
     expect(measure[0]!.cached).toBe(true);
@@ -113,6 +114,7 @@ describe("a changed context file", () => {
       /^\[slipway\] resolve /,
       /^\[slipway\] \/etc\/app\/app\.conf ← context conf\/app\.conf$/,
       /^\[slipway\] \/usr\/local\/bin\/greeting ← step build:\/out\/greeting$/,
+      /^\[internal\] bill of materials: \/etc\/app\/app\.conf ← context conf\/app\.conf$/,
       /^exporting /,
     ];
     expect(ran.filter((name) => !allowed.some((a) => a.test(name))), second.raw.filter((l) => l.includes("bill of materials: measure")).join("\n")).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { unixMode } from "../../frontend/bom-stage/measure-image.js";
+import { unixMode } from "../../frontend/bom-stage/measure-copy.js";
 
 describe("unixMode", () => {
   it("turns Go's os.FileMode bits, as StatFile reports them, into mode & 0o7777", () => {

@@ -1,0 +1,71 @@
+import { createHash } from "node:crypto";
+import { DiagnosticsError, errorAt } from "../../grammar/index.js";
+import type { BomFile } from "../bom/index.js";
+import type { PlannedFile } from "../compile/index.js";
+import { originAt, type MeasureRequest } from "../bom-worker/request.js";
+import type { BuildSession } from "../solve/index.js";
+
+/** Go's os.FileMode bits, as BuildKit's StatFile and ReadDir report a file's mode. */
+const GO_MODE = {
+  dir: 0x80000000,
+  /** Every type bit: directory, symlink, device, pipe, socket, char device, irregular. */
+  type: 0x80000000 | 0x08000000 | 0x04000000 | 0x02000000 | 0x01000000 | 0x00200000 | 0x00080000,
+  setuid: 0x00800000,
+  setgid: 0x00400000,
+  sticky: 0x00100000,
+} as const;
+
+/**
+ * Measures one planned copy through the gateway, with no exec: sha256, sha1, size and mode of each
+ * regular file at (or, for a directory copy, under) its destination, read from `ref` (a copy of just
+ * that file, made as the image's copy is), as the worker measures the other files. Used for context
+ * files, which change on every edit: a read of a few files costs a round trip or two, a container start
+ * costs a whole-image mount.
+ */
+export async function measureCopied(session: BuildSession, { planned, request, ref }: { planned: PlannedFile; request: MeasureRequest; ref: string }): Promise<BomFile[]> {
+  const dest = request.destination;
+  const found = await session.stat(ref, dest);
+  if (!found) {
+    throw new DiagnosticsError([errorAt(planned.entry.destination.range, "File missing from its copy", `${dest} is not where its copy put it, so the bill of materials cannot state it.`)]);
+  }
+  const entries = (found.mode & GO_MODE.dir) !== 0 ? await walk(session, ref, dest) : [{ path: dest, mode: found.mode, size: found.size }];
+  return Promise.all(
+    entries
+      .filter((e) => (e.mode & GO_MODE.type) === 0)
+      .map(async (e): Promise<BomFile> => {
+        const bytes = await session.readFile(ref, e.path, Number(e.size));
+        const relative = e.path === dest ? "" : e.path.slice(dest.length).replace(/^\/+/, "");
+        return {
+          path: e.path,
+          sha256: createHash("sha256").update(bytes).digest("hex"),
+          sha1: createHash("sha1").update(bytes).digest("hex"),
+          size: bytes.length,
+          mode: unixMode(e.mode),
+          origin: originAt(request, relative, new Map()),
+        };
+      }),
+  );
+}
+
+interface Entry {
+  readonly path: string;
+  readonly mode: number;
+  readonly size: number | bigint;
+}
+
+/** Every entry under a directory, by image path, in byte order of the names (as the worker walks). */
+async function walk(session: BuildSession, ref: string, dir: string): Promise<Entry[]> {
+  const entries = ((await session.readDir(ref, dir)) ?? []).slice().sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  const out: Entry[] = [];
+  for (const e of entries) {
+    const path = `${dir.replace(/\/$/, "")}/${e.path}`;
+    if ((e.mode & GO_MODE.dir) !== 0) out.push(...(await walk(session, ref, path)));
+    else out.push({ path, mode: e.mode, size: e.size });
+  }
+  return out;
+}
+
+/** Go's permission, setuid, setgid and sticky bits as Unix's `mode & 0o7777`. */
+export function unixMode(goMode: number): number {
+  return (goMode & 0o777) | (goMode & GO_MODE.setuid ? 0o4000 : 0) | (goMode & GO_MODE.setgid ? 0o2000 : 0) | (goMode & GO_MODE.sticky ? 0o1000 : 0);
+}
