@@ -62,6 +62,22 @@ export class Definition {
     return bytes && scanOp(bytes).platform;
   }
 
+  /**
+   * The result op when the definition is one image source and nothing else (as BuildKit describes the
+   * frontend's own image in frontend.bin): its reference without the scheme, its attrs and platform.
+   * Undefined for any other definition.
+   */
+  loneImageSource(): { readonly ref: string; readonly attrs: ReadonlyMap<string, string>; readonly platform: Platform | undefined } | undefined {
+    const head = this.headInput();
+    if (!head || this.proto.def.length !== 2 || head.index !== 0) return undefined;
+    const bytes = this.proto.def[0]!;
+    if (digestOf(bytes) !== head.digest || scanOp(bytes).inputs.length > 0) return undefined;
+    const op = decodeOp(bytes);
+    if (!op.has_source || !op.source.identifier.startsWith("docker-image://")) return undefined;
+    const platform = op.has_platform && op.platform.OS && op.platform.Architecture ? platformFromPb(op.platform) : undefined;
+    return { ref: op.source.identifier.slice("docker-image://".length), attrs: new Map(op.source.attrs), platform };
+  }
+
   /** The `pb.Definition` wire bytes (for `SolveRequest.definition` or a file). */
   toBytes(): Uint8Array {
     return this.proto.serialize();

@@ -11,7 +11,7 @@
  * - The frontend joins both and writes the documents with a file op.
  */
 import { DiagnosticsError, errorAt, type Declaration, type Image } from "../../grammar/index.js";
-import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, mkdir, mkfile, scratch, type FileAction, type Platform, type SourceMap, type State } from "../../llb/index.js";
+import { copy, customName, ignoreCache, image as imageSource, local, mergeConstraints, mkdir, scratch, type FileAction, type Platform, type SourceMap, type State } from "../../llb/index.js";
 import type { AccountsPlan } from "../accounts/index.js";
 import { bomInputsOf } from "./declared.js";
 import { buildBom, isBomInputError, writeBomDocuments, type BomDocument, type BomInputs } from "../bom/index.js";
@@ -100,7 +100,7 @@ export async function solveWithBom(session: BuildSession, input: BomStageInput):
     }),
   ]);
   const documents = await session.time("write bom", async () => writeDocuments(image, { ...measured, files: [...(measured.files ?? []), ...contextFiles] }));
-  const bomState = scratch().file(documentsAction(documents, epoch.seconds), customName(`[slipway] bill of materials: write ${documents.map((d) => d.name).sort().join(", ")}`));
+  const bomState = scratch().file(documentsAction(documents, epoch.seconds, facts), customName(`[slipway] bill of materials: write ${documents.map((d) => d.name).sort().join(", ")}`));
 
   let config = compiled.config;
   let ref = builtRef;
@@ -175,11 +175,17 @@ function writeDocuments(image: Image, inputs: BomInputs): readonly BomDocument[]
   }
 }
 
-/** Every document, 0644, stamped with the epoch so the side-tree's bytes do not vary. */
-function documentsAction(documents: readonly BomDocument[], epoch: number): FileAction {
+/**
+ * Every document, 0644, stamped with the epoch so the side-tree's bytes do not vary. The op first copies
+ * the facts in and removes them again, which leaves the same tree: the documents are made from the facts,
+ * and this input makes the measurement part of the result's graph. A cache export (`--cache-to`) walks
+ * only that graph (the image and its attestations, i.e. this side-tree), so without it the measurement
+ * was never exported and ran again on every build from a registry cache.
+ */
+function documentsAction(documents: readonly BomDocument[], epoch: number, facts: State): FileAction {
   const timestamp = epochNanoseconds(epoch);
-  const [first, ...rest] = documents;
-  let action = mkfile(`/${first!.name}`, 0o644, first!.content, { timestamp });
-  for (const d of rest) action = action.mkfile(`/${d.name}`, 0o644, d.content, { timestamp });
+  const transit = `/.${FACTS_FILE}`;
+  let action = copy(facts, `/${FACTS_FILE}`, transit).rm(transit);
+  for (const d of documents) action = action.mkfile(`/${d.name}`, 0o644, d.content, { timestamp });
   return action;
 }

@@ -4,6 +4,7 @@ import {
   customName,
   Definition,
   fromDefinition,
+  image,
   mergeConstraints,
   mkfile,
   onPlatform,
@@ -42,7 +43,36 @@ export function currentFrontendImage(path = FRONTEND_DEFINITION): WorkerImage | 
   }
   const definition = Definition.fromBytes(bytes);
   const entry = process.argv[1] ?? "/slipway/frontend.cjs";
-  return { root: fromDefinition(definition), platform: definition.headPlatform(), command: [process.execPath, join(dirname(entry), "bom-worker.cjs")] };
+  return { root: workerRoot(definition), platform: definition.headPlatform(), command: [process.execPath, join(dirname(entry), "bom-worker.cjs")] };
+}
+
+/** The image attrs `workerRoot` carries over; any other attr leaves the definition as BuildKit gave it. */
+const IMAGE_ATTRS = new Set(["image.recordtype", "image.resolvemode", "image.layerlimit", "image.checksum"]);
+
+/**
+ * The frontend's image as an op of slipway's own (record type `internal`), not BuildKit's op verbatim.
+ * BuildKit solved its own op to start this frontend, before any solve of slipway's and without the
+ * build's cache imports; BuildKit before v0.32 (moby/buildkit 12d4b6375) gives a consumer that subscribes
+ * to an edge already completed by executing none of its cache keys. The worker's exec, whose rootfs has
+ * no content key, then never matched its record from `--cache-from` and ran again after a prune. The
+ * record type is no part of an image source's cache key (the manifest digest and platform are), so this
+ * op has the same key under another vertex digest: BuildKit loads it in slipway's solve, with the cache
+ * imports, and the exec matches through it.
+ */
+function workerRoot(definition: Definition): State {
+  const source = definition.loneImageSource();
+  if (!source || [...source.attrs.keys()].some((k) => !IMAGE_ATTRS.has(k))) return fromDefinition(definition);
+  const { attrs } = source;
+  const resolveMode = attrs.get("image.resolvemode");
+  const layerLimit = attrs.get("image.layerlimit");
+  const checksum = attrs.get("image.checksum");
+  return image(source.ref, {
+    recordType: "internal",
+    ...(source.platform && { platform: source.platform }),
+    ...((resolveMode === "pull" || resolveMode === "local") && { resolveMode }),
+    ...(layerLimit !== undefined && { layerLimit: Number(layerLimit) }),
+    ...(checksum !== undefined && { checksum }),
+  });
 }
 
 export interface FactsInput {

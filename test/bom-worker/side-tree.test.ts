@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bomFacts, currentFrontendImage, REQUEST_FILE, WORKER_LAYOUT, type BomRequest } from "../../frontend/bom-worker/index.js";
-import { ignoreCache, image, marshal, mkfile, parsePlatform, scratch } from "../../llb/index.js";
+import { digestOf, ignoreCache, image, marshal, mkfile, parsePlatform, scratch, type State } from "../../llb/index.js";
 import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 import { decode, inputOp } from "../llb/decode.js";
 
@@ -12,10 +12,10 @@ import { decode, inputOp } from "../llb/decode.js";
 const FRONTEND = "127.0.0.1:5000/slipway/frontend@sha256:" + "f".repeat(64);
 
 /** frontend.bin as BuildKit writes it: the frontend image, marshalled, for the worker's platform. */
-function frontendDefinition(): string {
+function frontendDefinition(root: State = image(FRONTEND, { recordType: "frontend" })): string {
   const dir = mkdtempSync(join(tmpdir(), "slipway-frontend-bin-"));
   const file = join(dir, "frontend.bin");
-  writeFileSync(file, marshal(image(FRONTEND), { platform: parsePlatform("linux/amd64") }).toBytes());
+  writeFileSync(file, marshal(root, { platform: parsePlatform("linux/amd64") }).toBytes());
   return file;
 }
 
@@ -56,6 +56,9 @@ describe("bomFacts", () => {
     // the root is the frontend image from frontend.bin; the base keeps the build's platform
     const root = inputOp(decoded, head, Number(exec.mounts[0]!.input));
     expect(root.op.source.identifier).toBe(`docker-image://${FRONTEND}`);
+    // slipway's own op for it, not BuildKit's: same cache key, another vertex (see workerRoot)
+    expect(Object.fromEntries(root.op.source.attrs)).toEqual({ "image.recordtype": "internal" });
+    expect(root.op.platform.toObject()).toMatchObject({ Architecture: "amd64", OS: "linux" });
     const base = inputOp(decoded, head, Number(exec.mounts[1]!.input));
     expect(base.op.source.identifier).toBe("docker-image://docker.io/library/debian:bookworm");
     expect(base.op.platform.toObject()).toMatchObject({ Architecture: "arm64" });
@@ -64,5 +67,13 @@ describe("bomFacts", () => {
     const written = requestOp.op.file.actions[0]!.mkfile;
     expect(written.path).toBe(`/${REQUEST_FILE}`);
     expect(JSON.parse(new TextDecoder().decode(written.data))).toEqual(request);
+  });
+
+  it("keeps a frontend definition that is more than one image source verbatim", () => {
+    const built = image(FRONTEND, { recordType: "frontend" }).file(mkfile("/x", 0o644, "x"));
+    const given = marshal(built, { platform: parsePlatform("linux/amd64") });
+    const worker = currentFrontendImage(frontendDefinition(built))!;
+    const again = marshal(worker.root, { platform: parsePlatform("linux/amd64") });
+    expect(again.ops.map((b) => digestOf(b))).toEqual(given.ops.map((b) => digestOf(b)));
   });
 });

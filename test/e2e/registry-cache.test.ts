@@ -7,9 +7,10 @@ import { buildx, must, project, REGISTRY, REPO, scratchDir, syntaxLine } from ".
 /**
  * Issue 10's shared cache: examples/debian-tools, locked, built with `--cache-to type=registry,mode=max`;
  * then the local cache pruned and every archive the lock names pointed (SLIPWAY_MIRROR) at a closed local
- * port. The build from `--cache-from` must need nothing else: it succeeds, dpkg is CACHED (loaded, never
- * run), and the image is the same. (A source vertex shows DONE either way, so only an unreachable
- * archive proves nothing was fetched: ../shared/reference/buildkit-cache-and-mounts.md §1.2.)
+ * port. The build from `--cache-from` must need nothing else: it succeeds, dpkg and the BOM measurement
+ * are CACHED (loaded, never run), and the image is the same. (A source vertex shows DONE either way, so
+ * only an unreachable archive proves nothing was fetched: ../shared/reference/buildkit-cache-and-mounts.md
+ * §1.2.)
  * Tags: slipway-e2e/vendor-cache*.
  */
 const EPOCH = "1700000000";
@@ -64,7 +65,7 @@ describe("a registry cache", () => {
     must("docker", ["buildx", "prune", "-af"], { timeoutMs: 300_000 });
   });
 
-  it("carries a locked build of examples/debian-tools: after a prune, with every archive unreachable, the same image, dpkg CACHED", async () => {
+  it("carries a locked build of examples/debian-tools: after a prune, with every archive unreachable, the same image, dpkg and the BOM measurement CACHED", async () => {
     const text = readFileSync(join(REPO, "examples/debian-tools/slipway.hcl"), "utf8").replace(/^# syntax=.*\n/, syntaxLine());
     const dir = project("vendor-cache", { "slipway.hcl": text });
     const locked = await buildx(dir, { target: "lock", output: `type=local,dest=${dir}` });
@@ -91,9 +92,8 @@ describe("a registry cache", () => {
     const packages = lock.images[0]!.packages.length;
     writeFileSync(join(scratchDir("vendor-cache-log"), "cached.jsonl"), cached.output);
     expect(vertexRun(cached.output, `[apt] dpkg --install ${packages} packages`)).toEqual({ found: true, cached: true, logged: false });
-    // Not yet: the BOM measurement's exec misses the registry cache and runs again (with no network, on
-    // the cached dpkg layer, so it needs no archive and writes the same documents: the digest above).
-    // Its cause is not found yet; see the report of issue 10. When it is fixed, assert
-    // vertexRun(cached.output, "[slipway] bill of materials: measure ") is cached too.
+    // The BOM measurement too: its exec runs in the frontend's image, which slipway embeds as an op of
+    // its own so that it carries the imported key (frontend/bom-worker/side-tree.ts, workerRoot).
+    expect(vertexRun(cached.output, "[slipway] bill of materials: measure ")).toEqual({ found: true, cached: true, logged: false });
   });
 });
