@@ -14,8 +14,15 @@
 // --cold       every measured build is `--no-cache` instead (the cold build: everything runs, the base
 //              image and the packages' .debs are fetched again), to check the split costs a cold build nothing.
 //
-// Every build is `--output type=cacheonly` and changes conf/app.conf first (a new line with the run
-// number), so each side rebuilds the file op and everything after it. Plain Node, no build step; needs
+// --output     cacheonly (the default), load or push. With cacheonly BuildKit evaluates only what a
+//              frontend reads, so a side that reads nothing (the built-in Dockerfile frontend, slipway
+//              before issue 15) runs none of its ops. load exports the image but drops its attestations,
+//              so slipway before issue 15 never measured its BOM there either. push (to the lab
+//              registry, attestations included, as a release does) is the one where every side builds
+//              everything it returns.
+//
+// Every build changes conf/app.conf first (a new line with the run number), so each side has to rebuild
+// the file op and everything after it. Plain Node, no build step; needs
 // the lab (scripts/lab-up.sh).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -29,11 +36,13 @@ const { values: args } = parseArgs({
     images: { type: "string", default: "plain,packages" },
     frontend: { type: "string" },
     cold: { type: "boolean", default: false },
+    output: { type: "string", default: "cacheonly" },
     json: { type: "string" },
   },
 });
 const runs = Number(args.runs);
 if (!Number.isInteger(runs) || runs < 3) fail(`--runs must be an integer ≥ 3, not ${args.runs}`);
+if (!["cacheonly", "load", "push"].includes(args.output)) fail(`--output takes cacheonly, load or push, not ${args.output}`);
 const images = args.images.split(",").filter(Boolean);
 for (const i of images) if (i !== "plain" && i !== "packages") fail(`--images takes plain and/or packages, not ${i}`);
 const frontends = args.frontend ? args.frontend.split(",") : [checkoutFrontend()];
@@ -96,7 +105,7 @@ try {
 /** Changes the context file, then rebuilds; names the vertices that finished without a cache hit. */
 async function rebuild(side) {
   writeFileSync(join(side.project, "conf/app.conf"), `listen = 8080\n# edit ${++edits}\n`);
-  const r = await buildx(side.project, side.file, { output: "cacheonly", args: args.cold && measuring ? ["--no-cache"] : [] });
+  const r = await buildx(side.project, side.file, { output: args.output, args: args.cold && measuring ? ["--no-cache"] : [] });
   const names = new Map();
   const done = new Set();
   const cached = new Set();
@@ -140,7 +149,7 @@ function report(sides, samples) {
   console.log(`Load average before / after: ${m.load} / ${machine().load}`);
   console.log(`Frontends: ${frontends.join(", ")}`);
   const what = args.cold ? "--no-cache builds" : "rebuilds";
-  console.log(`${runs} ${what} per side after a one-line change to a context file, --output type=cacheonly, interleaved, after 2 warm-up builds each\n`);
+  console.log(`${runs} ${what} per side after a one-line change to a context file, ${args.output === "cacheonly" ? "--output type=cacheonly" : args.output === "load" ? "--load" : "--output type=image,push=true"}, interleaved, after 2 warm-up builds each\n`);
   console.log("| image | side | wall min | wall median | wall max | frontend start → Return (median) | vertices that ran (last run) |");
   console.log("|---|---|---|---|---|---|---|");
   const medians = new Map();

@@ -141,14 +141,17 @@ step "build" {
 
 /**
  * `docker buildx build` of `file` in `dir`; resolves with the wall time, the output and the build's
- * metadata (`--metadata-file`). `output` is `cacheonly` or `load`.
+ * metadata (`--metadata-file`). `output` is `cacheonly`, `load` or `push` (to the lab registry).
  */
 export async function buildx(dir, file, { output = "cacheonly", args = [], tag } = {}) {
   const metadataFile = join(dir, `.metadata-${process.pid}.json`);
   rmSync(metadataFile, { force: true });
   const cmd = ["buildx", "build", "--progress=plain", "--provenance=false", "-f", join(dir, file), "--metadata-file", metadataFile, ...args];
+  const name = tag ?? `slipway-bench/${file.replace(/[^a-z0-9]/gi, "-").toLowerCase()}:latest`;
   if (output === "cacheonly") cmd.push("--output", "type=cacheonly");
-  else cmd.push("--load", "-t", tag ?? `slipway-bench/${file.replace(/[^a-z0-9]/gi, "-").toLowerCase()}:latest`);
+  // to the lab registry, with the image's attestations (slipway's BOM): what a CI release does
+  else if (output === "push") cmd.push("--output", `type=image,name=127.0.0.1:5000/${name},push=true`);
+  else cmd.push("--load", "-t", name);
   cmd.push(dir);
   const start = process.hrtime.bigint();
   const r = await runAsync("docker", cmd, dir);
