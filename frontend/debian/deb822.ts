@@ -52,8 +52,17 @@ export function forEachParagraph(text: string, visit: ParagraphVisitor, wanted?:
     } else if (first === 35 /* # comment */) {
       // deb822 allows comment lines in .sources files; indexes never contain them.
     } else {
-      const colon = text.indexOf(":", pos);
-      if (colon < 0 || colon > lineEnd) {
+      // the colon is looked for within this line only: indexOf would scan on to the next colon in the
+      // text, and a hostile status file of colon-less lines (`slipway bom` reads an image's) made that
+      // quadratic
+      let colon = -1;
+      for (let i = pos; i < lineEnd; i++) {
+        if (text.charCodeAt(i) === 58) {
+          colon = i;
+          break;
+        }
+      }
+      if (colon < 0) {
         lastField = undefined;
       } else {
         const raw = text.slice(pos, colon);
