@@ -1,4 +1,5 @@
 import { readImagePackages } from "../debian/status.js";
+import type { BinaryPackage } from "../debian/index.js";
 import type { ImageFiles } from "../debian/io.js";
 
 /** What an image's own files say about it: its OS release and its installed Debian packages. */
@@ -18,12 +19,15 @@ export interface BaseFacts {
 export async function readBaseFacts(files: ImageFiles): Promise<BaseFacts> {
   const [osRelease, packages] = await Promise.all([
     files.readFile("/etc/os-release").then(async (b) => b ?? (await files.readFile("/usr/lib/os-release"))),
-    readImagePackages(files).then((list) =>
-      (list ?? []).map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, source: { name: p.sourceName, version: p.sourceVersion } })),
-    ),
+    readImagePackages(files).then((list) => packagesOf(list ?? [])),
   ]);
   const os = osRelease ? parseOsRelease(new TextDecoder().decode(osRelease)) : undefined;
   return { ...(os && { os }), packages };
+}
+
+/** The facts the BOM keeps of dpkg's installed packages. */
+export function packagesOf(list: readonly BinaryPackage[]): BaseFacts["packages"] {
+  return list.map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, source: { name: p.sourceName, version: p.sourceVersion } }));
 }
 
 /**

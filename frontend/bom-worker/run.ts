@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAccountFile, type AccountFile } from "../accounts/files.js";
 import type { ImageFiles } from "../debian/io.js";
-import { readBaseFacts } from "./base-facts.js";
+import { packagesOf, readBaseFacts } from "./base-facts.js";
 import type { BomAccounts, BomInputs } from "../bom/index.js";
 import { withPackageFacts } from "./package-facts.js";
 import { readImagePackages } from "../debian/status.js";
@@ -32,15 +32,16 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
   const image = new MountedTree(paths.image);
   const base = request.inputs.base.kind === "image" ? new MountedTree(paths.base) : undefined;
 
-  const [tarballs, baseFacts, installed] = await Promise.all([
+  const [tarballs, baseFacts, imagePackages] = await Promise.all([
     hashTarballs(new MountedTree(paths.context), request.tarballs),
     base ? readBaseFacts(base.asImageFiles()) : undefined,
-    request.expectInstalled ? readBaseFacts(image.asImageFiles()) : undefined,
+    // the built image's dpkg database, read once for both checks below
+    request.expectInstalled ? readImagePackages(image.asImageFiles()).then((list) => list ?? []) : undefined,
   ]).catch(rethrowTreeError);
-  if (installed && request.expectInstalled) {
-    const problems = notInstalledAsResolved(installed, request.expectInstalled);
+  if (imagePackages && request.expectInstalled) {
+    const problems = notInstalledAsResolved({ packages: packagesOf(imagePackages) }, request.expectInstalled);
     if (problems.length > 0) throw new WorkerError(`packages were not installed as resolved: after dpkg ran, the image does not hold ${problems.join(", ")}`);
-    const withProvides = ((await readImagePackages(image.asImageFiles()).catch(rethrowTreeError)) ?? []).map((p) => ({ ...p, provides: providedNames(p.fields.provides) }));
+    const withProvides = imagePackages.map((p) => ({ ...p, provides: providedNames(p.fields.provides) }));
     const missing = requestedNotInstalled(withProvides, request.expectRequested ?? []);
     if (missing.length > 0) throw new WorkerError(`declared packages are missing from the image: after dpkg ran, it does not hold ${missing.join(", ")}; if the lock left them out, refresh it`);
   }
