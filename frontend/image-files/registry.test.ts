@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestRegistry, type TarSpec } from "../../test/cli/registry-fixture.js";
-import { dockerHubMirror, isImageFilesError, readRegistryImage } from "./index.js";
+import { dockerHubMirror } from "../oci/index.js";
+import { isImageFilesError, readRegistryImage } from "./index.js";
 
 const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
 const layer = (arch: string): TarSpec[] => [{ name: "etc/arch", content: arch }];

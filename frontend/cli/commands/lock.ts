@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { hasErrors, renderDiagnostics } from "../../../grammar/index.js";
 import type { Fetcher } from "../../debian/index.js";
 import { lockFileName } from "../../debian/lock-schema.js";
-import { dockerHubMirror } from "../../image-files/index.js";
+import { dockerHubMirror } from "../../oci/index.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { describeIoError, errorCode, UsageError, type CliIO, type Command } from "../streams.js";
 import { contextReader, loadWithContext, readDeclaration } from "../../load/cli.js";
