@@ -26,6 +26,9 @@ export class Budget {
   /** The diagnostic of the first crossing of the step or size total. */
   exhausted: Diagnostic | undefined;
 
+  /** Diagnostics counted so far (see `diagnosed`). */
+  private diagnosedCount = 0;
+
   /** Diagnostics made once per place and reason (see `once`). */
   private readonly made = new Map<string, Diagnostic>();
 
@@ -45,6 +48,25 @@ export class Budget {
       this.made.set(key, d);
     }
     return d;
+  }
+
+  /** How many diagnostics `diagnosed` has counted; an expression reads it before and after its children. */
+  get diagnosedSoFar(): number {
+    return this.diagnosedCount;
+  }
+
+  /**
+   * Counts `count` diagnostics an expression at `range` made itself, each worth DIAGNOSTIC_STEPS steps.
+   * Making a diagnostic (its message, a did-you-mean, an error thrown and caught) costs the time of many
+   * steps, and an expression failing inside a loop makes one on every pass (a different one when the
+   * message quotes a value), so without this a declaration of a few lines could spend seconds within
+   * its step budget. Counted by the expression that pushed them, whatever kind it is, so that no kind of
+   * failure is left out; `try` and `can` drop their arguments' diagnostics but not what they cost.
+   */
+  diagnosed(count: number, range: Range, diagnostics: Diagnostic[]): void {
+    if (count <= 0) return;
+    this.diagnosedCount += count;
+    this.spend(count * DIAGNOSTIC_STEPS, range, diagnostics);
   }
 
   /** Counts one evaluation step at `range`; false once the budget is exhausted. */
@@ -127,6 +149,12 @@ export class Budget {
     diagnostics.push(d);
   }
 }
+
+/**
+ * What one diagnostic weighs in evaluation steps: measured, a diagnostic made in a loop costs 5–50 µs,
+ * a step about 1 µs, so at this weight the whole budget pays for at most 10,000 diagnostics.
+ */
+const DIAGNOSTIC_STEPS = 25;
 
 /** What a list or map element counts toward `producedSize`, against 1 for a character. */
 const ELEMENT_SIZE = 32;

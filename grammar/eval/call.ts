@@ -17,9 +17,11 @@ export function evaluateCall(e: CallExpr, scope: Scope, diagnostics: Diagnostic[
   const fn = scope.env.functions.get(e.name);
   if (!fn) {
     diagnostics.push(
-      errorAt(e.nameRange, "Call to unknown function", `There is no function named "${e.name}".`, {
-        hint: didYouMean(e.name, scope.env.functions.keys()),
-      }),
+      scope.env.budget.once(e.nameRange, "unknown function", () =>
+        errorAt(e.nameRange, "Call to unknown function", `There is no function named "${e.name}".`, {
+          hint: didYouMean(e.name, scope.env.functions.keys()),
+        }),
+      ),
     );
     for (const arg of e.args) evaluateExpr(arg, scope, diagnostics);
     return UNKNOWN;

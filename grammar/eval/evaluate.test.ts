@@ -24,6 +24,8 @@ import {
   tuple,
   v,
 } from "../../test/grammar/helpers/ast.js";
+import { LIMITS } from "../source/limits.js";
+import { Budget } from "./budget.js";
 import { evaluate } from "./evaluate.js";
 import { Scope } from "./scope.js";
 import { fromJson, toJson, type Value } from "./value.js";
@@ -208,5 +210,25 @@ describe("a failing name inside a loop", () => {
     expect(r.diagnostics).toHaveLength(1000);
     expect(new Set(r.diagnostics).size).toBe(1);
     expect(r.diagnostics[0]!.summary).toBe("Unknown local value");
+  });
+});
+
+describe("diagnostics in a loop", () => {
+  // every kind of failure inside a loop makes a diagnostic per pass, and making one costs the time of many
+  // steps (the fuzzer found a dozen kinds taking seconds within the step budget), so each is charged
+  const small = () => new Budget({ ...LIMITS, evaluationSteps: 2_000 });
+
+  it("costs the budget what the diagnostics cost, even those a try drops", () => {
+    const fine = evaluate(forList("x", call("range", num(100)), call("try", v("x"), num(0))), Scope.root({ budget: small() }));
+    expect(fine.diagnostics).toEqual([]);
+    const failing = evaluate(forList("x", call("range", num(100)), call("try", getAttr(v("x"), "a"), num(0))), Scope.root({ budget: small() }));
+    expect(failing.diagnostics.map((d) => d.summary)).toEqual(["Evaluation too large"]);
+  });
+
+  it("counts a diagnostic once, where it was made, however deep the loops around it", () => {
+    const budget = small();
+    const r = evaluate(forList("x", call("range", num(2)), forList("y", call("range", num(2)), not(v("y")))), Scope.root({ budget }));
+    expect(r.diagnostics).toHaveLength(4);
+    expect(budget.diagnosedSoFar).toBe(4);
   });
 });

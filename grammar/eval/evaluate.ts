@@ -38,6 +38,9 @@ export function evaluate(expr: Expr, scope: Scope): Result<Value> {
 export function evaluateExpr(expr: Expr, scope: Scope, diagnostics: Diagnostic[]): Value {
   const budget = scope.env.budget;
   if (!budget.step(expr.range, diagnostics)) return UNKNOWN;
+  const pushed = diagnostics.length;
+  const counted = budget.diagnosedSoFar;
+  let value: Value;
   switch (expr.kind) {
     case "literal":
     case "variable":
@@ -46,10 +49,14 @@ export function evaluateExpr(expr: Expr, scope: Scope, diagnostics: Diagnostic[]
     case "splatItem":
     case "conditional":
     case "parens":
-      return evaluateNode(expr, scope, diagnostics);
+      value = evaluateNode(expr, scope, diagnostics);
+      break;
     default:
-      return budget.account(evaluateNode(expr, scope, diagnostics), expr.range, diagnostics);
+      value = budget.account(evaluateNode(expr, scope, diagnostics), expr.range, diagnostics);
   }
+  // the diagnostics this expression made itself: what it pushed, less what its children counted
+  budget.diagnosed(diagnostics.length - pushed - (budget.diagnosedSoFar - counted), expr.range, diagnostics);
+  return value;
 }
 
 function evaluateNode(expr: Expr, scope: Scope, diagnostics: Diagnostic[]): Value {

@@ -104,7 +104,7 @@ export class Inputs implements NameResolver {
     if (decl) {
       const state = this.resolveVariable(decl, range, diagnostics);
       if (state.noValue) {
-        diagnostics.push(this.noValue(name, range, decl));
+        diagnostics.push(this.scope.env.budget.once(range, "no value", () => this.noValue(name, range, decl)));
         return UNKNOWN;
       }
       if (this.validating !== name) this.recordUse(name, state.value, state.origin!, decl.range);
@@ -116,7 +116,8 @@ export class Inputs implements NameResolver {
       this.recordUse(name, value, "build-arg", range);
       return value;
     }
-    diagnostics.push(this.noValue(name, range, undefined));
+    // made once per place: a loop asks for the same missing name on every pass (see Budget.once)
+    diagnostics.push(this.scope.env.budget.once(range, "no value", () => this.noValue(name, range, undefined)));
     return UNKNOWN;
   }
 
