@@ -10,8 +10,22 @@ export interface BaseAccountFile {
   readonly gid: number;
 }
 
-/** The base image's account files; a missing one (scratch, a distroless base) is absent. */
-export type BaseAccounts = Partial<Record<AccountFile, BaseAccountFile>>;
+/** What the base image has at a path where a declared user's home would be made. */
+export interface ExistingPath {
+  readonly directory: boolean;
+  /** Permission bits. */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/**
+ * The base image's account files (a missing one, on scratch or a distroless base, is absent), and which
+ * of the homes to be made the base has already (only those looked for; none when not looked for).
+ */
+export type BaseAccounts = Partial<Record<AccountFile, BaseAccountFile>> & {
+  readonly existing?: ReadonlyMap<string, ExistingPath>;
+};
 
 /** What the image's account files become, and the home directories to create. */
 export interface AccountsPlan {
@@ -64,6 +78,7 @@ export function planAccounts(image: Image, base: BaseAccounts, epoch: number): A
 
   const users: { name: string; uid: number; gid: number }[] = [];
   const homes: { path: string; uid: number; gid: number }[] = [];
+  const homeOwners = new Map<string, string>();
   const members = new Map<string, string[]>();
   for (const u of image.users ?? []) {
     if (baseUsers.names.has(u.name.value)) clash(u.name, "user name", undefined);
@@ -73,9 +88,14 @@ export function planAccounts(image: Image, base: BaseAccounts, epoch: number): A
       if (gidOf(g) !== undefined) members.set(g.value, [...(members.get(g.value) ?? []), u.name.value]);
     }
     if (gid === undefined) continue;
-    const home = u.home?.value ?? `/home/${u.name.value}`;
+    const home = homeOf(u);
     users.push({ name: u.name.value, uid: u.uid.value, gid });
-    if (u.createHome?.value ?? true) homes.push({ path: home, uid: u.uid.value, gid });
+    if (u.createHome?.value ?? true) {
+      const problem = homeProblem(home, u.name.value, base.existing?.get(home), homeOwners.get(home));
+      if (problem) diagnostics.push(errorAt((u.home ?? u.name).range, problem.summary, problem.detail, { hint: problem.hint }));
+      homeOwners.set(home, homeOwners.get(home) ?? u.name.value);
+      homes.push({ path: home, uid: u.uid.value, gid });
+    }
     passwd.push(entry([u.name.value, "x", String(u.uid.value), String(gid), "", home, u.shell?.value ?? "/bin/sh"]));
     shadow.push(entry([u.name.value, "!", String(Math.floor(epoch / DAY)), "0", "99999", "7", "", "", ""]));
   }
@@ -98,6 +118,38 @@ export function planAccounts(image: Image, base: BaseAccounts, epoch: number): A
     homes,
     users,
     groups,
+  };
+}
+
+/** A user's home: declared, or /home/NAME. */
+export function homeOf(user: NonNullable<Image["users"]>[number]): string {
+  return user.home?.value ?? `/home/${user.name.value}`;
+}
+
+/** The homes `image` makes: its users' without `create_home = false`. */
+export function homesMade(image: Image): string[] {
+  return (image.users ?? []).filter((u) => u.createHome?.value ?? true).map(homeOf);
+}
+
+/**
+ * Why a home cannot be made at `path`, if it cannot: a directory made where one exists keeps its owner
+ * and mode (BuildKit's mkdir, like `useradd -m`, leaves an existing directory as it is), so the user
+ * would not own the home the declaration says it gets; the same holds for a home another declared user
+ * gets first.
+ */
+function homeProblem(path: string, user: string, existing: ExistingPath | undefined, takenBy: string | undefined): { summary: string; detail: string; hint: string } | undefined {
+  const hint = "Set create_home = false to use it as it is, or choose a home of its own.";
+  if (takenBy !== undefined) {
+    return { summary: "Home taken", detail: `The user "${takenBy}" gets ${path} as its home already; one directory has one owner.`, hint };
+  }
+  if (existing === undefined) return undefined;
+  const what = existing.directory
+    ? `a directory owned by ${existing.uid}:${existing.gid}, mode ${existing.mode.toString(8).padStart(4, "0")}`
+    : "and it is not a directory";
+  return {
+    summary: "Home exists in the base image",
+    detail: `The base image has ${path} already (${what}); slipway makes a home only where there is none, so it would not be the user "${user}"'s.`,
+    hint,
   };
 }
 

@@ -16,8 +16,11 @@ export interface FactSource {
   git(repository: string, ref: string, platform: Platform, range: Range): Promise<ResolvedGit>;
   /** A Dockerfile step as LLB, built with `epoch` as SOURCE_DATE_EPOCH. */
   step(step: Step, platform: Platform, epoch: number): Promise<ResolvedStep>;
-  /** The base image's account files; `undefined` when this source cannot read them (the accounts are then left out). */
-  baseAccounts(base: ResolvedImage, platform: Platform, at: Range): Promise<BaseAccounts | undefined>;
+  /**
+   * The base image's account files, and which of `homes` it has already; `undefined` when this source
+   * cannot read them (the accounts are then left out).
+   */
+  baseAccounts(base: ResolvedImage, platform: Platform, at: Range, homes: readonly string[]): Promise<BaseAccounts | undefined>;
   /** The repositories' indexes and the base image's files, to resolve packages without a lock; absent where only a lock will do. */
   readonly indexes?: PackageIndexes;
   /** Diagnostics to show even when an error follows (a resolution's warnings). */

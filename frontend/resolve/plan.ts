@@ -1,6 +1,6 @@
 import { DiagnosticsError, hasErrors, isDiagnosticsError, type Declaration, type Diagnostic, type Image } from "../../grammar/index.js";
 import type { Platform, State } from "../../llb/index.js";
-import { planAccounts, type AccountsPlan } from "../accounts/index.js";
+import { homesMade, planAccounts, type AccountsPlan } from "../accounts/index.js";
 import { buildEpoch, gitKey, parseEpochArg, type BuildEpoch, type InstallInput, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "../compile/index.js";
 import { debianArchitecture, findLockEntry, hasPackages, resolveApt, resolveAptFromLock, type AptLock, type AptResult, type LockFile, type Mirror } from "../debian/index.js";
 import type { FactSource } from "./facts.js";
@@ -150,7 +150,7 @@ async function packagesOf({ image, platform, lock }: PlanRequest, base: Resolved
 async function accountsOf(image: Image, base: ResolvedImage | undefined, platform: Platform, source: FactSource, epoch: number): Promise<AccountsPlan | undefined> {
   if (!image.users && !image.groups) return undefined;
   const at = image.base.kind === "image" ? image.base.ref.range : image.base.range;
-  const files = base ? await source.baseAccounts(base, platform, at) : {};
+  const files = base ? await source.baseAccounts(base, platform, at, homesMade(image)) : {};
   return files && planAccounts(image, files, epoch);
 }
 

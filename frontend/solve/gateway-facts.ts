@@ -26,7 +26,7 @@ export function gatewayFacts(session: BuildSession, mirrors: readonly Mirror[]):
     image: (ref, platform, role) => resolveImage(session, ref, platform, role),
     git: (repository, ref, platform, range) => resolveGit(session, repository, ref, platform, range),
     step: (step, platform, epoch) => buildStep(session, step, platform, epoch),
-    baseAccounts: async (base, platform, at) => readBaseAccounts(session, await baseRef(base, platform), at),
+    baseAccounts: async (base, platform, at, homes) => readBaseAccounts(session, await baseRef(base, platform), at, homes),
     indexes: {
       fetcher: (platform) => mirroredFetcher(gatewayFetcher(session, platform), mirrors),
       baseFiles: async (base, platform) => gatewayImageFiles(session, await baseRef(base, platform)),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isDiagnosticsError, loadDeclaration, SourceFile, type Image } from "../../grammar/index.js";
-import { planAccounts, type BaseAccounts } from "../../frontend/accounts/index.js";
+import { planAccounts, readBaseAccounts, type BaseAccounts } from "../../frontend/accounts/index.js";
 
 // the first lines of debian:bookworm's files, as the image has them
 const base: BaseAccounts = {
@@ -74,5 +74,48 @@ describe("planAccounts", () => {
     const odd: BaseAccounts = { ...base, "/etc/group": { ...base["/etc/group"]!, text: "# comment\n+:::\nusers:x:100:bob\nbroken\n" } };
     const plan = planAccounts(image(`  user "app" {\n    uid    = 10001\n    group  = "users"\n    groups = ["users"]\n  }`), odd, 0);
     expect(plan.files[1]!.text).toBe("# comment\n+:::\nusers:x:100:bob,app\nbroken\n");
+  });
+});
+
+describe("a home the base image has already", () => {
+  // BuildKit's mkdir, like useradd -m, leaves an existing directory's owner and mode as they are, so the
+  // user would not own the home the declaration gives it: refused, not left as it is without a word
+  const user = (name: string, uid: number, home: string, more = "") => `  user "${name}" {\n    uid   = ${uid}\n    group = "users"\n    home  = "${home}"${more}\n  }`;
+  const srv = new Map([["/srv", { directory: true, mode: 0o755, uid: 0, gid: 0 }], ["/etc/motd", { directory: false, mode: 0o644, uid: 0, gid: 0 }]]);
+
+  it("is refused at the home's value, saying what is there, unless create_home = false", () => {
+    expect(errors(user("app", 10001, "/srv"), { ...base, existing: srv })).toEqual([
+      '6:13 Home exists in the base image: The base image has /srv already (a directory owned by 0:0, mode 0755); slipway makes a home only where there is none, so it would not be the user "app"\'s.',
+    ]);
+    expect(errors(user("app", 10001, "/etc/motd"), { ...base, existing: srv })[0]).toContain("(and it is not a directory)");
+    expect(planAccounts(image(user("app", 10001, "/srv", "\n    create_home = false")), { ...base, existing: srv }, 0).homes).toEqual([]);
+  });
+
+  it("is refused when another declared user gets it first", () => {
+    expect(errors(`${user("a", 10001, "/srv/app")}\n${user("b", 10002, "/srv/app")}`)).toEqual([
+      '11:13 Home taken: The user "a" gets /srv/app as its home already; one directory has one owner.',
+    ]);
+  });
+
+  it("is found by one ReadDir of each home's parent, beside /etc's", async () => {
+    const dirs: string[] = [];
+    const entry = (path: string, mode: number) => ({ path, mode, size: 0, uid: 0, gid: 0 });
+    const reader = {
+      readDir: async (_: string, dir: string) => {
+        dirs.push(dir);
+        if (dir === "/etc") return [];
+        if (dir === "/") return [entry("srv", 2 ** 31 + 0o755), entry("home", 2 ** 31 + 0o755)];
+        if (dir === "/home") return [entry("app", 2 ** 27 + 0o777)];
+        return undefined;
+      },
+      readFile: async () => new Uint8Array(),
+    };
+    const at = { file: "slipway.hcl", start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+    const read = await readBaseAccounts(reader, "ref", at, ["/srv", "/home/app", "/home/b", "/nope/x"]);
+    expect([...read.existing!]).toEqual([
+      ["/home/app", { directory: false, mode: 0o777, uid: 0, gid: 0 }],
+      ["/srv", { directory: true, mode: 0o755, uid: 0, gid: 0 }],
+    ]);
+    expect(dirs.sort()).toEqual(["/", "/etc", "/home", "/nope"]);
   });
 });

@@ -88,6 +88,7 @@ describe("user and group blocks", () => {
     ["uid 0", `user "app" {\n    uid   = 0\n    group = "root"\n  }`, "5:13", /Account clash: The base image's user "root" has the uid 0 already/],
     ["the name root", `user "root" {\n    uid   = 10001\n    group = "root"\n  }`, "4:8", /Account clash: The base image has the user name root already/],
     ["an undeclared group", `user "app" {\n    uid   = 10001\n    group = "nope"\n  }`, "6:13", /Unknown group: No group "nope"/],
+    ["a home the base has already", `user "app" {\n    uid   = 10001\n    group = "users"\n    home  = "/srv"\n  }`, "7:13", /Home exists in the base image: The base image has \/srv already \(a directory owned by 0:0, mode 0755\)/],
   ] as const) {
     it(`refuses ${what} at the declaration's line`, async () => {
       const dir = project("users-clash", { "slipway.hcl": `${syntaxLine()}image "app" {\n  base_image = "debian:bookworm"\n  ${block}\n}\n` });
