@@ -1,13 +1,17 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { build as esbuild } from "esbuild";
 import { describe, expect, it } from "vitest";
 import type { CliIO } from "../../frontend/cli/streams.js";
 import { runCli } from "../../frontend/cli/main.js";
+import { Definition, decodeOp, digestOf } from "../../llb/index.js";
 import { buildx, dockerRun, frontendImage, must, project, REGISTRY, REPO, runAsync, scratchDir, syntaxLine } from "./harness.js";
+import { startHttpServer } from "./http-server.js";
+import { reportedVertices } from "./progress.js";
+import { sessionFreeDeclaration } from "../support/session-free-declaration.js";
 
 /**
  * The CLI against the lab: `slipway lock` (base image from the lab registry through the daemon's
@@ -131,6 +135,77 @@ describe("slipway llb", () => {
     expect(built).toEqual(frontendTree);
   });
 
+  /*
+   * The bytes, on a real BuildKit. BuildKit names each vertex by the sha256 of its op's bytes as the
+   * Definition carries them (solver/llbsolver/vertex.go, `loadLLB`), and raw progress reports those
+   * names: an op of slipway llb's Definition that the frontend's build reports was sent by the frontend
+   * byte for byte. Since every op holds its inputs' digests, the image's last op alone pins the whole
+   * graph; each op is checked so that a failure names the one that differs. Only the image's ops must
+   * match: the frontend also solves the bill of materials (its copies of each file, the measuring exec),
+   * which no `slipway llb` Definition holds, so the frontend's vertices are a superset.
+   *
+   * Of the metadata, BuildKit shows each op's progress name (`llb.customname`) and group, compared
+   * here. Its caps, cache flags and source map are not observable outside BuildKit, and the source maps
+   * differ by design (the build's loads the declaration through the session); test/gateway/llb-same-bytes
+   * compares the whole Definition, metadata included, over a fake gateway.
+   */
+  it("hands BuildKit the frontend's very op bytes: every op of its Definition is a vertex of the frontend's build, named alike", async () => {
+    const tool = "#!/bin/sh\necho tool\n";
+    const conf = "greeting = hi\n";
+    const server = await startHttpServer({ "/tool": tool, "/tool.conf": conf });
+    try {
+      const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+      const declaration = sessionFreeDeclaration({
+        header: syntaxLine(),
+        downloads: [
+          { path: "/usr/local/bin/tool", url: `${server.url}/tool`, sha256: sha256(tool), mode: "0755" },
+          { path: "/etc/tool.conf", url: `${server.url}/tool.conf`, sha256: sha256(conf) },
+        ],
+        fromImage: { image: `debian:bookworm@${registryDigest(`${REGISTRY}/library/debian:bookworm`)}`, path: "/etc/debian_version" },
+      });
+      const dir = project("cli-llb-bytes", { "slipway.hcl": declaration });
+      const { io, out } = diskIO();
+      expect(await runCli(["llb", "--platform", "linux/amd64", join(dir, "slipway.hcl")], io), out.stderr).toBe(0);
+      const bytes = Buffer.concat(out.bytes);
+      writeFileSync(join(dir, "definition.pb"), bytes);
+      writeFileSync(join(dir, "Dockerfile"), "# read by nobody: the solve-definition frontend builds definition.pb\n");
+      const definition = Definition.fromBytes(bytes);
+      // The terminal op (the last) is no vertex: BuildKit drops it and builds its input, the image's last op.
+      const terminal = decodeOp(definition.ops.at(-1)!);
+      expect(terminal.inputs.length).toBe(1);
+      const head = terminal.inputs[0]!.digest;
+      const ops = definition.ops.slice(0, -1).map((op) => digestOf(op));
+      expect(ops).toContain(head);
+      expect(ops.length).toBeGreaterThanOrEqual(5);
+
+      // slipway llb's Definition, as buildctl would solve it
+      const solver = await solveDefinitionFrontend();
+      const l = await runAsync("docker", ["buildx", "build", "--progress=rawjson", "--provenance=false", "--build-arg", `BUILDKIT_SYNTAX=${solver}`, "--platform", "linux/amd64", "-f", join(dir, "Dockerfile"), "--output", "type=cacheonly", dir], { timeoutMs: 300_000 });
+      expect(l.code, l.output.slice(-4000)).toBe(0);
+      const fromLlb = reportedVertices(l.output);
+
+      // the same declaration through the frontend
+      const f = await buildx(dir, { output: "type=cacheonly", extra: ["--platform", "linux/amd64", "--progress=rawjson"] });
+      expect(f.code, f.output.slice(-4000)).toBe(0);
+      const fromFrontend = reportedVertices(f.output);
+
+      for (const digest of ops) {
+        // BuildKit names a vertex by the sha256 of the op's bytes as sent: each op's bytes reached it as
+        // slipway llb wrote them, and the frontend sent the same bytes
+        expect(fromLlb.has(digest), `${digest} in the solve of slipway llb's Definition`).toBe(true);
+        expect(fromFrontend.has(digest), `${digest} (${fromLlb.get(digest)?.name}) in the frontend's build`).toBe(true);
+        // the metadata BuildKit shows: the progress name (llb.customname) and group
+        const customName = definition.proto.metadata.get(digest)?.description.get("llb.customname");
+        if (customName !== undefined) expect(fromLlb.get(digest)!.name).toBe(customName);
+        expect(fromFrontend.get(digest)!.name).toBe(fromLlb.get(digest)!.name);
+        expect(fromFrontend.get(digest)!.progressGroup).toBe(fromLlb.get(digest)!.progressGroup);
+        expect(fromFrontend.get(digest)!.inputs).toEqual(fromLlb.get(digest)!.inputs);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   // The Definition through buildctl's own reader, where buildctl is installed (not in this lab).
 
   const buildctl = spawnSync("buildctl", ["--version"]).error === undefined;
@@ -144,3 +219,10 @@ describe("slipway llb", () => {
     expect(dumped.stdout).toContain("local://context");
   });
 });
+
+/** The digest a registry reference resolves to (a manifest, or an index), as `imagetools inspect` shows it. */
+function registryDigest(ref: string): string {
+  const digest = /^Digest:\s+(sha256:[0-9a-f]{64})$/m.exec(must("docker", ["buildx", "imagetools", "inspect", ref]).stdout)?.[1];
+  if (!digest) throw new Error(`no digest for ${ref}`);
+  return digest;
+}

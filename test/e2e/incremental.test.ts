@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readBomJson, writeBomDocuments, type Bom } from "../../frontend/bom/index.js";
 import { buildx, project, scratchDir, syntaxLine } from "./harness.js";
+import { vertexReports } from "./progress.js";
 
 /**
  * Issue 15: editing one context file rebuilds the image and its bill of materials without starting a
@@ -63,20 +64,16 @@ interface Vertex {
  */
 export function vertices(output: string): Vertex[] {
   const byDigest = new Map<string, Vertex>();
-  for (const line of output.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    const status = JSON.parse(line) as { vertexes?: { digest: string; inputs?: string[]; name?: string; cached?: boolean; started?: string; completed?: string; error?: string }[] };
-    for (const v of status.vertexes ?? []) {
-      if (!v.inputs?.length) continue;
-      const seen = byDigest.get(v.digest) ?? { name: "", cached: false, ran: false };
-      if (v.name) seen.name = v.name;
-      if (v.cached) seen.cached = true;
-      // A report that ends in an error ran nothing this build used: BuildKit sometimes reports a cached
-      // op a second time as started and completed within microseconds with "context canceled" (seen for
-      // the worker's exec and the step's RUN); counting it made this test fail 2 runs in 6.
-      if (v.started && v.completed && !v.cached && !v.error) seen.ran = true;
-      byDigest.set(v.digest, seen);
-    }
+  for (const v of vertexReports(output)) {
+    if (!v.inputs?.length) continue;
+    const seen = byDigest.get(v.digest) ?? { name: "", cached: false, ran: false };
+    if (v.name) seen.name = v.name;
+    if (v.cached) seen.cached = true;
+    // A report that ends in an error ran nothing this build used: BuildKit sometimes reports a cached
+    // op a second time as started and completed within microseconds with "context canceled" (seen for
+    // the worker's exec and the step's RUN); counting it made this test fail 2 runs in 6.
+    if (v.started && v.completed && !v.cached && !v.error) seen.ran = true;
+    byDigest.set(v.digest, seen);
   }
   // an op loaded from the cache in this build was not run in it, whatever else was reported of it
   return [...byDigest.values()].map((v) => (v.cached ? { ...v, ran: false } : v));

@@ -9,38 +9,19 @@ import { loadDeclaration, SourceFile } from "../../grammar/index.js";
 import { Definition, parsePlatform } from "../../llb/index.js";
 import { moby as capsPb } from "../../frontend/gateway/proto/github.com/moby/buildkit/util/apicaps/pb/caps.js";
 import { startFakeBridge } from "../support/fake-llb-bridge.js";
+import { sessionFreeDeclaration } from "../support/session-free-declaration.js";
 
 /**
  * `slipway llb` and the gateway build compile through the same `imageLlb`; given the same facts they must
  * hand BuildKit the same Definition, byte for byte. The build's side is its own code (`compileForBuild`,
  * then `BuildSession.solve`), over a fake LLBBridge that records the Definition it is sent. A declaration
  * that needs no answer from BuildKit (a scratch base, a checksummed download, accounts, a config) has
- * the same facts on both sides. test/e2e/cli.test.ts builds both through a real BuildKit.
+ * the same facts on both sides. test/e2e/cli.test.ts shows the same on a real BuildKit, from the ops'
+ * digests it reports.
  */
-const declarationText = `image "tool" {
-  base_image = "scratch"
-
-  group "app" {
-    gid = 10001
-  }
-  user "app" {
-    uid   = 10001
-    group = "app"
-    home  = "/home/app"
-  }
-
-  file "/usr/local/bin/tool" {
-    from_http {
-      url    = "https://example.org/tool"
-      sha256 = "${"ab".repeat(32)}"
-    }
-    mode = "0755"
-  }
-
-  env = { GREETING = "hi" }
-  cmd = ["/usr/local/bin/tool"]
-}
-`;
+const declarationText = sessionFreeDeclaration({
+  downloads: [{ path: "/usr/local/bin/tool", url: "https://example.org/tool", sha256: "ab".repeat(32), mode: "0755" }],
+});
 
 const solved: Uint8Array[] = [];
 let bridge: Awaited<ReturnType<typeof startFakeBridge>>;
