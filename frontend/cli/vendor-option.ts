@@ -2,7 +2,7 @@ import type { Platform, State } from "../../llb/index.js";
 import { UsageError } from "./streams.js";
 
 /** The environment variable that names a vendored package image for `slipway llb` (the build argument's name). */
-const VENDOR_VARIABLE = "SLIPWAY_VENDOR";
+export const VENDOR_VARIABLE = "SLIPWAY_VENDOR";
 
 /**
  * `$SLIPWAY_VENDOR` for `slipway llb`: the vendored image every .deb is taken from, as a build given the

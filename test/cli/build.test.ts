@@ -96,6 +96,36 @@ describe("slipway build", () => {
     expect(untargeted.calls[1]!.join(" ")).not.toContain("SLIPWAY_IMAGE");
   });
 
+  it("passes --mirror (else $SLIPWAY_MIRROR) and $SLIPWAY_VENDOR as the build arguments of those names, to both builds", async () => {
+    const mirror = "http://archive.example/debian=http://127.0.0.1:8080/debian";
+    const vendor = `127.0.0.1:5000/app/vendor@sha256:${"ab".repeat(32)}`;
+    const flag = await build(["--mirror", mirror, "--bom", "bom", "slipway.hcl"], { "slipway.hcl": withSyntax }, { SLIPWAY_MIRROR: "http://a.example/=http://b.example/", SLIPWAY_VENDOR: vendor });
+    expect(flag.code).toBe(0);
+    expect(flag.calls).toHaveLength(2);
+    for (const call of flag.calls) {
+      expect(call.join(" ")).toContain(`--build-arg SLIPWAY_MIRROR=${mirror} --build-arg SLIPWAY_VENDOR=${vendor} `);
+      expect(call.join(" ")).not.toContain("b.example");
+    }
+    const env = await build(["slipway.hcl"], { "slipway.hcl": withSyntax }, { SLIPWAY_MIRROR: mirror });
+    expect(env.calls).toEqual([["buildx", "build", "-f", "/w/slipway.hcl", "--build-arg", `SLIPWAY_MIRROR=${mirror}`, "/w"]]);
+    const neither = await build(["slipway.hcl"], { "slipway.hcl": withSyntax });
+    expect(neither.calls[0]!.join(" ")).not.toContain("SLIPWAY_");
+  });
+
+  it("refuses a malformed mirror or vendored image before docker runs, naming where it came from", async () => {
+    const flag = await build(["--mirror", "nowhere", "slipway.hcl"], { "slipway.hcl": withSyntax });
+    expect(flag.code).toBe(2);
+    expect(flag.calls).toEqual([]);
+    expect(flag.out.stderr).toMatch(/^usage: --mirror: .*ORIGINAL=REPLACEMENT/);
+    const env = await build(["slipway.hcl"], { "slipway.hcl": withSyntax }, { SLIPWAY_MIRROR: "ftp://x=ftp://y" });
+    expect(env.calls).toEqual([]);
+    expect(env.out.stderr).toMatch(/^usage: \$SLIPWAY_MIRROR: /);
+    const vendor = await build(["slipway.hcl"], { "slipway.hcl": withSyntax }, { SLIPWAY_VENDOR: "127.0.0.1:5000/app/vendor:latest" });
+    expect(vendor.code).toBe(2);
+    expect(vendor.calls).toEqual([]);
+    expect(vendor.out.stderr).toMatch(/^usage: \$SLIPWAY_VENDOR: .*pinned by its digest/);
+  });
+
   it("exits with buildx's code, says nothing about a result, and skips the BOM build after a failure", async () => {
     const r = await build(["-t", "app:1", "--bom", "bom", "slipway.hcl"], { "slipway.hcl": withSyntax }, { FAKE_DOCKER_EXIT: "17" });
     expect(r.code).toBe(17);

@@ -4,21 +4,26 @@ import { dirname, resolve } from "node:path";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { UsageError, type CliIO, type Command } from "../streams.js";
 import { readDeclaration } from "../../load/cli.js";
-import { platformFlag } from "../resolving.js";
+import { cliMirrors, MIRROR_HELP, platformFlag } from "../resolving.js";
+import { cliVendor, VENDOR_VARIABLE } from "../vendor-option.js";
+import { MIRROR_VARIABLE } from "../../debian/mirrors.js";
 
 /** The environment variable naming the frontend image when neither --frontend nor `# syntax=` does. */
 export const FRONTEND_ENV = "SLIPWAY_FRONTEND";
 
 const help = `Usage: slipway build [--var NAME=VALUE]... [--target NAME] [--platform OS/ARCH]...
                      [--frontend IMAGE] [--context DIR] [-t TAG]... [--output SPEC]
-                     [--bom DIR] FILE [-- BUILDX-ARGS...]
+                     [--bom DIR] [--mirror ORIGINAL=REPLACEMENT[,...]] FILE
+                     [-- BUILDX-ARGS...]
 
 Builds FILE with \`docker buildx build\`, showing buildx's output as it comes,
 then says where the result went. The exit code is buildx's.
 
 The frontend image is --frontend, else $${FRONTEND_ENV}, else FILE's
 \`# syntax=IMAGE\` line; the first two are passed as BUILDKIT_SYNTAX, which
-wins over the line.
+wins over the line. $SLIPWAY_VENDOR, when set, is passed as the build argument
+of that name, as --mirror (else $SLIPWAY_MIRROR) is: the same values \`slipway
+lock\` and \`slipway llb\` take, checked before docker runs.
 
 Options:
   --var NAME=VALUE     a variable, passed as --build-arg NAME=VALUE (repeatable)
@@ -31,7 +36,7 @@ Options:
                        type=oci,dest=FILE.tar, type=image,push=true, …)
   --bom DIR            then export the bill of materials into DIR (a second
                        build with --target bom; cached, so it costs little)
-  -h, --help           show this help
+${MIRROR_HELP}  -h, --help           show this help
 
 Arguments after -- go to docker buildx build unchanged (e.g. -- --no-cache).
 `;
@@ -68,6 +73,7 @@ export async function runBuildCommand(args: readonly string[], io: CliIO, option
     tag: { type: "string", short: "t", multiple: true },
     output: { type: "string", short: "o" },
     bom: { type: "string" },
+    mirror: { type: "string" },
   });
   if (values.help) {
     io.stdout(help);
@@ -86,6 +92,9 @@ export async function runBuildCommand(args: readonly string[], io: CliIO, option
   if (frontend === undefined && syntaxDirective(file.text) === undefined) {
     throw new UsageError(`${arg} has no "# syntax=IMAGE" line, so buildx would not know the slipway frontend; give it with --frontend IMAGE or $${FRONTEND_ENV}, or add the line at the top of the file`);
   }
+  // refused here, as slipway lock and llb refuse them, rather than by the frontend after buildx started
+  const mirror = (await cliMirrors(values.mirror, o.env)).length > 0 ? (values.mirror ?? o.env[MIRROR_VARIABLE]) : undefined;
+  const vendor = (await cliVendor(o.env)) !== undefined ? o.env[VENDOR_VARIABLE] : undefined;
   const path = resolve(io.cwd, arg);
   const common = [
     "buildx",
@@ -94,6 +103,8 @@ export async function runBuildCommand(args: readonly string[], io: CliIO, option
     path,
     ...(frontend !== undefined ? ["--build-arg", `BUILDKIT_SYNTAX=${frontend}`] : []),
     ...[...vars].flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]),
+    ...(mirror !== undefined ? ["--build-arg", `${MIRROR_VARIABLE}=${mirror}`] : []),
+    ...(vendor !== undefined ? ["--build-arg", `${VENDOR_VARIABLE}=${vendor}`] : []),
     ...platforms.flatMap((p) => ["--platform", p]),
   ];
   const context = resolve(io.cwd, values.context ?? dirname(arg));
