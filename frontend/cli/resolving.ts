@@ -1,6 +1,6 @@
 import { arch } from "node:process";
 import { dirname, join, resolve } from "node:path";
-import { parsePlatform as checkPlatform, SourceFile, type Diagnostic, type Image } from "../../grammar/index.js";
+import { parsePlatform as checkPlatform, reasonOf, SourceFile, type Diagnostic, type Image } from "../../grammar/index.js";
 import type { LockFile } from "../debian/index.js";
 import { lockFileName } from "../debian/lock-schema.js";
 import { MIRROR_VARIABLE, type Mirror } from "../debian/mirrors.js";
@@ -72,8 +72,8 @@ export function platformsFor(image: Image, flags: readonly string[]): string[] {
 /** A `--platform` value, normalised; a usage error when it is not a platform. */
 export function platformFlag(text: string): string {
   const parsed = checkPlatform(text);
-  if (!parsed.ok) throw new UsageError(`--platform: ${parsed.message}`);
-  return parsed.platform;
+  if (parsed.value === undefined) throw new UsageError(`--platform: ${reasonOf(parsed)}`);
+  return parsed.value;
 }
 
 /** The platform a Docker Engine on this machine builds for by default: Linux, this CPU. */
