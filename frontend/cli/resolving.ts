@@ -29,8 +29,8 @@ export async function cliMirrors(flag: string | undefined, env: NodeJS.ProcessEn
   if (value === undefined) return [];
   const { parseMirrors } = await packageTools();
   const parsed = parseMirrors(value);
-  if (parsed.ok) return parsed.mirrors;
-  throw new UsageError(`${flag !== undefined ? "--mirror" : `$${MIRROR_VARIABLE}`}: ${parsed.problem}; give ORIGINAL=REPLACEMENT[,ORIGINAL=REPLACEMENT...], each an http:// or https:// URL prefix`);
+  if (parsed.value !== undefined) return parsed.value;
+  throw new UsageError(`${flag !== undefined ? "--mirror" : `$${MIRROR_VARIABLE}`}: ${reasonOf(parsed)}; give ORIGINAL=REPLACEMENT[,ORIGINAL=REPLACEMENT...], each an http:// or https:// URL prefix`);
 }
 
 /**
