@@ -46,9 +46,8 @@ export async function buildPlatformImage(session: BuildSession, loaded: LoadedDe
 
 /**
  * The image's LLB as a build compiles it: `imageLlb` with BuildKit's facts and the build's options (the
- * same function `slipway llb` calls with the declaration's own facts). Its errors are thrown here, the
- * one place a resolution's diagnostics become an exception: the request handler (build.ts) answers
- * BuildKit with them.
+ * same function `slipway llb` calls with the declaration's own facts). The plan's errors are thrown here,
+ * at the gateway's edge, for the request handler (build.ts) to answer BuildKit with.
  */
 export async function compileForBuild(session: BuildSession, loaded: LoadedDeclaration, image: Image, platform: Platform, lock: LockFile | undefined) {
   const declaration = loaded.declaration;

@@ -167,12 +167,12 @@ function collect<T>(result: Result<T | undefined> | undefined, errors: Diagnosti
   return result?.value;
 }
 
-// A source of facts, the epoch argument's check and the Debian architecture's lookup (frontend/solve,
-// frontend/cli, frontend/compile, frontend/debian) report a located problem by throwing a
-// DiagnosticsError: `settle` turns it into diagnostics here, so the resolve stage itself
-// only returns them.
-
-/** The value, or undefined with its located problems added to `errors`; any other failure is thrown. */
+/**
+ * The value, or undefined with its located problems added to `errors`; any other failure is thrown. A
+ * source of facts (frontend/solve, frontend/cli), the epoch argument's check and the Debian architecture's
+ * lookup report a located problem by throwing a DiagnosticsError: it becomes diagnostics here, so the
+ * resolve stage itself only returns them.
+ */
 async function settle<T>(work: Promise<T>, errors: Diagnostic[]): Promise<T | undefined> {
   try {
     return await work;
@@ -182,4 +182,3 @@ async function settle<T>(work: Promise<T>, errors: Diagnostic[]): Promise<T | un
     return undefined;
   }
 }
-
