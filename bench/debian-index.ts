@@ -9,6 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { reasonOf } from "../grammar/index.js";
 import { nodeFetcher } from "../frontend/debian/index.js";
 import { chooseIndexFile, verifyInRelease } from "../frontend/debian/inrelease.js";
 import { readKeyring } from "../frontend/debian/keyring.js";
@@ -48,11 +49,13 @@ const inRelease = new TextDecoder().decode(await fetcher.fetch(distsUrl(uri, "bo
 let t = performance.now();
 const verified = await verifyInRelease(inRelease, keys);
 console.log(`${"verify InRelease (OpenPGP)".padEnd(44)} ${(performance.now() - t).toFixed(0).padStart(6)} ms`);
-if (!verified.ok) throw new Error(verified.reason);
+if (verified.value === undefined) throw new Error(reasonOf(verified));
+const { release } = verified.value;
 const fetchIndex = async (path: string) => {
-  const c = chooseIndexFile(verified.release, path);
-  if (!c.ok) throw new Error(c.reason);
-  return fetcher.fetch(distsUrl(uri, "bookworm", c.file.byHashPath ?? c.file.path), { sha256: c.file.sha256, size: c.file.size });
+  const c = chooseIndexFile(release, path);
+  const file = c.value;
+  if (file === undefined) throw new Error(reasonOf(c));
+  return fetcher.fetch(distsUrl(uri, "bookworm", file.byHashPath ?? file.path), { sha256: file.sha256, size: file.size });
 };
 const [packagesGz, sourcesGz] = await Promise.all([fetchIndex("main/binary-amd64/Packages"), fetchIndex("main/source/Sources")]);
 console.log(`Packages.gz ${(packagesGz.length / 1e6).toFixed(1)} MB, Sources.gz ${(sourcesGz.length / 1e6).toFixed(1)} MB`);

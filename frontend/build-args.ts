@@ -1,4 +1,4 @@
-import { DiagnosticsError, errorAt, warningAt, type Diagnostic } from "../grammar/index.js";
+import { DiagnosticsError, errorAt, reasonOf, warningAt, type Diagnostic } from "../grammar/index.js";
 import { SOURCE_DATE_EPOCH_ARG } from "./compile/index.js";
 import { MIRROR_VARIABLE, parseMirrors, VENDOR_VARIABLE, type Mirror } from "./debian/index.js";
 import { LOCK_MODE_ARG, type LoadedDeclaration } from "./load/index.js";
@@ -24,9 +24,9 @@ export function buildArgMirrors(buildArgs: ReadonlyMap<string, string>): readonl
   const value = buildArgs.get(MIRROR_ARG);
   if (value === undefined) return [];
   const parsed = parseMirrors(value);
-  if (parsed.ok) return parsed.mirrors;
+  if (parsed.value !== undefined) return parsed.value;
   throw new DiagnosticsError([
-    errorAt(undefined, `Malformed build argument ${MIRROR_ARG}`, `--build-arg ${MIRROR_ARG}: ${parsed.problem}.`, {
+    errorAt(undefined, `Malformed build argument ${MIRROR_ARG}`, `--build-arg ${MIRROR_ARG}: ${reasonOf(parsed)}.`, {
       hint: `Give ${MIRROR_ARG}=ORIGINAL=REPLACEMENT[,ORIGINAL=REPLACEMENT…], each an http:// or https:// URL prefix, e.g. ${MIRROR_ARG}=http://deb.example/debian=http://mirror.internal/debian.`,
     }),
   ]);

@@ -1,4 +1,4 @@
-import type { Image } from "../grammar/index.js";
+import { DiagnosticsError, type Image } from "../grammar/index.js";
 import { SourceMap, type Platform } from "../llb/index.js";
 import { buildArgMirrors, SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
 import { solveWithBom } from "./bom-stage/index.js";
@@ -46,18 +46,20 @@ export async function buildPlatformImage(session: BuildSession, loaded: LoadedDe
 
 /**
  * The image's LLB as a build compiles it: `imageLlb` with BuildKit's facts and the build's options (the
- * same function `slipway llb` calls with the declaration's own facts).
+ * same function `slipway llb` calls with the declaration's own facts). The plan's errors are thrown here,
+ * at the gateway's edge, for the request handler (build.ts) to answer BuildKit with.
  */
 export async function compileForBuild(session: BuildSession, loaded: LoadedDeclaration, image: Image, platform: Platform, lock: LockFile | undefined) {
   const declaration = loaded.declaration;
   const sourceMap = new SourceMap(declaration.file.name, declaration.file.text, loaded.loadedBy && { definition: loaded.loadedBy.proto });
   const mirrors = buildArgMirrors(session.options.buildArgs);
-  const { plan, compiled } = await imageLlb(
+  const { value: built, diagnostics } = await imageLlb(
     { declaration, image, platform, lock, epochArg: session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG), mirrors, ...vendorInstall(session, platform) },
     gatewayFacts(session, mirrors),
     { sourceMap, context: { localName: session.options.contextLocal, sessionId: session.options.sessionId }, optionLabels: session.options.labels, noCache: session.options.noCache },
   );
-  return { plan, compiled, sourceMap };
+  if (built === undefined) throw new DiagnosticsError(diagnostics);
+  return { ...built, sourceMap };
 }
 
 let workerImage: WorkerImage | undefined;

@@ -1,3 +1,4 @@
+import type { Result } from "../grammar/index.js";
 import type { SourceMap } from "../llb/index.js";
 import { compileImage, type CompiledImage } from "./compile/index.js";
 import { resolvePlan, type FactSource, type PlanRequest, type ResolvedPlan } from "./resolve/index.js";
@@ -14,10 +15,11 @@ export interface CompileSettings {
 /**
  * One image of a declaration as LLB: resolve (asking `source`), then compile (pure). The gateway build
  * and `slipway llb` both come here, with BuildKit or the declaration itself as the source, so for the same
- * facts they write the same Definition.
+ * facts they write the same Definition. Nothing is compiled when the plan has errors.
  */
-export async function imageLlb(request: PlanRequest, source: FactSource, settings: CompileSettings): Promise<{ plan: ResolvedPlan; compiled: CompiledImage }> {
-  const plan = await resolvePlan(request, source);
+export async function imageLlb(request: PlanRequest, source: FactSource, settings: CompileSettings): Promise<Result<{ plan: ResolvedPlan; compiled: CompiledImage } | undefined>> {
+  const { value: plan, diagnostics } = await resolvePlan(request, source);
+  if (plan === undefined) return { value: undefined, diagnostics };
   const compiled = compileImage({
     declaration: request.declaration,
     image: request.image,
@@ -31,5 +33,5 @@ export async function imageLlb(request: PlanRequest, source: FactSource, setting
     ...(plan.packages && { packages: plan.packages }),
     epoch: plan.epoch.seconds,
   });
-  return { plan, compiled };
+  return { value: { plan, compiled }, diagnostics };
 }

@@ -1,4 +1,4 @@
-import { DiagnosticsError, errorAt, type Image } from "../grammar/index.js";
+import { DiagnosticsError, errorAt, reasonOf, type Image } from "../grammar/index.js";
 import { formatPlatform, sortedMap, type Platform, type State } from "../llb/index.js";
 import { buildArgMirrors, SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
 import { debSource, lockFileName, parseLock, type AptResolution, type LockFile } from "./debian/index.js";
@@ -57,9 +57,9 @@ export function vendorRefOf(session: BuildSession): string | undefined {
   const value = session.options.buildArgs.get(VENDOR_VARIABLE);
   if (value === undefined) return undefined;
   const parsed = parseVendorRef(value);
-  if (parsed.ok) return parsed.ref;
+  if (parsed.value !== undefined) return parsed.value;
   throw new DiagnosticsError([
-    errorAt(undefined, `Malformed build argument ${VENDOR_VARIABLE}`, `--build-arg ${VENDOR_VARIABLE}: the value ${parsed.problem}.`, {
+    errorAt(undefined, `Malformed build argument ${VENDOR_VARIABLE}`, `--build-arg ${VENDOR_VARIABLE}: the value ${reasonOf(parsed)}.`, {
       hint: `Give the image --target ${VENDOR_TARGET} made, pinned by its digest: ${VENDOR_VARIABLE}=registry.example/app-debs@sha256:<64 hex digits> (the push prints it; docker buildx imagetools inspect shows it).`,
     }),
   ]);

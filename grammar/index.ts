@@ -25,8 +25,6 @@ export {
   declarationToJson,
   RESERVED_TARGETS,
   DOCKER_HUB,
-  type ImageReferenceResult,
-  type PlatformResult,
   type ModelJsonOptions,
 } from "./decode/index.js";
 export { evaluate, Scope, STANDARD_FUNCTIONS, type Value, type FileRead, type FileReader, type FunctionDef, type DeclarationArgument } from "./eval/index.js";

@@ -11,6 +11,10 @@ import { describe, expect, it } from "vitest";
  * llb/proto/ and frontend/gateway/proto/) are exempt: protoc resolves proto imports by path, and the
  * gateway's messages must embed the very `pb.Definition` class llb marshals.
  *
+ * Results are one convention in grammar/ and frontend/: a value plus diagnostics (`Result<T>`, see
+ * grammar/source/diagnostic.ts), so no `{ ok: true, … } | { ok: false, … }` union and no
+ * `Value | Diagnostic` told apart with `"severity" in`.
+ *
  * A folder's public surface is its `index.ts`. For this test a "folder" is grammar/, llb/, each folder
  * directly under frontend/ (its subfolders belong to it), and frontend/'s own top-level files, which
  * together are the pipeline (build, image-build, load, …) and are one folder without an index.
@@ -255,6 +259,34 @@ function functionName(node: ts.SignatureDeclaration): string {
   return "(anonymous)";
 }
 
+/** The layers whose results must be `Result<T>`. */
+const ONE_RESULT = new Set(["grammar", "frontend"]);
+
+/**
+ * Every other result convention in one module, each `path:line what`: an object or type with an `ok`
+ * that is `true` or `false` (an {ok} union), and `"severity" in x` (a value or a Diagnostic told apart).
+ * Read from the syntax tree, so a message that quotes them is no problem.
+ */
+function resultProblems(module: SourceModule): string[] {
+  if (!ONE_RESULT.has(module.path.split("/")[0]!)) return [];
+  const problems: string[] = [];
+  const source = ts.createSourceFile(module.path, module.text, ts.ScriptTarget.Latest, true);
+  const at = (node: ts.Node) => `${module.path}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
+  const isBool = (node: ts.Node | undefined) => node !== undefined && (node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword);
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAssignment(node) && node.name.getText(source) === "ok" && isBool(node.initializer)) {
+      problems.push(`${at(node)} ${node.getText(source)}: an {ok} union; return a Result<T>`);
+    } else if (ts.isPropertySignature(node) && node.name.getText(source) === "ok" && node.type && ts.isLiteralTypeNode(node.type) && isBool(node.type.literal)) {
+      problems.push(`${at(node)} ${node.getText(source)}: an {ok} union type; use Result<T>`);
+    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.InKeyword && ts.isStringLiteralLike(node.left) && node.left.text === "severity") {
+      problems.push(`${at(node)} ${node.getText(source)}: a value or a Diagnostic told apart; return a Result<T>`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return problems;
+}
+
 /** File names used twice under frontend/ for different jobs. */
 function nameClashes(paths: readonly string[]): string[] {
   const byName = new Map<string, string[]>();
@@ -300,6 +332,10 @@ describe("layers", () => {
     expect([...KNOWN_NAME_CLASHES].filter((n) => !clashes.some((c) => name(c) === n)), "KNOWN_NAME_CLASHES entries that no longer occur: remove them").toEqual([]);
   });
 
+  it('results are Result<T> in grammar/ and frontend/: no {ok} union and no "severity" in', () => {
+    expect(all.flatMap(resultProblems)).toEqual([]);
+  });
+
   it("the checks catch what they are for", () => {
     // A bypass, an upward import, Node in llb/, llb/ reaching into the grammar, and a long function.
     const bypass = importProblems({ path: "frontend/bom/x.ts", text: 'import { t } from "../oci/tar.js";\n' });
@@ -312,5 +348,17 @@ describe("layers", () => {
     expect(sizeProblems({ path: "frontend/x.ts", text: `export function f() {\n${body}\n}\n` })).toEqual(["frontend/x.ts f (83 lines)"]);
     expect(sizeProblems({ path: "frontend/x.ts", text: `// long because: a table, one line a case\nexport function f() {\n${body}\n}\n` })).toEqual([]);
     expect(nameClashes(["frontend/a/x.ts", "frontend/b/x.ts", "frontend/a/index.ts", "frontend/b/index.ts"])).toEqual(["x.ts: frontend/a/x.ts, frontend/b/x.ts"]);
+    // An {ok} union, as a type and as a value, and a "severity" in test; llb/ and messages that quote them are left alone.
+    const union = "export type R = { readonly ok: true; readonly v: number } | { ok: false; message: string };\nexport const f = (d: object) => (\"severity\" in d ? { ok: false, message: \"x\" } : { ok: true, v: 1 });\n";
+    expect(resultProblems({ path: "frontend/x.ts", text: union }).map((p) => p.replace(/:(\d+) .*: /, ":$1 "))).toEqual([
+      "frontend/x.ts:1 an {ok} union type; use Result<T>",
+      "frontend/x.ts:1 an {ok} union type; use Result<T>",
+      "frontend/x.ts:2 a value or a Diagnostic told apart; return a Result<T>",
+      "frontend/x.ts:2 an {ok} union; return a Result<T>",
+      "frontend/x.ts:2 an {ok} union; return a Result<T>",
+    ]);
+    expect(resultProblems({ path: "grammar/x.ts", text: "export const r = { ok: true };\n" })).toEqual(["grammar/x.ts:1 ok: true: an {ok} union; return a Result<T>"]);
+    expect(resultProblems({ path: "llb/x.ts", text: union })).toEqual([]);
+    expect(resultProblems({ path: "frontend/x.ts", text: 'const m = "write { ok: true } or \\"severity\\" in";\nconst r = response.ok;\n' })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { DiagnosticsError, errorAt, type Range } from "../../grammar/index.js";
+import { errorAt, type Range, type Result } from "../../grammar/index.js";
 import { ACCOUNT_FILES } from "./files.js";
 import type { AccountFile } from "./files.js";
 import type { BaseAccountFile, BaseAccounts, ExistingPath } from "./merge.js";
@@ -19,9 +19,9 @@ export interface BaseReader {
 /**
  * The base image's account files, read through the gateway from the solved base `ref`: one ReadDir of
  * /etc for their stats (mode and owner, which the rewritten files keep), then one ReadFile each. A file
- * that is not a regular file, or is too large, is a located error at the base image.
+ * that is not a regular file, or is too large, is a located error at the base image, and nothing is read.
  */
-export async function readBaseAccounts(session: BaseReader, ref: string, at: Range, homes: readonly string[] = []): Promise<BaseAccounts> {
+export async function readBaseAccounts(session: BaseReader, ref: string, at: Range, homes: readonly string[] = []): Promise<Result<BaseAccounts | undefined>> {
   const [etc, existing] = await Promise.all([session.readDir(ref, "/etc"), existingPaths(session, ref, homes)]);
   const entries = new Map((etc ?? []).map((s) => [s.path, s]));
   const out: Partial<Record<AccountFile, BaseAccountFile>> & { existing?: ReadonlyMap<string, ExistingPath> } = {};
@@ -31,14 +31,13 @@ export async function readBaseAccounts(session: BaseReader, ref: string, at: Ran
     if (!stat) continue;
     const irregular = Math.floor(stat.mode / 2 ** 19) % 2 ** 13 & Math.floor(GO_MODE_TYPE / 2 ** 19);
     if (irregular !== 0 || stat.size > MAX_SIZE) {
-      throw new DiagnosticsError([
-        errorAt(at, "Unusable account file", `The base image's ${path} is ${irregular !== 0 ? "not a regular file" : `larger than ${MAX_SIZE / 2 ** 20} MiB`}; slipway rewrites it to add the declared accounts.`),
-      ]);
+      const why = irregular !== 0 ? "not a regular file" : `larger than ${MAX_SIZE / 2 ** 20} MiB`;
+      return { value: undefined, diagnostics: [errorAt(at, "Unusable account file", `The base image's ${path} is ${why}; slipway rewrites it to add the declared accounts.`)] };
     }
     const bytes = await session.readFile(ref, path);
     out[path] = { text: new TextDecoder().decode(bytes), mode: stat.mode & 0o777, uid: stat.uid, gid: stat.gid };
   }
-  return out;
+  return { value: out, diagnostics: [] };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DiagnosticsError, errorAt, type Diagnostic, type Image, type Located } from "../../grammar/index.js";
+import { errorAt, type Diagnostic, type Image, type Located, type Result } from "../../grammar/index.js";
 import { accountIndex, formatAccountFile, parseAccountFile, type AccountFile, type AccountLine } from "./files.js";
 
 /** One account file of the base image as read: its text and, from its stat, mode and owner. */
@@ -44,9 +44,9 @@ const DAY = 86400;
  * entries, in declared order: locked passwords (`!` in /etc/shadow, `*` in /etc/gshadow) and the
  * build's epoch, in days, as the last password change. A supplementary group of the base gains the user
  * at the end of its member list. A name or id the base has already, or a group that is neither declared
- * nor the base's, is a located error (all are reported together).
+ * nor the base's, is a located error (all are reported together, and there is no plan).
  */
-export function planAccounts(image: Image, base: BaseAccounts, epoch: number): AccountsPlan {
+export function planAccounts(image: Image, base: BaseAccounts, epoch: number): Result<AccountsPlan | undefined> {
   const lines = (path: AccountFile) => parseAccountFile(path, base[path]?.text ?? "");
   const passwd = lines("/etc/passwd");
   const group = lines("/etc/group");
@@ -99,7 +99,7 @@ export function planAccounts(image: Image, base: BaseAccounts, epoch: number): A
     passwd.push(entry([u.name.value, "x", String(u.uid.value), String(gid), "", home, u.shell?.value ?? "/bin/sh"]));
     shadow.push(entry([u.name.value, "!", String(Math.floor(epoch / DAY)), "0", "99999", "7", "", "", ""]));
   }
-  if (diagnostics.length > 0) throw new DiagnosticsError(diagnostics);
+  if (diagnostics.length > 0) return { value: undefined, diagnostics };
 
   const groups = declaredGroups.map((g) => ({ name: g.name.value, gid: g.gid.value }));
   const { newGroup, newGshadow } = withGroups(group, gshadow, groups, members);
@@ -108,17 +108,13 @@ export function planAccounts(image: Image, base: BaseAccounts, epoch: number): A
     const b = base[path];
     return { path, text: formatAccountFile(out), mode: b?.mode ?? mode, uid: b?.uid ?? 0, gid: b?.gid ?? gid };
   };
-  return {
-    files: [
-      file("/etc/passwd", passwd, 0o644, 0),
-      file("/etc/group", newGroup, 0o644, 0),
-      file("/etc/shadow", shadow, 0o640, shadowGid),
-      file("/etc/gshadow", newGshadow, 0o640, shadowGid),
-    ],
-    homes,
-    users,
-    groups,
-  };
+  const files = [
+    file("/etc/passwd", passwd, 0o644, 0),
+    file("/etc/group", newGroup, 0o644, 0),
+    file("/etc/shadow", shadow, 0o640, shadowGid),
+    file("/etc/gshadow", newGshadow, 0o640, shadowGid),
+  ];
+  return { value: { files, homes, users, groups }, diagnostics: [] };
 }
 
 /** A user's home: declared, or /home/NAME. */

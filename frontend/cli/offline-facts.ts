@@ -26,7 +26,7 @@ export function declaredFacts(declaration: Declaration, image: Image): FactSourc
         ),
       );
     },
-    baseAccounts: async () => undefined,
+    baseAccounts: async () => ({ value: undefined, diagnostics: [] }),
     warn: () => {},
     time: (_phase, work) => work(),
   };

@@ -1,6 +1,6 @@
 import { arch } from "node:process";
 import { dirname, join, resolve } from "node:path";
-import { parsePlatform as checkPlatform, SourceFile, type Diagnostic, type Image } from "../../grammar/index.js";
+import { parsePlatform as checkPlatform, reasonOf, SourceFile, type Diagnostic, type Image } from "../../grammar/index.js";
 import type { LockFile } from "../debian/index.js";
 import { lockFileName } from "../debian/lock-schema.js";
 import { MIRROR_VARIABLE, type Mirror } from "../debian/mirrors.js";
@@ -29,8 +29,8 @@ export async function cliMirrors(flag: string | undefined, env: NodeJS.ProcessEn
   if (value === undefined) return [];
   const { parseMirrors } = await packageTools();
   const parsed = parseMirrors(value);
-  if (parsed.ok) return parsed.mirrors;
-  throw new UsageError(`${flag !== undefined ? "--mirror" : `$${MIRROR_VARIABLE}`}: ${parsed.problem}; give ORIGINAL=REPLACEMENT[,ORIGINAL=REPLACEMENT...], each an http:// or https:// URL prefix`);
+  if (parsed.value !== undefined) return parsed.value;
+  throw new UsageError(`${flag !== undefined ? "--mirror" : `$${MIRROR_VARIABLE}`}: ${reasonOf(parsed)}; give ORIGINAL=REPLACEMENT[,ORIGINAL=REPLACEMENT...], each an http:// or https:// URL prefix`);
 }
 
 /**
@@ -72,8 +72,8 @@ export function platformsFor(image: Image, flags: readonly string[]): string[] {
 /** A `--platform` value, normalised; a usage error when it is not a platform. */
 export function platformFlag(text: string): string {
   const parsed = checkPlatform(text);
-  if (!parsed.ok) throw new UsageError(`--platform: ${parsed.message}`);
-  return parsed.platform;
+  if (parsed.value === undefined) throw new UsageError(`--platform: ${reasonOf(parsed)}`);
+  return parsed.value;
 }
 
 /** The platform a Docker Engine on this machine builds for by default: Linux, this CPU. */

@@ -1,3 +1,4 @@
+import { reasonOf } from "../../grammar/index.js";
 import type { Platform, State } from "../../llb/index.js";
 import { UsageError } from "./streams.js";
 
@@ -14,6 +15,7 @@ export async function cliVendor(env: NodeJS.ProcessEnv): Promise<((platform: Pla
   if (value === undefined) return undefined;
   const { parseVendorRef, vendorImage } = await import("../debian/vendor.js");
   const parsed = parseVendorRef(value);
-  if (!parsed.ok) throw new UsageError(`$${VENDOR_VARIABLE}: the value ${parsed.problem}; give the image --target vendor made, pinned by its digest (REF@sha256:<64 hex digits>)`);
-  return (platform) => vendorImage(parsed.ref, platform);
+  const ref = parsed.value;
+  if (ref === undefined) throw new UsageError(`$${VENDOR_VARIABLE}: the value ${reasonOf(parsed)}; give the image --target vendor made, pinned by its digest (REF@sha256:<64 hex digits>)`);
+  return (platform) => vendorImage(ref, platform);
 }

@@ -1,3 +1,4 @@
+import { failure, reasonOf, type Result } from "../../grammar/index.js";
 import type { ImageFiles } from "./io.js";
 import { readKeyring, type TrustedKey } from "./keyring.js";
 import { parseDeb822Sources, parseOneLineSources, type SourceEntry, type SourcesProblem } from "./sources-list.js";
@@ -44,23 +45,20 @@ export async function readImageTrustedKeys(files: ImageFiles): Promise<{ keys: T
   const problems: string[] = [];
   for (const path of paths) {
     const r = await readImageKeyring(files, path);
-    if (r.ok) keys.push(...r.keys);
-    else if (path !== paths[0]) problems.push(r.problem);
+    if (r.value !== undefined) keys.push(...r.value);
+    else if (path !== paths[0]) problems.push(reasonOf(r));
   }
   return { keys, problems };
 }
 
-/** Reads one keyring file from the image. */
-export async function readImageKeyring(
-  files: ImageFiles,
-  path: string,
-): Promise<{ ok: true; keys: TrustedKey[] } | { ok: false; problem: string }> {
+/** Reads one keyring file from the image: its keys, or undefined with an error whose reason (see `failure`) says why not. */
+export async function readImageKeyring(files: ImageFiles, path: string): Promise<Result<TrustedKey[] | undefined>> {
   const bytes = await files.readFile(path);
-  if (!bytes) return { ok: false, problem: `the keyring ${path} does not exist in the base image` };
+  if (!bytes) return failure("Missing repository keyring", `the keyring ${path} does not exist in the base image`);
   try {
-    return { ok: true, keys: await readKeyring(bytes, path) };
+    return { value: await readKeyring(bytes, path), diagnostics: [] };
   } catch (e) {
-    return { ok: false, problem: e instanceof Error ? e.message : String(e) };
+    return failure("Missing repository keyring", e instanceof Error ? e.message : String(e));
   }
 }
 

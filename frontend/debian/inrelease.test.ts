@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as openpgp from "openpgp";
+import { reasonOf } from "../../grammar/index.js";
 import { chooseIndexFile, parseRelease, verifyInRelease } from "./inrelease.js";
 import { keyMatches, readKeyring, type TrustedKey } from "./keyring.js";
 
@@ -39,12 +40,12 @@ describe("verifyInRelease", () => {
 
   it("accepts a good signature by a trusted key and parses the signed body", async () => {
     const r = await verifyInRelease(await clearsign(body, good.privateKey), [other.trusted, good.trusted]);
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.signer.fingerprint).toBe(good.trusted.fingerprint);
-    expect(r.signer.userIds).toEqual(["repo <repo@example.invalid>"]);
-    expect(r.release.codename).toBe("testing-suite");
-    expect(r.release.sha256.get("main/binary-amd64/Packages.gz")).toEqual({ sha256: "b".repeat(64), size: 80 });
+    expect(r.diagnostics).toEqual([]);
+    const verified = r.value!;
+    expect(verified.signer.fingerprint).toBe(good.trusted.fingerprint);
+    expect(verified.signer.userIds).toEqual(["repo <repo@example.invalid>"]);
+    expect(verified.release.codename).toBe("testing-suite");
+    expect(verified.release.sha256.get("main/binary-amd64/Packages.gz")).toEqual({ sha256: "b".repeat(64), size: 80 });
   });
 
   it("rejects a tampered body", async () => {
@@ -52,24 +53,24 @@ describe("verifyInRelease", () => {
     const tampered = signed.replace(`${"b".repeat(64)} 80`, `${"e".repeat(64)} 80`);
     expect(tampered).not.toBe(signed);
     const r = await verifyInRelease(tampered, [good.trusted]);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.reason).toMatch(/no valid signature by a trusted key/);
+    expect(r.value).toBeUndefined();
+    expect(reasonOf(r)).toMatch(/no valid signature by a trusted key/);
   });
 
   it("rejects a signature by a key that is not trusted (the signed-by restriction)", async () => {
     const signed = await clearsign(body, other.privateKey);
     const r = await verifyInRelease(signed, [good.trusted]);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.reason).toContain(good.trusted.fingerprint);
-    expect((await verifyInRelease(signed, [good.trusted, other.trusted])).ok).toBe(true);
+    expect(r.value).toBeUndefined();
+    expect(reasonOf(r)).toContain(good.trusted.fingerprint);
+    expect((await verifyInRelease(signed, [good.trusted, other.trusted])).value).toBeDefined();
   });
 
   it("rejects unsigned text and an empty trust set", async () => {
     const unsigned = await verifyInRelease(body, [good.trusted]);
-    expect(unsigned).toMatchObject({ ok: false, reason: expect.stringMatching(/not a cleartext-signed message/) });
+    expect(unsigned).toMatchObject({ value: undefined, diagnostics: [{ severity: "error", detail: expect.stringMatching(/not a cleartext-signed message/) }] });
     expect(await verifyInRelease(await clearsign(body, good.privateKey), [])).toMatchObject({
-      ok: false,
-      reason: "no trusted key is configured for this repository",
+      value: undefined,
+      diagnostics: [{ severity: "error", summary: "InRelease does not verify", detail: "no trusted key is configured for this repository" }],
     });
   });
 
@@ -88,30 +89,29 @@ describe("chooseIndexFile", () => {
   const release = parseRelease(body);
   it("prefers .gz and uses by-hash paths when offered", () => {
     expect(chooseIndexFile(release, "main/binary-amd64/Packages")).toEqual({
-      ok: true,
-      file: {
+      value: {
         path: "main/binary-amd64/Packages.gz",
         compression: "gz",
         sha256: "b".repeat(64),
         size: 80,
         byHashPath: `main/binary-amd64/by-hash/SHA256/${"b".repeat(64)}`,
       },
+      diagnostics: [],
     });
   });
   it("takes .xz when no .gz is offered", () => {
     expect(chooseIndexFile(release, "main/source/Sources")).toMatchObject({
-      ok: true,
-      file: { path: "main/source/Sources.xz", compression: "xz", sha256: "c".repeat(64), size: 60 },
+      value: { path: "main/source/Sources.xz", compression: "xz", sha256: "c".repeat(64), size: 60 },
     });
   });
   it("says clearly when only forms it cannot read are offered, and when nothing is listed", () => {
     const r = parseRelease(`Suite: x\nSHA256:\n ${"e".repeat(64)} 10 main/source/Sources.bz2\n ${"f".repeat(64)} 90 main/source/Sources\n`);
-    expect(chooseIndexFile(r, "main/source/Sources")).toMatchObject({ ok: false, reason: expect.stringMatching(/only as bz2, and slipway reads \.gz, \.xz or uncompressed/) });
-    expect(chooseIndexFile(release, "contrib/source/Sources")).toMatchObject({ ok: false, reason: expect.stringMatching(/lists no SHA256/) });
+    expect(chooseIndexFile(r, "main/source/Sources")).toMatchObject({ value: undefined, diagnostics: [{ detail: expect.stringMatching(/only as bz2, and slipway reads \.gz, \.xz or uncompressed/) }] });
+    expect(chooseIndexFile(release, "contrib/source/Sources")).toMatchObject({ value: undefined, diagnostics: [{ detail: expect.stringMatching(/lists no SHA256/) }] });
   });
   it("falls back to the uncompressed file when it is the only form", () => {
     const r = parseRelease(`Suite: x\nSHA256:\n ${"f".repeat(64)} 10 main/binary-all/Packages\n`);
-    expect(chooseIndexFile(r, "main/binary-all/Packages")).toMatchObject({ ok: true, file: { compression: "none" } });
+    expect(chooseIndexFile(r, "main/binary-all/Packages")).toMatchObject({ value: { compression: "none" } });
     expect(r.acquireByHash).toBe(false);
   });
 });

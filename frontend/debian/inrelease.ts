@@ -1,5 +1,6 @@
 import * as openpgp from "openpgp";
 import { parseParagraphs } from "./deb822.js";
+import { failure, type Result } from "../../grammar/index.js";
 import type { TrustedKey } from "./keyring.js";
 
 /**
@@ -28,9 +29,8 @@ export interface IndexFileChecksum {
   readonly size: number;
 }
 
-export type VerifyResult =
-  | { readonly ok: true; readonly release: ReleaseFile; readonly signer: TrustedKey }
-  | { readonly ok: false; readonly reason: string };
+/** A verified InRelease, or undefined with an error whose reason (see `failure`) says why it does not verify. */
+export type VerifyResult = Result<{ readonly release: ReleaseFile; readonly signer: TrustedKey } | undefined>;
 
 /**
  * Verifies a cleartext-signed InRelease against `trusted` and parses it. It succeeds when at least one
@@ -38,12 +38,12 @@ export type VerifyResult =
  * which the client may not have).
  */
 export async function verifyInRelease(text: string, trusted: readonly TrustedKey[]): Promise<VerifyResult> {
-  if (trusted.length === 0) return { ok: false, reason: "no trusted key is configured for this repository" };
+  if (trusted.length === 0) return failure("InRelease does not verify", "no trusted key is configured for this repository");
   let message: openpgp.CleartextMessage;
   try {
     message = await openpgp.readCleartextMessage({ cleartextMessage: text });
   } catch (e) {
-    return { ok: false, reason: `not a cleartext-signed message (${errorText(e)})` };
+    return failure("InRelease does not verify", `not a cleartext-signed message (${errorText(e)})`);
   }
   const result = await openpgp.verify({ message, verificationKeys: trusted.map((k) => k.key), expectSigned: false });
   const failures: string[] = [];
@@ -52,14 +52,14 @@ export async function verifyInRelease(text: string, trusted: readonly TrustedKey
     try {
       await signature.verified;
       const signer = trusted.find((k) => k.key.getKeys(signature.keyID).length > 0);
-      if (signer) return { ok: true, release: parseRelease(result.data), signer };
+      if (signer) return { value: { release: parseRelease(result.data), signer }, diagnostics: [] };
     } catch (e) {
       failures.push(`signature by key ${keyId}: ${errorText(e)}`);
     }
   }
-  if (result.signatures.length === 0) return { ok: false, reason: "it carries no signature" };
+  if (result.signatures.length === 0) return failure("InRelease does not verify", "it carries no signature");
   const trustedList = trusted.map((k) => k.fingerprint).join(", ");
-  return { ok: false, reason: `no valid signature by a trusted key (${failures.join("; ")}); trusted: ${trustedList}` };
+  return failure("InRelease does not verify", `no valid signature by a trusted key (${failures.join("; ")}); trusted: ${trustedList}`);
 }
 
 function errorText(e: unknown): string {
@@ -103,9 +103,8 @@ export interface IndexFileChoice {
   readonly byHashPath?: string;
 }
 
-export type IndexFileLookup =
-  | { readonly ok: true; readonly file: IndexFileChoice }
-  | { readonly ok: false; readonly reason: string };
+/** The form of an index to fetch, or undefined with an error whose reason (see `failure`) says why none is. */
+export type IndexFileLookup = Result<IndexFileChoice | undefined>;
 
 /**
  * Picks the form of an index (`main/binary-amd64/Packages`) to fetch: `.gz` when listed (Node inflates it
@@ -118,14 +117,14 @@ export function chooseIndexFile(release: ReleaseFile, basePath: string): IndexFi
     const c = release.sha256.get(path)!;
     const dir = path.slice(0, path.lastIndexOf("/"));
     return {
-      ok: true,
-      file: {
+      value: {
         path,
         compression,
         sha256: c.sha256,
         size: c.size,
         ...(release.acquireByHash ? { byHashPath: `${dir}/by-hash/SHA256/${c.sha256}` } : {}),
       },
+      diagnostics: [],
     };
   };
   if (release.sha256.has(`${basePath}.gz`)) return withHash(`${basePath}.gz`, "gz");
@@ -133,10 +132,10 @@ export function chooseIndexFile(release: ReleaseFile, basePath: string): IndexFi
   const others = [".bz2", ".lzma", ".zst"].filter((ext) => release.sha256.has(basePath + ext));
   if (release.sha256.has(basePath) && others.length === 0) return withHash(basePath, "none");
   if (others.length > 0) {
-    return {
-      ok: false,
-      reason: `the repository offers ${basePath} only as ${others.map((e) => e.slice(1)).join(", ")}, and slipway reads .gz, .xz or uncompressed indexes`,
-    };
+    return failure(
+      "No readable index",
+      `the repository offers ${basePath} only as ${others.map((e) => e.slice(1)).join(", ")}, and slipway reads .gz, .xz or uncompressed indexes`,
+    );
   }
-  return { ok: false, reason: `the Release file lists no SHA256 for ${basePath}` };
+  return failure("No readable index", `the Release file lists no SHA256 for ${basePath}`);
 }

@@ -121,7 +121,7 @@ describe("installPackages (LLB)", () => {
   it("fetches from a mirror with the same checksums and file names; the name gives the URL used and the repository to mirror", () => {
     const withRepo: AptResolution = { ...resolution, repositories: [{ uri: "http://127.0.0.1:8000/debian", suite: "stable", components: ["main"], inRelease: { url: "http://127.0.0.1:8000/debian/dists/stable/InRelease", sha256: "c".repeat(64), size: 1 }, signedBy: { fingerprint: "d".repeat(40), userIds: [] } }] };
     const parsed = parseMirrors("http://127.0.0.1:8000/debian=http://127.0.0.1:9000/copy");
-    const decoded = decode(marshal(installPackages(image("debian:bookworm"), withRepo, { mirrors: parsed.ok ? parsed.mirrors : [] }), { platform: parsePlatform("linux/amd64") }));
+    const decoded = decode(marshal(installPackages(image("debian:bookworm"), withRepo, { mirrors: parsed.value ?? [] }), { platform: parsePlatform("linux/amd64") }));
     const debMount = decoded.head.op.exec.mounts.find((m) => m.dest === "/run/slipway/debs")!;
     const mergeOp = inputOp(decoded, decoded.head, Number(debMount.input));
     const fetches = mergeOp.op.inputs.map((i) => decoded.byDigest.get(i.digest)!);

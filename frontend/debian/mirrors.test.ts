@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { reasonOf } from "../../grammar/index.js";
 import type { Fetcher } from "./io.js";
 import { mirroredFetcher, mirroredUrl, parseMirrors, snapshotTimestamp } from "./mirrors.js";
 
@@ -6,17 +7,17 @@ describe("parseMirrors", () => {
   it("reads ORIGINAL=REPLACEMENT rules, trailing slashes dropped, the longest ORIGINAL first", () => {
     const parsed = parseMirrors(" http://a.example/debian/=http://b.example/x/ , http://a.example/debian/sec=https://c.example ");
     expect(parsed).toEqual({
-      ok: true,
-      mirrors: [
+      value: [
         { original: "http://a.example/debian/sec", replacement: "https://c.example" },
         { original: "http://a.example/debian", replacement: "http://b.example/x" },
       ],
+      diagnostics: [],
     });
   });
 
   it("reads an empty value as no mirror", () => {
-    expect(parseMirrors("")).toEqual({ ok: true, mirrors: [] });
-    expect(parseMirrors("  ")).toEqual({ ok: true, mirrors: [] });
+    expect(parseMirrors("")).toEqual({ value: [], diagnostics: [] });
+    expect(parseMirrors("  ")).toEqual({ value: [], diagnostics: [] });
   });
 
   it.each([
@@ -31,14 +32,15 @@ describe("parseMirrors", () => {
     [`http://a.example=http://b.example/${"x".repeat(3000)}`, /REPLACEMENT is 3\d+ characters/],
   ])("refuses %j", (text, problem) => {
     const parsed = parseMirrors(text);
-    expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.problem).toMatch(problem);
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.diagnostics).toMatchObject([{ severity: "error", summary: "Malformed mirror list" }]);
+    expect(reasonOf(parsed)).toMatch(problem);
   });
 });
 
 describe("mirroredUrl", () => {
   const parsed = parseMirrors("http://a.example/debian=http://b.example/copy,http://a.example/debian-security=http://c.example");
-  const mirrors = parsed.ok ? parsed.mirrors : [];
+  const mirrors = parsed.value ?? [];
 
   it("replaces the longest matching prefix, only at a path boundary", () => {
     expect(mirroredUrl("http://a.example/debian/pool/main/c/curl/curl_1_amd64.deb", mirrors)).toBe("http://b.example/copy/pool/main/c/curl/curl_1_amd64.deb");
@@ -53,7 +55,7 @@ describe("mirroredFetcher", () => {
     const calls: unknown[] = [];
     const inner: Fetcher = { fetch: async (url, expect) => (calls.push([url, expect]), new Uint8Array([1])) };
     const parsed = parseMirrors("http://a.example/debian=http://b.example");
-    const f = mirroredFetcher(inner, parsed.ok ? parsed.mirrors : []);
+    const f = mirroredFetcher(inner, parsed.value ?? []);
     await f.fetch("http://a.example/debian/dists/stable/InRelease", { sha256: "ab", size: 1 });
     expect(calls).toEqual([["http://b.example/dists/stable/InRelease", { sha256: "ab", size: 1 }]]);
   });

@@ -1,3 +1,4 @@
+import { failure, type Result } from "../../grammar/index.js";
 import type { Fetcher } from "./io.js";
 
 /**
@@ -23,7 +24,8 @@ export const maxMirrors = 64;
 const maxUrlLength = 2048;
 const HTTP_PREFIX = /^https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/;
 
-export type MirrorsParse = { readonly ok: true; readonly mirrors: readonly Mirror[] } | { readonly ok: false; readonly problem: string };
+/** The rules, or undefined with an error whose reason (see `failure`) reads as the end of a sentence about the value. */
+export type MirrorsParse = Result<readonly Mirror[] | undefined>;
 
 /**
  * Parses `ORIGINAL=REPLACEMENT[,…]`; an empty value is no mirror. Every part must be an http(s) URL
@@ -31,26 +33,30 @@ export type MirrorsParse = { readonly ok: true; readonly mirrors: readonly Mirro
  * a guess. A problem reads as the end of a sentence about the value, e.g. "SLIPWAY_MIRROR: <problem>".
  */
 export function parseMirrors(text: string): MirrorsParse {
-  if (text.trim() === "") return { ok: true, mirrors: [] };
+  if (text.trim() === "") return { value: [], diagnostics: [] };
   const parts = text.split(",").map((p) => p.trim());
-  if (parts.length > maxMirrors) return { ok: false, problem: `${parts.length} rules, more than the ${maxMirrors} slipway reads` };
+  if (parts.length > maxMirrors) return malformed(`${parts.length} rules, more than the ${maxMirrors} slipway reads`);
   const mirrors: Mirror[] = [];
   for (const [i, part] of parts.entries()) {
     const where = parts.length === 1 ? "" : `rule ${i + 1} `;
     const eq = part.indexOf("=");
-    if (eq < 0) return { ok: false, problem: `${where}${quote(part)} is not ORIGINAL=REPLACEMENT` };
+    if (eq < 0) return malformed(`${where}${quote(part)} is not ORIGINAL=REPLACEMENT`);
     const original = part.slice(0, eq).trim().replace(/\/+$/, "");
     const replacement = part.slice(eq + 1).trim().replace(/\/+$/, "");
     for (const [what, url] of [["ORIGINAL", original], ["REPLACEMENT", replacement]] as const) {
-      if (url.length > maxUrlLength) return { ok: false, problem: `${where}${what} is ${url.length} characters, more than ${maxUrlLength}` };
-      if (!HTTP_PREFIX.test(url)) return { ok: false, problem: `${where}${what} ${quote(url)} is not an http:// or https:// URL (without query, fragment or user name)` };
+      if (url.length > maxUrlLength) return malformed(`${where}${what} is ${url.length} characters, more than ${maxUrlLength}`);
+      if (!HTTP_PREFIX.test(url)) return malformed(`${where}${what} ${quote(url)} is not an http:// or https:// URL (without query, fragment or user name)`);
     }
-    if (mirrors.some((m) => m.original === original)) return { ok: false, problem: `${where}gives ${quote(original)} a second replacement` };
+    if (mirrors.some((m) => m.original === original)) return malformed(`${where}gives ${quote(original)} a second replacement`);
     mirrors.push({ original, replacement });
   }
   // the longest prefix wins, so `http://a/debian-security=…` is not taken by a rule for `http://a`
   mirrors.sort((a, b) => b.original.length - a.original.length);
-  return { ok: true, mirrors };
+  return { value: mirrors, diagnostics: [] };
+}
+
+function malformed(reason: string): Result<undefined> {
+  return failure("Malformed mirror list", reason);
 }
 
 /** `url` with the longest matching ORIGINAL replaced; unchanged when none matches. */

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
+import { failure, reasonOf, type Result } from "../../grammar/index.js";
 import { chooseIndexFile, verifyInRelease, type IndexFileChoice, type ReleaseFile } from "./inrelease.js";
 import { isFetchError, type Fetcher } from "./io.js";
 import { xzDecompress } from "./xz.js";
@@ -39,7 +40,8 @@ export interface LoadedRepository {
   readonly files: readonly FetchedFile[];
 }
 
-export type LoadResult = { readonly ok: true; readonly repository: LoadedRepository } | { readonly ok: false; readonly problem: string };
+/** The repository, or undefined with an error whose reason (see `failure`) says why it cannot be used. */
+export type LoadResult = Result<LoadedRepository | undefined>;
 
 /** `http://host/debian` + `dists/bookworm/InRelease`. */
 export function distsUrl(uri: string, suite: string, path: string): string {
@@ -53,7 +55,7 @@ export function distsUrl(uri: string, suite: string, path: string): string {
  */
 export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher, origin: number, now: Date = new Date()): Promise<LoadResult> {
   if (target.suite.endsWith("/")) {
-    return { ok: false, problem: `flat repositories ("${target.suite}") are not supported; use a dists/ layout with a suite and components` };
+    return unusable(`flat repositories ("${target.suite}") are not supported; use a dists/ layout with a suite and components`);
   }
   const inReleaseUrl = distsUrl(target.uri, target.suite, "InRelease");
   let inReleaseBytes: Uint8Array;
@@ -61,19 +63,19 @@ export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher,
     inReleaseBytes = await fetcher.fetch(inReleaseUrl);
   } catch (e) {
     // the URL fetched, which a mirror (SLIPWAY_MIRROR) may have rewritten
-    return { ok: false, problem: isFetchError(e) ? `cannot fetch ${e.url}: ${e.reason}` : `cannot fetch ${inReleaseUrl}: ${String(e)}` };
+    return unusable(isFetchError(e) ? `cannot fetch ${e.url}: ${e.reason}` : `cannot fetch ${inReleaseUrl}: ${String(e)}`);
   }
   const verified = await verifyInRelease(new TextDecoder().decode(inReleaseBytes), target.trusted);
-  if (!verified.ok) return { ok: false, problem: `the signature of ${inReleaseUrl} does not verify: ${verified.reason}` };
-  const release = verified.release;
+  if (verified.value === undefined) return unusable(`the signature of ${inReleaseUrl} does not verify: ${reasonOf(verified)}`);
+  const { release, signer } = verified.value;
   if (release.suite !== undefined && release.codename !== undefined && target.suite !== release.suite && target.suite !== release.codename) {
-    return { ok: false, problem: `${inReleaseUrl} is for suite "${release.suite}" (codename "${release.codename}"), not "${target.suite}"` };
+    return unusable(`${inReleaseUrl} is for suite "${release.suite}" (codename "${release.codename}"), not "${target.suite}"`);
   }
   if (release.validUntil !== undefined) {
     const until = Date.parse(release.validUntil);
-    if (Number.isNaN(until)) return { ok: false, problem: `${inReleaseUrl} has an unreadable Valid-Until date "${release.validUntil}"` };
+    if (Number.isNaN(until)) return unusable(`${inReleaseUrl} has an unreadable Valid-Until date "${release.validUntil}"`);
     // As apt does: an expired Release could be a stale copy replayed to hide security updates.
-    if (until < now.getTime()) return { ok: false, problem: `${inReleaseUrl} expired on ${release.validUntil} (Valid-Until); the mirror is stale or the clock is wrong` };
+    if (until < now.getTime()) return unusable(`${inReleaseUrl} expired on ${release.validUntil} (Valid-Until); the mirror is stale or the clock is wrong`);
   }
   const inRelease = { url: inReleaseUrl, sha256: createHash("sha256").update(inReleaseBytes).digest("hex"), size: inReleaseBytes.length };
   const files: FetchedFile[] = [inRelease];
@@ -96,16 +98,18 @@ export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher,
   const loaded = await Promise.all(
     wanted.map(async (w) => {
       const choice = chooseIndexFile(release, w.path);
-      if (!choice.ok) return { w, problem: `${distsUrl(target.uri, target.suite, w.path)}: ${choice.reason}` };
+      const file = choice.value;
+      if (file === undefined) return unusable(`${distsUrl(target.uri, target.suite, w.path)}: ${reasonOf(choice)}`);
       try {
-        return { w, file: choice.file, text: await fetchIndex(fetcher, target, choice.file) };
+        return { value: { w, file, text: await fetchIndex(fetcher, target, file) }, diagnostics: [] };
       } catch (e) {
-        return { w, problem: isFetchError(e) ? `${e.url}: ${e.reason}` : String(e) };
+        return unusable(isFetchError(e) ? `${e.url}: ${e.reason}` : String(e));
       }
     }),
   );
-  for (const l of loaded) {
-    if ("problem" in l) return { ok: false, problem: l.problem! };
+  for (const result of loaded) {
+    const l = result.value;
+    if (l === undefined) return unusable(reasonOf(result));
     files.push({ url: indexUrl(target, l.file), sha256: l.file.sha256, size: l.file.size });
     // one by one: an index holds tens of thousands of stanzas, more than a spread's arguments may be
     if (l.w.kind === "packages") {
@@ -120,7 +124,11 @@ export async function loadRepository(target: RepositoryTarget, fetcher: Fetcher,
           for (const text of sourceTexts) for (const [k, v] of parseSourcesIndex(text, target.uri, names)) if (!out.has(k)) out.set(k, v);
           return out;
         };
-  return { ok: true, repository: { target, inRelease, release, signer: verified.signer, packages, sources, files } };
+  return { value: { target, inRelease, release, signer, packages, sources, files }, diagnostics: [] };
+}
+
+function unusable(reason: string): Result<undefined> {
+  return failure("Repository cannot be used", reason);
 }
 
 function indexUrl(target: RepositoryTarget, file: IndexFileChoice): string {

@@ -1,4 +1,4 @@
-import { errorAt, type Apt, type Diagnostic, type Package, type Range } from "../../grammar/index.js";
+import { errorAt, reasonOf, type Apt, type Diagnostic, type Package, type Range } from "../../grammar/index.js";
 import { readImagePackages } from "./base-image.js";
 import { planStages } from "./install-plan.js";
 import type { Fetcher, ImageFiles } from "./io.js";
@@ -55,8 +55,8 @@ export async function resolveApt(request: AptRequest, io: AptIo): Promise<AptRes
   const repositories: LoadedRepository[] = [];
   loaded.forEach((l, i) => {
     const p = planned.repositories[i]!;
-    if (l.ok) repositories.push(l.repository);
-    else diagnostics.push(errorAt(p.subject, "Repository cannot be used", `${p.where}: ${l.problem}.`));
+    if (l.value !== undefined) repositories.push(l.value);
+    else diagnostics.push(errorAt(p.subject, "Repository cannot be used", `${p.where}: ${reasonOf(l)}.`));
   });
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
 

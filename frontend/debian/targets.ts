@@ -1,4 +1,4 @@
-import { componentProblem, errorAt, repositoryUriProblem, suiteProblem, warningAt, type Apt, type Diagnostic, type Range } from "../../grammar/index.js";
+import { componentProblem, errorAt, failure, reasonOf, repositoryUriProblem, suiteProblem, warningAt, type Apt, type Diagnostic, type Range, type Result } from "../../grammar/index.js";
 import { readImageKeyring, readImageSources, readImageTrustedKeys } from "./base-image.js";
 import { isFetchError, type Fetcher, type ImageFiles } from "./io.js";
 import { keyMatches, readKeyring, type TrustedKey } from "./keyring.js";
@@ -52,11 +52,11 @@ export async function planRepositories(
       }
     } else if (repo.signedBy) {
       const r = await readImageKeyring(io.base, repo.signedBy);
-      if (!r.ok) {
-        diagnostics.push(errorAt(repo.uri.range, "Missing repository keyring", `${r.problem}.`, { hint: "Declare the key with key = file(\"keys/repo.asc\")." }));
+      if (r.value === undefined) {
+        diagnostics.push(errorAt(repo.uri.range, "Missing repository keyring", `${reasonOf(r)}.`, { hint: "Declare the key with key = file(\"keys/repo.asc\")." }));
         continue;
       }
-      trusted = r.keys;
+      trusted = r.value;
     } else {
       trusted = await globalKeys();
     }
@@ -96,8 +96,8 @@ export async function planRepositories(
       continue;
     }
     const trusted = await keysFor(e.signedBy, io.base, globalKeys);
-    if (!trusted.ok) {
-      diagnostics.push(errorAt(input.baseSubject, "Missing repository keyring", `${where}: ${trusted.problem}.`));
+    if (trusted.value === undefined) {
+      diagnostics.push(errorAt(input.baseSubject, "Missing repository keyring", `${where}: ${reasonOf(trusted)}.`));
       continue;
     }
     planned.push({
@@ -108,7 +108,7 @@ export async function planRepositories(
         architectures: e.architectures.length > 0 ? e.architectures.filter((a) => a !== "all") : [input.architecture],
         binaries: e.types.includes("deb"),
         sources: e.types.includes("deb-src") ? "required" : "if-listed",
-        trusted: trusted.keys,
+        trusted: trusted.value,
       },
       where,
       ...(input.baseSubject ? { subject: input.baseSubject } : {}),
@@ -124,26 +124,26 @@ async function keysFor(
   signedBy: SignedBy | undefined,
   base: ImageFiles,
   globalKeys: () => Promise<TrustedKey[]>,
-): Promise<{ ok: true; keys: TrustedKey[] } | { ok: false; problem: string }> {
-  if (!signedBy) return { ok: true, keys: await globalKeys() };
+): Promise<Result<TrustedKey[] | undefined>> {
+  if (!signedBy) return { value: await globalKeys(), diagnostics: [] };
   if (signedBy.kind === "inline") {
     try {
-      return { ok: true, keys: await readKeyring(signedBy.armored, "an inline Signed-By key") };
+      return { value: await readKeyring(signedBy.armored, "an inline Signed-By key"), diagnostics: [] };
     } catch (e) {
-      return { ok: false, problem: errorText(e) };
+      return failure("Missing repository keyring", errorText(e));
     }
   }
   if (signedBy.kind === "fingerprints") {
     const all = await globalKeys();
-    return { ok: true, keys: all.filter((k) => signedBy.fingerprints.some((f) => keyMatches(k, f))) };
+    return { value: all.filter((k) => signedBy.fingerprints.some((f) => keyMatches(k, f))), diagnostics: [] };
   }
   const keys: TrustedKey[] = [];
   for (const path of signedBy.paths) {
     const r = await readImageKeyring(base, path);
-    if (!r.ok) return r;
-    keys.push(...r.keys);
+    if (r.value === undefined) return r;
+    keys.push(...r.value);
   }
-  return { ok: true, keys };
+  return { value: keys, diagnostics: [] };
 }
 
 /** estaleiro's `key "name" { uri }` blocks: fetched, checked against `sha256` when given, else a warning. */

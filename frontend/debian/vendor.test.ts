@@ -33,16 +33,16 @@ function pkg(name: string, sha: string): ResolvedPackage {
 
 describe("parseVendorRef", () => {
   it("takes a reference pinned by digest, with or without a tag", () => {
-    expect(parseVendorRef(`127.0.0.1:5000/debs@${digest}`)).toEqual({ ok: true, ref: `127.0.0.1:5000/debs@${digest}` });
-    expect(parseVendorRef(` registry.example/team/debs:v1@${digest} `)).toEqual({ ok: true, ref: `registry.example/team/debs:v1@${digest}` });
+    expect(parseVendorRef(`127.0.0.1:5000/debs@${digest}`)).toEqual({ value: `127.0.0.1:5000/debs@${digest}`, diagnostics: [] });
+    expect(parseVendorRef(` registry.example/team/debs:v1@${digest} `)).toEqual({ value: `registry.example/team/debs:v1@${digest}`, diagnostics: [] });
   });
 
   it("refuses a value that pins nothing or is no reference", () => {
-    expect(parseVendorRef("")).toEqual({ ok: false, problem: "is empty" });
-    expect(parseVendorRef("127.0.0.1:5000/debs:latest")).toEqual({ ok: false, problem: `"127.0.0.1:5000/debs:latest" has no digest` });
-    expect(parseVendorRef("debs@sha256:abc")).toMatchObject({ ok: false, problem: expect.stringContaining("64 lowercase hex") });
-    expect(parseVendorRef(`Debs/UPPER@${digest}`)).toMatchObject({ ok: false, problem: expect.stringContaining("is not an image reference") });
-    expect(parseVendorRef(`x@${digest}`.padStart(2000, "a"))).toMatchObject({ ok: false, problem: expect.stringContaining("more than 1024") });
+    expect(parseVendorRef("")).toMatchObject({ value: undefined, diagnostics: [{ severity: "error", summary: "Malformed vendor reference", detail: "is empty" }] });
+    expect(parseVendorRef("127.0.0.1:5000/debs:latest")).toMatchObject({ value: undefined, diagnostics: [{ severity: "error", summary: "Malformed vendor reference", detail: `"127.0.0.1:5000/debs:latest" has no digest` }] });
+    expect(parseVendorRef("debs@sha256:abc")).toMatchObject({ value: undefined, diagnostics: [{ detail: expect.stringContaining("64 lowercase hex") }] });
+    expect(parseVendorRef(`Debs/UPPER@${digest}`)).toMatchObject({ value: undefined, diagnostics: [{ detail: expect.stringContaining("is not an image reference") }] });
+    expect(parseVendorRef(`x@${digest}`.padStart(2000, "a"))).toMatchObject({ value: undefined, diagnostics: [{ detail: expect.stringContaining("more than 1024") }] });
   });
 });
 

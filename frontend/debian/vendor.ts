@@ -1,3 +1,4 @@
+import { failure, type Result } from "../../grammar/index.js";
 import { copy, customName, image, isLlbArgumentError, mergeConstraints, mkdir, normalizeImageRef, scratch, type Constraints, type FileAction, type Platform, type State } from "../../llb/index.js";
 import { debFileName, shellQuote } from "./install-plan.js";
 import type { AptLock } from "./lock-schema.js";
@@ -71,7 +72,8 @@ export function vendorImageState(packages: readonly VendoredPackage[], debState:
   return scratch().file(chain, mergeConstraints(customName(`[slipway] vendor ${packages.length} .deb file${packages.length === 1 ? "" : "s"} by sha256`), constraints));
 }
 
-export type VendorParse = { readonly ok: true; readonly ref: string } | { readonly ok: false; readonly problem: string };
+/** The normalised reference, or undefined with an error whose reason (see `failure`) follows "the value". */
+export type VendorParse = Result<string | undefined>;
 
 const maxRefLength = 1024;
 
@@ -81,15 +83,15 @@ const maxRefLength = 1024;
  */
 export function parseVendorRef(text: string): VendorParse {
   const value = text.trim();
-  if (value === "") return { ok: false, problem: "is empty" };
-  if (value.length > maxRefLength) return { ok: false, problem: `is ${value.length} characters, more than ${maxRefLength}` };
+  if (value === "") return failure("Malformed vendor reference", "is empty");
+  if (value.length > maxRefLength) return failure("Malformed vendor reference", `is ${value.length} characters, more than ${maxRefLength}`);
   const at = value.lastIndexOf("@");
-  if (at < 0) return { ok: false, problem: `${quote(value)} has no digest` };
-  if (!/^sha256:[0-9a-f]{64}$/.test(value.slice(at + 1))) return { ok: false, problem: `${quote(value)} does not end in @sha256: and 64 lowercase hex digits` };
+  if (at < 0) return failure("Malformed vendor reference", `${quote(value)} has no digest`);
+  if (!/^sha256:[0-9a-f]{64}$/.test(value.slice(at + 1))) return failure("Malformed vendor reference", `${quote(value)} does not end in @sha256: and 64 lowercase hex digits`);
   try {
-    return { ok: true, ref: normalizeImageRef(value) };
+    return { value: normalizeImageRef(value), diagnostics: [] };
   } catch (e) {
-    if (isLlbArgumentError(e)) return { ok: false, problem: `${quote(value)} is not an image reference` };
+    if (isLlbArgumentError(e)) return failure("Malformed vendor reference", `${quote(value)} is not an image reference`);
     throw e;
   }
 }

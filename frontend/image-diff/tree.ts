@@ -203,7 +203,6 @@ function isDescriptor(d: unknown): d is Descriptor {
 function formatPlatform(p: Descriptor["platform"]): string | undefined {
   if (typeof p?.os !== "string" || typeof p.architecture !== "string" || p.os === "unknown") return undefined;
   const text = `${p.os}/${p.architecture}${typeof p.variant === "string" && p.variant !== "" ? `/${p.variant}` : ""}`;
-  const parsed = parsePlatform(text);
   // Normalised (linux/arm64/v8 is linux/arm64) so that two images name one platform alike.
-  return parsed.ok ? parsed.platform : text;
+  return parsePlatform(text).value ?? text;
 }

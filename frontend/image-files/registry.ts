@@ -140,6 +140,5 @@ async function* uncompressed(description: string, bytes: Uint8Array): AsyncGener
 }
 
 function normalisedPlatform(text: string): string | undefined {
-  const parsed = parsePlatform(text);
-  return parsed.ok ? parsed.platform : undefined;
+  return parsePlatform(text).value;
 }

@@ -12,8 +12,7 @@ export type ImageRef = ImageReference;
 
 /** Parses and normalises a reference (surrounding blanks ignored); `undefined` when it is not one. */
 export function parseImageRef(text: string): ImageRef | undefined {
-  const parsed = parseImageReference(text.trim());
-  return parsed.ok ? parsed.reference : undefined;
+  return parseImageReference(text.trim()).value;
 }
 
 /** `domain/path[:tag][@digest]` */

@@ -1,4 +1,4 @@
-import type { Diagnostic, ImageReference, Located, Range, Step } from "../../grammar/index.js";
+import type { Diagnostic, ImageReference, Located, Range, Result, Step } from "../../grammar/index.js";
 import type { Platform } from "../../llb/index.js";
 import type { BaseAccounts } from "../accounts/index.js";
 import type { ResolvedGit, ResolvedImage, ResolvedStep } from "../compile/index.js";
@@ -17,10 +17,11 @@ export interface FactSource {
   /** A Dockerfile step as LLB, built with `epoch` as SOURCE_DATE_EPOCH. */
   step(step: Step, platform: Platform, epoch: number): Promise<ResolvedStep>;
   /**
-   * The base image's account files, and which of `homes` it has already; `undefined` when this source
-   * cannot read them (the accounts are then left out).
+   * The base image's account files, and which of `homes` it has already; undefined with an error when
+   * they cannot be used, and undefined with none when this source cannot read them (the accounts are
+   * then left out).
    */
-  baseAccounts(base: ResolvedImage, platform: Platform, at: Range, homes: readonly string[]): Promise<BaseAccounts | undefined>;
+  baseAccounts(base: ResolvedImage, platform: Platform, at: Range, homes: readonly string[]): Promise<Result<BaseAccounts | undefined>>;
   /** The repositories' indexes and the base image's files, to resolve packages without a lock; absent where only a lock will do. */
   readonly indexes?: PackageIndexes;
   /** Diagnostics to show even when an error follows (a resolution's warnings). */

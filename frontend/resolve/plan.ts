@@ -1,8 +1,8 @@
-import { DiagnosticsError, hasErrors, isDiagnosticsError, type Declaration, type Diagnostic, type Image } from "../../grammar/index.js";
+import { hasErrors, isDiagnosticsError, type Declaration, type Diagnostic, type Image, type Result } from "../../grammar/index.js";
 import type { Platform, State } from "../../llb/index.js";
 import { homesMade, planAccounts, type AccountsPlan } from "../accounts/index.js";
 import { buildEpoch, gitKey, parseEpochArg, type BuildEpoch, type InstallInput, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "../compile/index.js";
-import { debianArchitecture, findLockEntry, hasPackages, resolveApt, resolveAptFromLock, type AptLock, type AptResult, type LockFile, type Mirror } from "../debian/index.js";
+import { debianArchitecture, findLockEntry, hasPackages, resolveApt, resolveAptFromLock, type AptLock, type AptResolution, type AptResult, type LockFile, type Mirror } from "../debian/index.js";
 import type { FactSource } from "./facts.js";
 import { pinnedTo } from "./pin.js";
 
@@ -47,26 +47,36 @@ export function lockEntryFor(lock: LockFile | undefined, image: Image, platform:
  * Declaration → resolved plan for one image and platform, asking `source` for every fact: the base
  * image (pinned to the lock's digest when there is a lock), `from_image` images, git commits and steps
  * at once; then the packages and the accounts, which read the base. Every located problem is collected
- * and thrown together as one DiagnosticsError; anything else (a gateway failure) is thrown as it is.
+ * and returned together, with no plan; anything else (a gateway failure) is thrown as it is.
  */
-export async function resolvePlan(request: PlanRequest, source: FactSource): Promise<ResolvedPlan> {
+export async function resolvePlan(request: PlanRequest, source: FactSource): Promise<Result<ResolvedPlan | undefined>> {
   const errors: Diagnostic[] = [];
-  const inputs = await source.time("resolve", () => resolveInputs(request, source, errors));
+  // checked before anything is asked: a bad value fails the build at once
+  const lockedDigest = await settle(
+    (async () => {
+      parseEpochArg(request.epochArg);
+      return lockEntryFor(request.lock, request.image, request.platform)?.base?.digest;
+    })(),
+    errors,
+  );
+  if (errors.length > 0) return { value: undefined, diagnostics: errors };
+  const inputs = await source.time("resolve", () => resolveInputs(request, lockedDigest, source, errors));
   const { base, epoch } = inputs;
   const { image, platform } = request;
   // a base that could not be resolved has been reported: nothing that reads it is tried
   const baseKnown = image.base.kind === "scratch" || base !== undefined;
   // a source with no indexes plans packages only from a lock; without one its caller has already refused the image (slipway llb)
   const withPackages = hasPackages(image) && (request.lock !== undefined || source.indexes !== undefined);
-  const resolution = base && withPackages ? await source.time("packages", () => settle(packagesOf(request, base, source), errors)) : undefined;
-  const accounts = baseKnown && epoch ? await source.time("accounts", () => settle(accountsOf(image, base, platform, source, epoch.seconds), errors)) : undefined;
-  if (errors.length > 0 || !epoch) throw new DiagnosticsError(errors);
-  return {
+  const resolution = base && withPackages ? collect(await source.time("packages", () => settle(packagesOf(request, base, source), errors)), errors) : undefined;
+  const accounts = baseKnown && epoch ? collect(await source.time("accounts", () => settle(accountsOf(image, base, platform, source, epoch.seconds), errors)), errors) : undefined;
+  if (errors.length > 0 || !epoch) return { value: undefined, diagnostics: errors };
+  const plan: ResolvedPlan = {
     ...inputs,
     epoch,
-    packages: resolution && { resolution: resolution.resolution!, mirrors: request.mirrors, ...(request.vendor && { vendor: request.vendor }) },
+    packages: resolution && { resolution, mirrors: request.mirrors, ...(request.vendor && { vendor: request.vendor }) },
     accounts,
   };
+  return { value: plan, diagnostics: [] };
 }
 
 /**
@@ -74,11 +84,8 @@ export async function resolvePlan(request: PlanRequest, source: FactSource): Pro
  * SOURCE_DATE_EPOCH; without the build argument it is the base image's `created`, so they wait for the
  * base (one image config lookup) and start beside the other lookups.
  */
-async function resolveInputs(request: PlanRequest, source: FactSource, errors: Diagnostic[]) {
+async function resolveInputs(request: PlanRequest, lockedDigest: string | undefined, source: FactSource, errors: Diagnostic[]) {
   const { image, platform, epochArg } = request;
-  // checked before anything is asked: a bad value fails the build at once
-  parseEpochArg(epochArg);
-  const lockedDigest = lockEntryFor(request.lock, image, platform)?.base?.digest;
   const basePromise = image.base.kind === "image" ? source.image(pinnedTo(image.base.ref, lockedDigest), platform, "base image") : Promise.resolve(undefined);
   // the base's own failure is reported once, by its settle below
   const epochPromise = epochArg !== undefined ? Promise.resolve(buildEpoch(epochArg, undefined)) : basePromise.then((b) => buildEpoch(undefined, b?.config), () => undefined);
@@ -126,7 +133,7 @@ async function resolveSteps({ declaration, image, platform }: PlanRequest, sourc
  * against the lock's sha256, and what the base holds is checked after dpkg ran, by the BOM worker), or
  * from the repositories' verified indexes and the base image's files.
  */
-async function packagesOf({ image, platform, lock }: PlanRequest, base: ResolvedImage, source: FactSource): Promise<AptResult> {
+async function packagesOf({ image, platform, lock }: PlanRequest, base: ResolvedImage, source: FactSource): Promise<Result<AptResolution | undefined>> {
   if (image.base.kind !== "image") throw new Error("bug: packages on scratch");
   const range = image.base.ref.range;
   const architecture = debianArchitecture(platform, range);
@@ -138,8 +145,8 @@ async function packagesOf({ image, platform, lock }: PlanRequest, base: Resolved
     result = await resolveApt({ apt: image.apt, architecture, baseImage }, { fetcher: source.indexes.fetcher(platform), base: files });
   } else throw new Error("bug: packages without a lock from a source with no indexes");
   source.warn(result.diagnostics); // shown even when an error follows
-  if (!result.resolution || hasErrors(result.diagnostics)) throw new DiagnosticsError(result.diagnostics);
-  return result;
+  if (!result.resolution || hasErrors(result.diagnostics)) return { value: undefined, diagnostics: result.diagnostics };
+  return { value: result.resolution, diagnostics: [] };
 }
 
 /**
@@ -147,14 +154,25 @@ async function packagesOf({ image, platform, lock }: PlanRequest, base: Resolved
  * merged here so that a clash is an error at the declaration's line. Left out when the source cannot
  * read the base's files.
  */
-async function accountsOf(image: Image, base: ResolvedImage | undefined, platform: Platform, source: FactSource, epoch: number): Promise<AccountsPlan | undefined> {
-  if (!image.users && !image.groups) return undefined;
+async function accountsOf(image: Image, base: ResolvedImage | undefined, platform: Platform, source: FactSource, epoch: number): Promise<Result<AccountsPlan | undefined>> {
+  if (!image.users && !image.groups) return { value: undefined, diagnostics: [] };
   const at = image.base.kind === "image" ? image.base.ref.range : image.base.range;
-  const files = base ? await source.baseAccounts(base, platform, at, homesMade(image)) : {};
-  return files && planAccounts(image, files, epoch);
+  const files = base ? await source.baseAccounts(base, platform, at, homesMade(image)) : { value: {}, diagnostics: [] };
+  return files.value === undefined ? { value: undefined, diagnostics: files.diagnostics } : planAccounts(image, files.value, epoch);
 }
 
-/** The value, or undefined with its located problems added to `errors`; any other failure is thrown. */
+/** The value of a check that returns a Result; when there is none, its diagnostics are added to `errors`. */
+function collect<T>(result: Result<T | undefined> | undefined, errors: Diagnostic[]): T | undefined {
+  if (result?.value === undefined) errors.push(...(result?.diagnostics ?? []));
+  return result?.value;
+}
+
+/**
+ * The value, or undefined with its located problems added to `errors`; any other failure is thrown. A
+ * source of facts (frontend/solve, frontend/cli), the epoch argument's check and the Debian architecture's
+ * lookup report a located problem by throwing a DiagnosticsError: it becomes diagnostics here, so the
+ * resolve stage itself only returns them.
+ */
 async function settle<T>(work: Promise<T>, errors: Diagnostic[]): Promise<T | undefined> {
   try {
     return await work;

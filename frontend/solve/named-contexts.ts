@@ -1,4 +1,4 @@
-import { DiagnosticsError, errorAt, parseImageReference, type ImageReference, type Located } from "../../grammar/index.js";
+import { DiagnosticsError, errorAt, parseImageReference, reasonOf, type ImageReference, type Located } from "../../grammar/index.js";
 import type { BuildSession } from "./session.js";
 
 /**
@@ -24,10 +24,10 @@ export function replaceByNamedContext(session: BuildSession, ref: Located<ImageR
     ]);
   }
   const parsed = parseImageReference(value.slice("docker-image://".length));
-  if (!parsed.ok) {
-    throw new DiagnosticsError([errorAt(ref.range, `Named context "${name}" is not a valid image reference`, parsed.message)]);
+  if (parsed.value === undefined) {
+    throw new DiagnosticsError([errorAt(ref.range, `Named context "${name}" is not a valid image reference`, reasonOf(parsed))]);
   }
-  return { value: parsed.reference, range: ref.range };
+  return { value: parsed.value, range: ref.range };
 }
 
 /** The named contexts given to the build that no image of the declaration used. */

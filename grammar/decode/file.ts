@@ -1,6 +1,6 @@
 import type { Block } from "../syntax/ast.js";
 import type { FileEntry, FileSource, Located } from "../model/declaration.js";
-import { errorAt, warningAt } from "../source/diagnostic.js";
+import { errorAt, reasonOf, warningAt } from "../source/diagnostic.js";
 import { cleanPath } from "../eval/path.js";
 import { formatNumber } from "../eval/value.js";
 import { normaliseDigest } from "./apt.js";
@@ -131,11 +131,11 @@ function decodeSource(ctx: DecodeContext, block: Block): FileSource | undefined 
       const path = given && imagePath(ctx, given, "from_image.path", { keepTrailingSlash: true });
       if (!image || !path) return undefined;
       const parsed = parseImageReference(image.value);
-      if (!parsed.ok) {
-        ctx.diagnostics.push(errorAt(image.range, "Invalid image reference", `${capitalize(parsed.message)}.`, { hint: 'Write NAME[:TAG][@sha256:DIGEST], e.g. "debian:bookworm".' }));
+      if (parsed.value === undefined) {
+        ctx.diagnostics.push(errorAt(image.range, "Invalid image reference", `${capitalize(reasonOf(parsed))}.`, { hint: 'Write NAME[:TAG][@sha256:DIGEST], e.g. "debian:bookworm".' }));
         return undefined;
       }
-      return { kind: "image", image: { value: parsed.reference, range: image.range }, path, range };
+      return { kind: "image", image: { value: parsed.value, range: image.range }, path, range };
     }
   }
 }

@@ -4,6 +4,7 @@ import { compileGlob } from "./glob.js";
 import { parsePlatform } from "./platform.js";
 import { parseImageReference } from "./reference.js";
 import { parseRepositoryLine } from "./repository.js";
+import { reasonOf } from "../source/diagnostic.js";
 import type { Range } from "../source/pos.js";
 
 describe("parseImageReference", () => {
@@ -20,9 +21,8 @@ describe("parseImageReference", () => {
     [`debian:12@sha256:${"b".repeat(64)}`, "docker.io", "library/debian", "12", `sha256:${"b".repeat(64)}`, `docker.io/library/debian:12@sha256:${"b".repeat(64)}`],
   ])("%s", (text, domain, path, tag, digest, canonical) => {
     const r = parseImageReference(text);
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.reference).toEqual({ original: text, domain, path, canonical, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value).toEqual({ original: text, domain, path, canonical, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) });
   });
 
   it.each([
@@ -43,8 +43,10 @@ describe("parseImageReference", () => {
     [`r.io/${"a".repeat(260)}`, "longer than 255"],
   ])("rejects %j", (text, message) => {
     const r = parseImageReference(text);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.message).toContain(message);
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ severity: "error", summary: "Invalid image reference" });
+    expect(reasonOf(r)).toContain(message);
   });
 });
 
@@ -65,7 +67,7 @@ describe("parsePlatform", () => {
     ["linux/ppc64le", "linux/ppc64le"],
     ["windows/amd64", "windows/amd64"],
   ])("%s → %s", (text, want) => {
-    expect(parsePlatform(text)).toEqual({ ok: true, platform: want });
+    expect(parsePlatform(text)).toEqual({ value: want, diagnostics: [] });
   });
 
   it.each([
@@ -78,8 +80,10 @@ describe("parsePlatform", () => {
     ["linux/amd64/v1/x", "os/arch"],
   ])("rejects %s", (text, message) => {
     const r = parsePlatform(text);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.message).toContain(message);
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ severity: "error", summary: "Invalid platform" });
+    expect(reasonOf(r)).toContain(message);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Block } from "../syntax/ast.js";
 import type { BaseImage, BomSettings, FileEntry, Image, Located } from "../model/declaration.js";
-import { errorAt } from "../source/diagnostic.js";
+import { errorAt, reasonOf } from "../source/diagnostic.js";
 import { rangeOver } from "../source/pos.js";
 import { STRING } from "../eval/types.js";
 import { decodeGroups, decodeUsers } from "./accounts.js";
@@ -119,7 +119,7 @@ function decodeBase(
   // Check the ref alone first, so that a bad tag or digest is reported at the ref rather than the name.
   if (ref) {
     const alone = parseImageReference(`x${ref.value.startsWith("sha256:") ? "@" : ":"}${ref.value}`);
-    if (!alone.ok) return reference(ctx, { value: `x${ref.value.startsWith("sha256:") ? "@" : ":"}${ref.value}`, range: ref.range }, "block", block!.range);
+    if (alone.value === undefined) return reference(ctx, { value: `x${ref.value.startsWith("sha256:") ? "@" : ":"}${ref.value}`, range: ref.range }, "block", block!.range);
   }
   const joined = ref ? `${name.value}${ref.value.startsWith("sha256:") ? "@" : ":"}${ref.value}` : name.value;
   return reference(ctx, { value: joined, range: ref ? rangeOver(name.range, ref.range) : name.range }, "block", block!.range);
@@ -127,15 +127,16 @@ function decodeBase(
 
 function reference(ctx: DecodeContext, text: Located<string>, form: "string" | "block", range: Located<string>["range"]): BaseImage | undefined {
   const parsed = parseImageReference(text.value);
-  if (!parsed.ok) {
+  if (parsed.value === undefined) {
+    const reason = reasonOf(parsed);
     ctx.diagnostics.push(
-      errorAt(text.range, "Invalid image reference", `${parsed.message[0]!.toUpperCase()}${parsed.message.slice(1)}.`, {
+      errorAt(text.range, "Invalid image reference", `${reason[0]!.toUpperCase()}${reason.slice(1)}.`, {
         hint: 'Write NAME[:TAG][@sha256:DIGEST], e.g. "debian:bookworm" or "127.0.0.1:5000/base:1".',
       }),
     );
     return undefined;
   }
-  return { kind: "image", ref: { value: parsed.reference, range: text.range }, form, range };
+  return { kind: "image", ref: { value: parsed.value, range: text.range }, form, range };
 }
 
 function decodePlatforms(ctx: DecodeContext, attr: Parameters<typeof stringAttr>[1]): Located<readonly string[]> | undefined {
@@ -145,15 +146,17 @@ function decodePlatforms(ctx: DecodeContext, attr: Parameters<typeof stringAttr>
   for (const item of items) {
     const text = (item.value as { value: string }).value;
     const parsed = parsePlatform(text);
-    if (!parsed.ok) {
-      ctx.diagnostics.push(errorAt(item.range, "Invalid platform", `${parsed.message[0]!.toUpperCase()}${parsed.message.slice(1)}.`));
+    const platform = parsed.value;
+    if (platform === undefined) {
+      const reason = reasonOf(parsed);
+      ctx.diagnostics.push(errorAt(item.range, "Invalid platform", `${reason[0]!.toUpperCase()}${reason.slice(1)}.`));
       continue;
     }
-    if (out.includes(parsed.platform)) {
-      ctx.diagnostics.push(errorAt(item.range, "Duplicate platform", `"${text}" is ${parsed.platform}, which is already listed.`));
+    if (out.includes(platform)) {
+      ctx.diagnostics.push(errorAt(item.range, "Duplicate platform", `"${text}" is ${platform}, which is already listed.`));
       continue;
     }
-    out.push(parsed.platform);
+    out.push(platform);
   }
   if (out.length === 0 && items.length === 0) {
     ctx.diagnostics.push(errorAt(attr.expr.range, "Invalid platforms", "The platform list is empty.", { hint: "Remove platforms to build for the build's platform, or list at least one." }));

@@ -1,6 +1,6 @@
 export { decodeDeclaration, defaultLoadOptions, type LoadOptions, type LoadResult } from "./declaration.js";
-export { parseImageReference, DOCKER_HUB, type ImageReferenceResult } from "./reference.js";
-export { parsePlatform, type PlatformResult } from "./platform.js";
+export { parseImageReference, DOCKER_HUB } from "./reference.js";
+export { parsePlatform } from "./platform.js";
 export { parseDuration } from "./duration.js";
 export { compileGlob } from "./glob.js";
 export { componentProblem, repositoryUriProblem, suiteProblem } from "./repository.js";

@@ -1,4 +1,4 @@
-export type PlatformResult = { readonly ok: true; readonly platform: string } | { readonly ok: false; readonly message: string };
+import { failure, type Result } from "../source/diagnostic.js";
 
 const OPERATING_SYSTEMS = new Set(["linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "illumos", "aix", "android", "ios", "plan9", "dragonfly", "wasip1", "js"]);
 const ARCHITECTURES = new Set(["386", "amd64", "arm", "arm64", "ppc64", "ppc64le", "s390x", "riscv64", "mips", "mipsle", "mips64", "mips64le", "loong64", "wasm"]);
@@ -20,27 +20,32 @@ const VARIANTS: ReadonlyMap<string, readonly string[]> = new Map([
 /**
  * Parses and normalises a platform `os/arch[/variant]` the way containerd's `platforms.Normalize` does:
  * x86_64 → amd64, aarch64 → arm64, arm64/v8 → arm64, amd64/v1 → amd64, arm → arm/v7, armhf → arm/v7,
- * armel → arm/v6, i386 → 386.
+ * armel → arm/v6, i386 → 386. The value is the normalised platform, or undefined with an error (see
+ * `failure`) when `text` is not one.
  */
-export function parsePlatform(text: string): PlatformResult {
+export function parsePlatform(text: string): Result<string | undefined> {
   const parts = text.trim().toLowerCase().split("/");
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === "")) {
-    return { ok: false, message: `"${text}" is not a platform; write os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm/v7` };
+    return invalid(`"${text}" is not a platform; write os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm/v7`);
   }
   let [os, arch, variant] = parts as [string, string, string | undefined];
   if (os === "macos") os = "darwin";
-  if (!OPERATING_SYSTEMS.has(os)) return { ok: false, message: `"${os}" is not a known operating system (e.g. linux, windows)` };
+  if (!OPERATING_SYSTEMS.has(os)) return invalid(`"${os}" is not a known operating system (e.g. linux, windows)`);
   const alias = ARCH_ALIASES.get(arch);
   if (arch === "armhf" && variant === undefined) variant = "v7";
   if (arch === "armel" && variant === undefined) variant = "v6";
   arch = alias ?? arch;
-  if (!ARCHITECTURES.has(arch)) return { ok: false, message: `"${arch}" is not a known architecture (e.g. amd64, arm64, arm, 386, ppc64le, s390x, riscv64)` };
+  if (!ARCHITECTURES.has(arch)) return invalid(`"${arch}" is not a known architecture (e.g. amd64, arm64, arm, 386, ppc64le, s390x, riscv64)`);
   if (variant !== undefined && /^\d/.test(variant)) variant = `v${variant}`;
   if (arch === "arm" && variant === undefined) variant = "v7";
   if ((arch === "arm64" && variant === "v8") || (arch === "amd64" && variant === "v1")) variant = undefined;
   if (variant !== undefined && !(VARIANTS.get(arch) ?? []).includes(variant)) {
     const known = VARIANTS.get(arch);
-    return { ok: false, message: `"${variant}" is not a variant of ${arch}${known ? ` (use ${known.join(", ")})` : "; it has no variants"}` };
+    return invalid(`"${variant}" is not a variant of ${arch}${known ? ` (use ${known.join(", ")})` : "; it has no variants"}`);
   }
-  return { ok: true, platform: variant === undefined ? `${os}/${arch}` : `${os}/${arch}/${variant}` };
+  return { value: variant === undefined ? `${os}/${arch}` : `${os}/${arch}/${variant}`, diagnostics: [] };
+}
+
+function invalid(reason: string): Result<undefined> {
+  return failure("Invalid platform", reason);
 }

@@ -23,12 +23,12 @@ describe("properties", () => {
   it("a canonical image reference parses to itself", () => {
     fc.assert(
       fc.property(reference, (text) => {
-        const first = parseImageReference(text);
-        expect(first.ok).toBe(true);
-        if (!first.ok) return;
-        const again = parseImageReference(first.reference.canonical);
-        expect(again.ok && again.reference.canonical).toBe(first.reference.canonical);
-        expect(again.ok && { ...again.reference, original: "" }).toEqual({ ...first.reference, original: "" });
+        const first = parseImageReference(text).value;
+        expect(first).toBeDefined();
+        if (first === undefined) return;
+        const again = parseImageReference(first.canonical).value;
+        expect(again?.canonical).toBe(first.canonical);
+        expect(again && { ...again, original: "" }).toEqual({ ...first, original: "" });
       }),
     );
   });
@@ -67,8 +67,8 @@ describe("properties", () => {
     fc.assert(
       fc.property(platform, (text) => {
         const first = parsePlatform(text);
-        if (!first.ok) return;
-        expect(parsePlatform(first.platform)).toEqual(first);
+        if (first.value === undefined) return;
+        expect(parsePlatform(first.value)).toEqual(first);
       }),
     );
   });

@@ -1,8 +1,5 @@
 import type { ImageReference } from "../model/declaration.js";
-
-export type ImageReferenceResult =
-  | { readonly ok: true; readonly reference: ImageReference }
-  | { readonly ok: false; readonly message: string };
+import { failure, type Result } from "../source/diagnostic.js";
 
 // Docker's reference grammar (distribution/reference): name components are lowercase alphanumerics joined by
 // `.`, `_`, `__` or runs of `-`; a domain is a host name or IP with an optional port; a tag is up to 128
@@ -21,9 +18,10 @@ export const DOCKER_HUB = "docker.io";
  * `TagNameOnly`): `debian` → `docker.io/library/debian:latest`, `127.0.0.1:5000/x:1`,
  * `name@sha256:<64 hex>`. The first path element is a registry domain when it contains `.` or `:`, is
  * `localhost`, or has uppercase letters. Only sha256 digests are accepted, since that is what image
- * registries and BuildKit verify.
+ * registries and BuildKit verify. The value is undefined, with an error (see `failure`), when `text` is not a
+ * reference.
  */
-export function parseImageReference(text: string): ImageReferenceResult {
+export function parseImageReference(text: string): Result<ImageReference | undefined> {
   if (text === "") return fail("the image reference is empty");
   if (/\s/.test(text)) return fail("an image reference cannot contain spaces");
   if (text.includes("://")) return fail(`"${text}" is a URL; an image reference is written like registry.example.org/name:tag, without a scheme`);
@@ -80,8 +78,7 @@ export function parseImageReference(text: string): ImageReferenceResult {
 
   const canonical = `${domain}/${path}${tag !== undefined ? `:${tag}` : ""}${digest !== undefined ? `@${digest}` : ""}`;
   return {
-    ok: true,
-    reference: {
+    value: {
       original: text,
       domain,
       path,
@@ -89,9 +86,10 @@ export function parseImageReference(text: string): ImageReferenceResult {
       ...(digest !== undefined ? { digest } : {}),
       canonical,
     },
+    diagnostics: [],
   };
 }
 
-function fail(message: string): ImageReferenceResult {
-  return { ok: false, message };
+function fail(reason: string): Result<undefined> {
+  return failure("Invalid image reference", reason);
 }

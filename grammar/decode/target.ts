@@ -1,5 +1,5 @@
 import type { Declaration, Image } from "../model/declaration.js";
-import { errorAt, type Diagnostic, type Result } from "../source/diagnostic.js";
+import { errorAt, type Result } from "../source/diagnostic.js";
 import { didYouMean } from "../source/suggest.js";
 import { RESERVED_TARGETS } from "./checks.js";
 
@@ -10,24 +10,27 @@ import { RESERVED_TARGETS } from "./checks.js";
  * error too. The value is undefined exactly when there is an error.
  */
 export function selectImage(declaration: Pick<Declaration, "images" | "file">, target?: string): Result<Image | undefined> {
-  const found = findImage(declaration, target);
-  return "severity" in found ? { value: undefined, diagnostics: [found] } : { value: found, diagnostics: [] };
-}
-
-function findImage(declaration: Pick<Declaration, "images" | "file">, target: string | undefined): Image | Diagnostic {
   const images = declaration.images;
   if (target === undefined || target === "") {
     const last = images[images.length - 1];
-    if (last) return last;
-    return errorAt(undefined, "No image to build", `${declaration.file.name} declares no image block.`, { hint: 'Add image "NAME" { base_image = "…" }.' });
+    if (last) return found(last);
+    return refused(undefined, "No image to build", `${declaration.file.name} declares no image block.`, { hint: 'Add image "NAME" { base_image = "…" }.' });
   }
-  const found = images.find((i) => i.name.value === target);
-  if (found) return found;
+  const named = images.find((i) => i.name.value === target);
+  if (named) return found(named);
   const names = images.map((i) => i.name.value);
   if ((RESERVED_TARGETS as readonly string[]).includes(target)) {
-    return errorAt(undefined, "Not an image target", `"${target}" is a reserved target that the frontend answers itself; it does not name an image.`);
+    return refused(undefined, "Not an image target", `"${target}" is a reserved target that the frontend answers itself; it does not name an image.`);
   }
-  return errorAt(undefined, "Unknown target", `${declaration.file.name} has no image named "${target}". Its images are ${names.map((n) => `"${n}"`).join(", ")}.`, {
+  return refused(undefined, "Unknown target", `${declaration.file.name} has no image named "${target}". Its images are ${names.map((n) => `"${n}"`).join(", ")}.`, {
     hint: didYouMean(target, names) ?? `Pass one of the image names as the target, or leave the target out to build "${names[names.length - 1]}".`,
   });
+}
+
+function found(image: Image): Result<Image> {
+  return { value: image, diagnostics: [] };
+}
+
+function refused(...args: Parameters<typeof errorAt>): Result<undefined> {
+  return { value: undefined, diagnostics: [errorAt(...args)] };
 }

@@ -1,6 +1,6 @@
 import type { Attribute, Expr, Label } from "../syntax/ast.js";
 import type { KeyValue, Located } from "../model/declaration.js";
-import { errorAt, type Diagnostic } from "../source/diagnostic.js";
+import { errorAt, reasonOf, type Diagnostic } from "../source/diagnostic.js";
 import type { Range } from "../source/pos.js";
 import { evaluateExpr } from "../eval/evaluate.js";
 import type { Scope } from "../eval/scope.js";
@@ -42,10 +42,10 @@ export function typedValue(ctx: DecodeContext, attr: Attribute | undefined, type
 function converted(ctx: DecodeContext, expr: Expr, v: Value, type: Type, what: string, context: Range): Value | undefined {
   if (v.kind === "unknown" || v.kind === "null") return undefined;
   const c = convert(v, type);
-  if (!c.ok || c.value.kind === "unknown") {
-    if (!c.ok) {
+  if (c.value === undefined || c.value.kind === "unknown") {
+    if (c.value === undefined) {
       const hint = type.kind === "list" && v.kind === "string" ? { hint: `Write a list: [${JSON.stringify(v.value)}].` } : {};
-      ctx.diagnostics.push(errorAt(expr.range, "Incorrect value type", `Inappropriate value for ${what}: ${c.message}.`, { context, ...hint }));
+      ctx.diagnostics.push(errorAt(expr.range, "Incorrect value type", `Inappropriate value for ${what}: ${reasonOf(c)}.`, { context, ...hint }));
     }
     return undefined;
   }
@@ -177,7 +177,7 @@ function keyOf(ctx: DecodeContext, key: Expr): string | undefined {
   const v = evaluateExpr(key, ctx.scope, ctx.diagnostics);
   if (v.kind === "unknown") return undefined;
   const c = convert(v, STRING);
-  if (!c.ok || c.value.kind !== "string") {
+  if (c.value?.kind !== "string") {
     ctx.diagnostics.push(errorAt(key.range, "Invalid object key", `A key must be a string, but this one is ${describe(v)}.`));
     return undefined;
   }
@@ -190,7 +190,7 @@ export function labelValue(ctx: DecodeContext, label: Label): Located<string> | 
   const v = evaluateExpr(label.template, ctx.scope, ctx.diagnostics);
   if (v.kind === "unknown") return undefined;
   const c = convert(v, STRING);
-  if (!c.ok || c.value.kind !== "string") {
+  if (c.value?.kind !== "string") {
     ctx.diagnostics.push(errorAt(label.range, "Invalid label", `A block label must be a string, but this one is ${describe(v)}.`));
     return undefined;
   }

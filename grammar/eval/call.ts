@@ -1,5 +1,5 @@
 import type { CallExpr, Expr } from "../syntax/ast.js";
-import { errorAt, hasErrors, type Diagnostic } from "../source/diagnostic.js";
+import { errorAt, hasErrors, reasonOf, type Diagnostic } from "../source/diagnostic.js";
 import type { Range } from "../source/pos.js";
 import { didYouMean } from "../source/suggest.js";
 import { evaluateExpr } from "./evaluate.js";
@@ -146,8 +146,8 @@ function convertArgument(fn: FunctionDef, param: Param, v: Value, range: Range, 
     return undefined;
   }
   const c = convert(v, param.type);
-  if (!c.ok) {
-    diagnostics.push(errorAt(range, "Invalid function argument", `Invalid value for "${param.name}" parameter of ${fn.name}(): ${c.message}.`));
+  if (c.value === undefined) {
+    diagnostics.push(errorAt(range, "Invalid function argument", `Invalid value for "${param.name}" parameter of ${fn.name}(): ${reasonOf(c)}.`));
     return undefined;
   }
   const hole = nullElement(c.value, param.type);

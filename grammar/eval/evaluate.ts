@@ -189,7 +189,7 @@ function evaluateIndex(e: IndexExpr, scope: Scope, diagnostics: Diagnostic[]): V
   switch (collection.kind) {
     case "tuple": {
       const c = convert(key, { kind: "number" });
-      if (!c.ok || c.value.kind !== "number" || !Number.isInteger(c.value.value)) {
+      if (c.value?.kind !== "number" || !Number.isInteger(c.value.value)) {
         diagnostics.push(errorAt(e.key.range, "Invalid index", `A list index must be a whole number, but the index is ${describe(key)}.`));
         return UNKNOWN;
       }
@@ -208,7 +208,7 @@ function evaluateIndex(e: IndexExpr, scope: Scope, diagnostics: Diagnostic[]): V
     }
     case "object": {
       const c = convert(key, STRING);
-      if (!c.ok || c.value.kind !== "string") {
+      if (c.value?.kind !== "string") {
         diagnostics.push(errorAt(e.key.range, "Invalid index", `A map key must be a string, but the key is ${describe(key)}.`));
         return UNKNOWN;
       }
@@ -273,7 +273,7 @@ function objectKey(key: Expr, form: "ident" | "expr", scope: Scope, diagnostics:
   const v = evaluateExpr(key, scope, diagnostics);
   if (v.kind === "unknown") return undefined;
   const c = convert(v, STRING);
-  if (!c.ok || c.value.kind !== "string") {
+  if (c.value?.kind !== "string") {
     diagnostics.push(errorAt(key.range, "Invalid object key", `An object key must be a string, but this key is ${describe(v)}.`));
     return undefined;
   }
@@ -321,7 +321,7 @@ export function iterationScope(scope: Scope, keyVar: string | undefined, valueVa
 export function conditionValue(v: Value, range: Expr["range"], what: string, diagnostics: Diagnostic[]): boolean | undefined {
   if (v.kind === "unknown") return undefined;
   const c = convert(v, BOOL);
-  if (!c.ok || c.value.kind !== "bool") {
+  if (c.value?.kind !== "bool") {
     diagnostics.push(errorAt(range, "Invalid condition", `The ${what} must be a bool, but it is ${describe(v)}.`));
     return undefined;
   }
@@ -355,7 +355,7 @@ function evaluateFor(e: ForExpr, scope: Scope, diagnostics: Diagnostic[]): Value
       continue;
     }
     const c = convert(k, STRING);
-    if (!c.ok || c.value.kind !== "string") {
+    if (c.value?.kind !== "string") {
       diagnostics.push(errorAt(e.keyExpr.range, "Invalid object key", `An object key must be a string, but this key is ${describe(k)}.`));
       unknown = true;
       continue;

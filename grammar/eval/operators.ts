@@ -105,7 +105,7 @@ function operand(
 ): number | boolean | undefined {
   if (v.kind === "unknown") return undefined;
   const c = convert(v, type === "number" ? NUMBER : BOOL);
-  if (c.ok && (c.value.kind === "number" || c.value.kind === "bool")) return c.value.value;
+  if (c.value?.kind === "number" || c.value?.kind === "bool") return c.value.value;
   const which = op.kind === "unary" ? "operand" : expr === op.left ? "left operand" : "right operand";
   diagnostics.push(
     errorAt(expr.range, "Invalid operand", `The ${which} of ${op.op} must be a ${type}, but it is ${describe(v)}.`, {
@@ -130,7 +130,7 @@ export function evaluateConditional(e: ConditionalExpr, scope: Scope, diagnostic
     return UNKNOWN;
   }
   const c = convert(condition, BOOL);
-  if (!c.ok || c.value.kind !== "bool") {
+  if (c.value?.kind !== "bool") {
     diagnostics.push(
       errorAt(e.condition.range, "Invalid condition", `The condition of a conditional expression must be a bool, but it is ${describe(condition)}.`),
     );

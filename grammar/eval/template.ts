@@ -92,7 +92,7 @@ function interpolate(v: Value, range: TemplatePart["range"], diagnostics: Diagno
     return undefined;
   }
   const c = convert(v, STRING);
-  if (!c.ok || c.value.kind !== "string") {
+  if (c.value?.kind !== "string") {
     diagnostics.push(
       errorAt(range, "Invalid template interpolation value", `A ${kindName(v)} cannot be included in a string; only strings, numbers and bools can.`, {
         hint: v.kind === "tuple" ? 'Use join(",", list) to make one string of a list.' : "Use jsonencode(value) to include its JSON text.",

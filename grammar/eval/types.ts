@@ -1,5 +1,5 @@
 import type { Expr } from "../syntax/ast.js";
-import { errorAt, type Diagnostic } from "../source/diagnostic.js";
+import { errorAt, failure, reasonOf, type Diagnostic, type Result } from "../source/diagnostic.js";
 import { LIMITS } from "../source/limits.js";
 import { didYouMean } from "../source/suggest.js";
 import {
@@ -42,60 +42,65 @@ export function typeString(t: Type): string {
   return "element" in t ? `${t.kind}(${typeString(t.element)})` : t.kind;
 }
 
-export type Conversion = { readonly ok: true; readonly value: Value } | { readonly ok: false; readonly message: string };
+/** A converted value, or undefined with an error whose reason (see `failure`) callers quote. */
+export type Conversion = Result<Value | undefined>;
 
 /**
  * Converts `v` to type `t`. Null and unknown convert to anything (callers decide whether null is allowed);
  * a failure says what was required and what was given, and for collections which element failed.
  */
 export function convert(v: Value, t: Type): Conversion {
-  if (v.kind === "unknown" || v.kind === "null" || t.kind === "any") return { ok: true, value: v };
+  if (v.kind === "unknown" || v.kind === "null" || t.kind === "any") return { value: v, diagnostics: [] };
   switch (t.kind) {
     case "string":
-      if (v.kind === "string") return { ok: true, value: v };
-      if (v.kind === "number") return { ok: true, value: stringValue(formatNumber(v.value)) };
-      if (v.kind === "bool") return { ok: true, value: stringValue(v.value ? "true" : "false") };
+      if (v.kind === "string") return { value: v, diagnostics: [] };
+      if (v.kind === "number") return { value: stringValue(formatNumber(v.value)), diagnostics: [] };
+      if (v.kind === "bool") return { value: stringValue(v.value ? "true" : "false"), diagnostics: [] };
       return fail("a string", v);
     case "number":
-      if (v.kind === "number") return { ok: true, value: v };
+      if (v.kind === "number") return { value: v, diagnostics: [] };
       if (v.kind === "string") {
         const n = parseNumber(v.value);
-        if (n !== undefined) return { ok: true, value: numberValue(n) };
+        if (n !== undefined) return { value: numberValue(n), diagnostics: [] };
       }
       return fail("a number", v);
     case "bool":
-      if (v.kind === "bool") return { ok: true, value: v };
-      if (v.kind === "string" && (v.value === "true" || v.value === "false")) return { ok: true, value: boolValue(v.value === "true") };
+      if (v.kind === "bool") return { value: v, diagnostics: [] };
+      if (v.kind === "string" && (v.value === "true" || v.value === "false")) return { value: boolValue(v.value === "true"), diagnostics: [] };
       return fail("a bool", v);
     case "list": {
       if (v.kind !== "tuple") return fail(`a ${typeString(t)}`, v);
       const element = (t as { element: Type }).element;
-      if (element.kind === "any") return { ok: true, value: v };
+      if (element.kind === "any") return { value: v, diagnostics: [] };
       const items: Value[] = [];
       for (let i = 0; i < v.items.length; i++) {
         const c = convert(v.items[i]!, element);
-        if (!c.ok) return { ok: false, message: `element ${i}: ${c.message}` };
+        if (c.value === undefined) return incorrect(`element ${i}: ${reasonOf(c)}`);
         items.push(c.value);
       }
-      return { ok: true, value: tupleValue(items) };
+      return { value: tupleValue(items), diagnostics: [] };
     }
     case "map": {
       if (v.kind !== "object") return fail(`a ${typeString(t)}`, v);
       const element = (t as { element: Type }).element;
-      if (element.kind === "any") return { ok: true, value: v };
+      if (element.kind === "any") return { value: v, diagnostics: [] };
       const entries = new Map<string, Value>();
       for (const [k, item] of v.entries) {
         const c = convert(item, element);
-        if (!c.ok) return { ok: false, message: `element "${k}": ${c.message}` };
+        if (c.value === undefined) return incorrect(`element "${k}": ${reasonOf(c)}`);
         entries.set(k, c.value);
       }
-      return { ok: true, value: objectValue(entries) };
+      return { value: objectValue(entries), diagnostics: [] };
     }
   }
 }
 
 function fail(required: string, given: Value): Conversion {
-  return { ok: false, message: `${required} is required, but the value is ${describe(given)}` };
+  return incorrect(`${required} is required, but the value is ${describe(given)}`);
+}
+
+function incorrect(reason: string): Conversion {
+  return failure("Incorrect value type", reason);
 }
 
 /** A short description of a value for messages: `the string "abc"`, `a list`, `null`. */
@@ -172,58 +177,58 @@ const GO_FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
  */
 export function parseArgument(text: string, t: Type): Conversion {
   if (text.length > LIMITS.stringLength) {
-    return { ok: false, message: `it is ${text.length} characters long, and slipway's limit for a string is ${LIMITS.stringLength}` };
+    return incorrect(`it is ${text.length} characters long, and slipway's limit for a string is ${LIMITS.stringLength}`);
   }
   switch (t.kind) {
     case "string":
     case "any":
-      return { ok: true, value: stringValue(text) };
+      return { value: stringValue(text), diagnostics: [] };
     case "number": {
       const n = parseNumber(text.trim());
-      return n === undefined ? { ok: false, message: `${JSON.stringify(text)} is not a number` } : { ok: true, value: numberValue(n) };
+      return n === undefined ? incorrect(`${JSON.stringify(text)} is not a number`) : { value: numberValue(n), diagnostics: [] };
     }
     case "bool":
-      if (GO_TRUE.has(text.trim())) return { ok: true, value: boolValue(true) };
-      if (GO_FALSE.has(text.trim())) return { ok: true, value: boolValue(false) };
-      return { ok: false, message: `${JSON.stringify(text)} is not a bool (use true or false)` };
+      if (GO_TRUE.has(text.trim())) return { value: boolValue(true), diagnostics: [] };
+      if (GO_FALSE.has(text.trim())) return { value: boolValue(false), diagnostics: [] };
+      return incorrect(`${JSON.stringify(text)} is not a bool (use true or false)`);
     case "list":
     case "map": {
       const trimmed = text.trim();
       if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
         let data: unknown;
         if (jsonNesting(trimmed) > LIMITS.valueDepth) {
-          return { ok: false, message: `its JSON nests arrays and objects more than ${LIMITS.valueDepth} deep, which is slipway's limit` };
+          return incorrect(`its JSON nests arrays and objects more than ${LIMITS.valueDepth} deep, which is slipway's limit`);
         }
         try {
           data = JSON.parse(trimmed);
         } catch (e) {
-          return { ok: false, message: `it looks like JSON but does not parse: ${(e as Error).message}` };
+          return incorrect(`it looks like JSON but does not parse: ${(e as Error).message}`);
         }
         return convert(fromJson(data), t);
       }
       const element = (t as { element: Type }).element;
       if (element.kind === "list" || element.kind === "map") {
-        return { ok: false, message: `a value of type ${typeString(t)} must be given as JSON` };
+        return incorrect(`a value of type ${typeString(t)} must be given as JSON`);
       }
       const parts = trimmed === "" ? [] : text.split(",");
       if (t.kind === "list") {
         const items: Value[] = [];
         for (const [i, part] of parts.entries()) {
           const c = parseArgument(part, element);
-          if (!c.ok) return { ok: false, message: `element ${i}: ${c.message}` };
+          if (c.value === undefined) return incorrect(`element ${i}: ${reasonOf(c)}`);
           items.push(c.value);
         }
-        return { ok: true, value: tupleValue(items) };
+        return { value: tupleValue(items), diagnostics: [] };
       }
       const entries = new Map<string, Value>();
       for (const part of parts) {
         const eq = part.indexOf("=");
-        if (eq <= 0) return { ok: false, message: `${JSON.stringify(part)} is not a key=value pair` };
+        if (eq <= 0) return incorrect(`${JSON.stringify(part)} is not a key=value pair`);
         const c = parseArgument(part.slice(eq + 1), element);
-        if (!c.ok) return { ok: false, message: `element "${part.slice(0, eq)}": ${c.message}` };
+        if (c.value === undefined) return incorrect(`element "${part.slice(0, eq)}": ${reasonOf(c)}`);
         entries.set(part.slice(0, eq), c.value);
       }
-      return { ok: true, value: objectValue(entries) };
+      return { value: objectValue(entries), diagnostics: [] };
     }
   }
 }

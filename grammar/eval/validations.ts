@@ -15,14 +15,14 @@ export function runValidations(decl: VariableDecl, value: Value, fromArg: boolea
     const condition = evaluateExpr(v.condition, scope, diagnostics);
     if (condition.kind === "unknown") continue;
     const ok = convert(condition, BOOL);
-    if (!ok.ok || ok.value.kind !== "bool") {
+    if (ok.value?.kind !== "bool") {
       diagnostics.push(errorAt(v.condition.range, "Invalid validation condition", `A validation condition must be a bool, but this one is ${describe(condition)}.`));
       continue;
     }
     if (ok.value.value) continue;
     const message = evaluateExpr(v.errorMessage, scope, diagnostics);
     const text = convert(message, STRING);
-    if (!text.ok || text.value.kind !== "string") {
+    if (text.value?.kind !== "string") {
       if (message.kind !== "unknown") {
         diagnostics.push(errorAt(v.errorMessage.range, "Invalid error message", `A validation's error_message must be a string, but this one is ${describe(message)}.`));
       }

@@ -1,6 +1,6 @@
 import type { Expr } from "../syntax/ast.js";
 import type { VariableValue } from "../model/declaration.js";
-import { errorAt, type Diagnostic } from "../source/diagnostic.js";
+import { errorAt, reasonOf, type Diagnostic } from "../source/diagnostic.js";
 import type { Range } from "../source/pos.js";
 import { suggest } from "../source/suggest.js";
 import { evaluateExpr } from "./evaluate.js";
@@ -186,7 +186,7 @@ export class Inputs implements NameResolver {
     const value = evaluateExpr(expr, this.scope, this.diagnostics);
     if (value.kind === "unknown") return;
     const c = convert(value, STRING);
-    if (c.ok && c.value.kind === "string") this.descriptions.set(decl.name, c.value.value);
+    if (c.value?.kind === "string") this.descriptions.set(decl.name, c.value.value);
     else this.diagnostics.push(errorAt(expr.range, "Invalid description", `The description of variable "${decl.name}" must be a string.`));
   }
 
@@ -328,27 +328,27 @@ export class Inputs implements NameResolver {
     if (raw !== undefined) {
       const type = declared ?? (decl.type ? ANY : this.impliedType(decl));
       const c = parseArgument(raw, type);
-      if (!c.ok) {
+      if (c.value === undefined) {
         this.diagnostics.push(
           errorAt(
             decl.nameRange,
             "Invalid value for variable",
-            `The build argument "${decl.name}" is ${JSON.stringify(raw)}, which is not a valid ${typeString(type)}: ${c.message}.`,
+            `The build argument "${decl.name}" is ${JSON.stringify(raw)}, which is not a valid ${typeString(type)}: ${reasonOf(c)}.`,
             { hint: `Give a ${typeString(type)} value with --var ${decl.name}=… or --build-arg ${decl.name}=….` },
           ),
         );
       }
-      state = { phase: "done", value: c.ok ? c.value : UNKNOWN, origin: "build-arg" };
+      state = { phase: "done", value: c.value ?? UNKNOWN, origin: "build-arg" };
     } else if (decl.default) {
       let value = evaluateExpr(decl.default, this.scope, this.diagnostics);
       if (declared) {
         const c = convert(value, declared);
-        if (!c.ok) {
+        if (c.value === undefined) {
           this.diagnostics.push(
-            errorAt(decl.default.range, "Invalid default value for variable", `The default of "${decl.name}" must be a ${typeString(declared)}: ${c.message}.`),
+            errorAt(decl.default.range, "Invalid default value for variable", `The default of "${decl.name}" must be a ${typeString(declared)}: ${reasonOf(c)}.`),
           );
         }
-        value = c.ok ? c.value : UNKNOWN;
+        value = c.value ?? UNKNOWN;
       }
       state = { phase: "done", value, origin: "default" };
     } else {

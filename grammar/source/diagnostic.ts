@@ -96,6 +96,23 @@ export interface Result<T> {
 }
 
 /**
+ * A check on a bare value that has no location of its own and whose callers word the error themselves (a
+ * type conversion, a platform or image reference, a mirror list, a signature) fails with `failure`: one
+ * unlocated error whose detail is a phrase ("\"x\" is not a number"), which a caller reads with `reasonOf`
+ * and quotes in its own located diagnostic or message, as hcl quotes a cty conversion error. The summary
+ * names the check, for a caller that passes the diagnostic on as it is.
+ */
+export function failure(summary: string, reason: string): Result<undefined> {
+  return { value: undefined, diagnostics: [errorAt(undefined, summary, reason)] };
+}
+
+/** The phrase saying why a check failed: the detail (or else the summary) of its first error. */
+export function reasonOf(result: Result<unknown>): string {
+  const error = result.diagnostics.find((d) => d.severity === "error") ?? result.diagnostics[0];
+  return error?.detail ?? error?.summary ?? "";
+}
+
+/**
  * The only way diagnostics cross into code that works with exceptions (the frontend's request handler, the
  * CLI). Recognise it with `isDiagnosticsError`, which checks `name`, not `instanceof`, so it still works
  * when two copies of the module are loaded.

@@ -60,7 +60,7 @@ describe("compileImage with accounts", () => {
       images: new Map(),
       git: new Map(),
       steps: new Map(),
-      accounts: planAccounts(image, {}, 1_700_000_000),
+      accounts: planAccounts(image, {}, 1_700_000_000).value!,
       packages: { resolution: oneDeb, mirrors: [] },
       optionLabels: new Map(),
       noCache: false,

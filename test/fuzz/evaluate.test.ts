@@ -175,8 +175,9 @@ describe("evaluation and --var conversion fuzzing", () => {
     fc.assert(
       fc.property(buildArgument, fc.constantFrom(...types), (arg, type) => {
         dog.run([arg, type], () => parseArgument(arg, type), (c) => {
-          if (c.ok && type.kind !== "any" && c.value.kind !== "null" && (type.kind === "list" ? c.value.kind !== "tuple" : type.kind === "map" ? c.value.kind !== "object" : c.value.kind !== type.kind)) {
-            throw new Error(`converted to ${c.value.kind}, not ${type.kind}`);
+          const v = c.value;
+          if (v !== undefined && type.kind !== "any" && v.kind !== "null" && (type.kind === "list" ? v.kind !== "tuple" : type.kind === "map" ? v.kind !== "object" : v.kind !== type.kind)) {
+            throw new Error(`converted to ${v.kind}, not ${type.kind}`);
           }
         });
       }),

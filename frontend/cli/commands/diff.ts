@@ -1,4 +1,4 @@
-import { parsePlatform } from "../../../grammar/index.js";
+import { parsePlatform, reasonOf } from "../../../grammar/index.js";
 import { compareImages, isImageDiffError, renderImageDiff, type CompareOptions } from "../../image-diff/index.js";
 import { HELP_OPTION, parseCommandLine } from "../args.js";
 import { UsageError, type CliIO, type Command } from "../streams.js";
@@ -44,10 +44,10 @@ export async function runDiffCommand(args: readonly string[], io: CliIO, options
   }
   if (positionals.length !== 2) throw new UsageError(`two images expected, A and B, but got ${positionals.length}`);
   const platform = values.platform === undefined ? undefined : parsePlatform(values.platform);
-  if (platform?.ok === false) throw new UsageError(`--platform: ${platform.message}`);
+  if (platform && platform.value === undefined) throw new UsageError(`--platform: ${reasonOf(platform)}`);
   let result;
   try {
-    result = await compareImages(positionals[0]!, positionals[1]!, { ...options, cwd: io.cwd, ...(platform?.ok && { platform: platform.platform }) });
+    result = await compareImages(positionals[0]!, positionals[1]!, { ...options, cwd: io.cwd, ...(platform?.value !== undefined && { platform: platform.value }) });
   } catch (e) {
     if (!isImageDiffError(e)) throw e;
     io.stderr(`slipway diff: ${e.message}\n`);

@@ -1,7 +1,6 @@
 import {
   errorAt,
   hasErrors,
-  isDiagnosticsError,
   renderDiagnostics,
   selectImage,
   sortDiagnostics,
@@ -157,21 +156,17 @@ export async function compileWithoutBuildKit(
 ): Promise<{ definition?: Definition; diagnostics: Diagnostic[] }> {
   const { declaredFacts, imageLlb, marshal, resolvePlan, SourceMap } = await compileTools();
   const diagnostics: Diagnostic[] = [];
-  // warnings are kept; errors come thrown, all together
+  // warnings are kept; errors come with no plan, all together
   const source = { ...declaredFacts(declaration, image), warn: (found: readonly Diagnostic[]) => diagnostics.push(...found.filter((d) => d.severity !== "error")) };
   const request = { declaration, image, platform, lock, epochArg: undefined, mirrors, ...(vendor && { vendor: vendor(platform) }) };
-  try {
-    if (checkOnly) {
-      await resolvePlan(request, source);
-      return { diagnostics };
-    }
-    const sourceMap = new SourceMap(declaration.file.name, declaration.file.text);
-    const { compiled } = await imageLlb(request, source, { sourceMap, context: { localName: "context", sessionId: "" }, optionLabels: new Map(), noCache: false });
-    return { definition: marshal(compiled.state, { platform }), diagnostics };
-  } catch (e) {
-    if (!isDiagnosticsError(e)) throw e;
-    return { diagnostics: [...diagnostics, ...e.diagnostics] };
+  if (checkOnly) {
+    const checked = await resolvePlan(request, source);
+    return { diagnostics: [...diagnostics, ...checked.diagnostics] };
   }
+  const sourceMap = new SourceMap(declaration.file.name, declaration.file.text);
+  const built = await imageLlb(request, source, { sourceMap, context: { localName: "context", sessionId: "" }, optionLabels: new Map(), noCache: false });
+  if (built.value === undefined) return { diagnostics: [...diagnostics, ...built.diagnostics] };
+  return { definition: marshal(built.value.compiled.state, { platform }), diagnostics };
 }
 
 /** One entry per op of a Definition, for people: what `buildctl debug dump-llb` shows, plus source lines. */

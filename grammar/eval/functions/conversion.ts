@@ -1,3 +1,4 @@
+import { reasonOf } from "../../source/diagnostic.js";
 import { ANY, BOOL, NUMBER, STRING, convert, type Type } from "../types.js";
 import type { Value } from "../value.js";
 import { ArgumentError, type FunctionDef } from "./function.js";
@@ -9,7 +10,7 @@ function converter(name: string, type: Type, what: string): FunctionDef {
     params: [{ name: "value", type: ANY, allowNull: true }],
     impl: ([v]): Value => {
       const c = convert(v!, type);
-      if (!c.ok) throw new ArgumentError(0, c.message);
+      if (c.value === undefined) throw new ArgumentError(0, reasonOf(c));
       return c.value;
     },
   };

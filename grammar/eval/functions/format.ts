@@ -1,3 +1,4 @@
+import { reasonOf } from "../../source/diagnostic.js";
 import { ANY, STRING, convert } from "../types.js";
 import { formatNumber, stringValue, toJson, type Value } from "../value.js";
 import { asString } from "./args.js";
@@ -72,7 +73,7 @@ function formatOne(verb: string, flags: string, precision: number | undefined, a
     case "t":
       if (arg.kind !== "bool") {
         const c = convert(arg, { kind: "bool" });
-        if (!c.ok || c.value.kind !== "bool") throw new ArgumentError(argIndex, `"${whole}" needs a bool: ${c.ok ? "null given" : c.message}`);
+        if (c.value?.kind !== "bool") throw new ArgumentError(argIndex, `"${whole}" needs a bool: ${c.value !== undefined ? "null given" : reasonOf(c)}`);
         return String(c.value.value);
       }
       return String(arg.value);
@@ -113,16 +114,16 @@ function formatOne(verb: string, flags: string, precision: number | undefined, a
 
 function stringOf(arg: Value, argIndex: number, whole: string): string {
   const c = convert(arg, STRING);
-  if (!c.ok || c.value.kind !== "string") {
-    throw new ArgumentError(argIndex, `"${whole}" needs a string: ${c.ok ? "the value is null" : c.message}`);
+  if (c.value?.kind !== "string") {
+    throw new ArgumentError(argIndex, `"${whole}" needs a string: ${c.value !== undefined ? "the value is null" : reasonOf(c)}`);
   }
   return c.value.value;
 }
 
 function numberOf(arg: Value, argIndex: number, whole: string): number {
   const c = convert(arg, { kind: "number" });
-  if (!c.ok || c.value.kind !== "number") {
-    throw new ArgumentError(argIndex, `"${whole}" needs a number: ${c.ok ? "the value is null" : c.message}`);
+  if (c.value?.kind !== "number") {
+    throw new ArgumentError(argIndex, `"${whole}" needs a number: ${c.value !== undefined ? "the value is null" : reasonOf(c)}`);
   }
   return c.value.value;
 }
