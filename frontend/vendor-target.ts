@@ -1,4 +1,4 @@
-import { DiagnosticsError, errorAt, reasonOf, type Image } from "../grammar/index.js";
+import { DiagnosticsError, errorAt, hasErrors, reasonOf, type Image } from "../grammar/index.js";
 import { formatPlatform, sortedMap, type Platform, type State } from "../llb/index.js";
 import { buildArgMirrors, SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
 import { debSource, lockFileName, parseLock, type AptResolution, type LockFile } from "./debian/index.js";
@@ -22,7 +22,9 @@ export async function exportVendor(session: BuildSession, loaded: LoadedDeclarat
   if (!lock.lock) throw new DiagnosticsError(lock.diagnostics);
   const packages = vendoredPackages(lock.lock.images);
   const mirrors = buildArgMirrors(session.options.buildArgs);
-  const epoch = parseEpochArg(session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG)) ?? lockEpoch(lock.lock);
+  const given = parseEpochArg(session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG));
+  if (hasErrors(given.diagnostics)) throw new DiagnosticsError(given.diagnostics);
+  const epoch = given.value ?? lockEpoch(lock.lock);
   const state = vendorImageState(packages, (p) => debSource(p, mirrors, undefined), epoch);
   const platform = session.defaultPlatform();
   const ref = await session.solve(state, platform);

@@ -1,4 +1,4 @@
-import { DiagnosticsError, errorAt, type Declaration, type Image, type ImageReference } from "../../grammar/index.js";
+import { errorAt, type Declaration, type Image, type ImageReference, type Result } from "../../grammar/index.js";
 import { formatPlatform, type Platform } from "../../llb/index.js";
 import type { OciImageConfig, ResolvedImage } from "../compile/index.js";
 import type { Fetcher } from "../debian/index.js";
@@ -14,17 +14,18 @@ import { pinnedName } from "../resolve/index.js";
  */
 export function declaredFacts(declaration: Declaration, image: Image): FactSource {
   return {
-    image: async (ref, platform) => asDeclared(ref.value, platform),
-    git: async (repository, ref) => ({ repository, ref, commit: ref }),
+    image: async (ref, platform) => ({ value: asDeclared(ref.value, platform), diagnostics: [] }),
+    git: async (repository, ref) => ({ value: { repository, ref, commit: ref }, diagnostics: [] }),
     async step(step) {
       const uses = image.files.flatMap((f) => (f.source.kind === "step" && f.source.step.value === step.name.value ? [f.source.step] : []));
-      throw new DiagnosticsError(
-        uses.map((s) =>
+      return {
+        value: undefined,
+        diagnostics: uses.map((s) =>
           errorAt(s.range, "A step cannot be shown as LLB", `"${s.value}" is a Dockerfile step: BuildKit's Dockerfile frontend turns it into LLB during the build, so slipway llb, which runs without BuildKit, cannot include it.`, {
             hint: `Build the image to run the step (slipway build ${declaration.file.name}); slipway llb shows images without steps.`,
           }),
         ),
-      );
+      };
     },
     baseAccounts: async () => ({ value: undefined, diagnostics: [] }),
     warn: () => {},
@@ -64,14 +65,14 @@ export function registryFacts(options: RegistryFactsOptions): FactSource & { rea
     throw new Error("bug: slipway lock asked for more than base images and indexes");
   };
   return {
-    async image(ref, platform) {
+    async image(ref, platform): Promise<Result<ResolvedImage | undefined>> {
       try {
         const got = await registryImage(ref.value.canonical, platform);
         const config: OciImageConfig = { architecture: platform.architecture, os: platform.os, config: {} };
-        return { reference: ref.value, pinned: pinnedName(ref.value, got.digest), digest: got.digest, config };
+        return { value: { reference: ref.value, pinned: pinnedName(ref.value, got.digest), digest: got.digest, config }, diagnostics: [] };
       } catch (e) {
         if (!isImageFilesError(e)) throw e;
-        throw new DiagnosticsError([errorAt(ref.range, "Cannot read the base image", `${e.message}.`, { hint: mirrorHint(ref.value.domain, options.mirror) })]);
+        return { value: undefined, diagnostics: [errorAt(ref.range, "Cannot read the base image", `${e.message}.`, { hint: mirrorHint(ref.value.domain, options.mirror) })] };
       }
     },
     git: unasked,

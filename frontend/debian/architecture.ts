@@ -1,4 +1,4 @@
-import { DiagnosticsError, errorAt, type Image, type Range } from "../../grammar/index.js";
+import { errorAt, type Image, type Range, type Result } from "../../grammar/index.js";
 
 /** A platform, as far as picking a Debian architecture goes. */
 export interface PlatformLike {
@@ -20,11 +20,12 @@ const DEBIAN_ARCH: Record<string, string> = {
   "linux/mips64le": "mips64el",
 };
 
-export function debianArchitecture(platform: PlatformLike, at: Range): string {
+/** The Debian architecture of `platform`; undefined with an error at `at` when Debian has none. */
+export function debianArchitecture(platform: PlatformLike, at: Range): Result<string | undefined> {
   const id = `${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ""}`;
   const arch = DEBIAN_ARCH[id];
-  if (!arch) throw new DiagnosticsError([errorAt(at, "No Debian architecture for this platform", `Debian packages cannot be installed for ${id}.`)]);
-  return arch;
+  if (!arch) return { value: undefined, diagnostics: [errorAt(at, "No Debian architecture for this platform", `Debian packages cannot be installed for ${id}.`)] };
+  return { value: arch, diagnostics: [] };
 }
 
 export function hasPackages(image: Image): boolean {

@@ -7,15 +7,17 @@ import type { Fetcher, ImageFiles } from "../debian/index.js";
 /**
  * Where the resolver learns what a declaration's names stand for. A build asks BuildKit through the
  * gateway (frontend/solve); the CLI asks registries and the Debian archive, or takes names as declared
- * (`slipway llb`). The resolver's logic is the same for every source: only the answers differ.
+ * (`slipway llb`). The resolver's logic is the same for every source: only the answers differ. Each fact
+ * comes back as a `Result`, with the located problems met finding it (undefined with an error when it
+ * cannot be found); only a failure that is no problem of the declaration (a gateway gone) is thrown.
  */
 export interface FactSource {
   /** An image reference resolved to a digest and its config for `platform` (`role` names it in errors). */
-  image(ref: Located<ImageReference>, platform: Platform, role: string): Promise<ResolvedImage>;
+  image(ref: Located<ImageReference>, platform: Platform, role: string): Promise<Result<ResolvedImage | undefined>>;
   /** A git ref resolved to the commit it names. */
-  git(repository: string, ref: string, platform: Platform, range: Range): Promise<ResolvedGit>;
+  git(repository: string, ref: string, platform: Platform, range: Range): Promise<Result<ResolvedGit | undefined>>;
   /** A Dockerfile step as LLB, built with `epoch` as SOURCE_DATE_EPOCH. */
-  step(step: Step, platform: Platform, epoch: number): Promise<ResolvedStep>;
+  step(step: Step, platform: Platform, epoch: number): Promise<Result<ResolvedStep | undefined>>;
   /**
    * The base image's account files, and which of `homes` it has already; undefined with an error when
    * they cannot be used, and undefined with none when this source cannot read them (the accounts are

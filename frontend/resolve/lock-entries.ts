@@ -1,4 +1,4 @@
-import { hasErrors, isDiagnosticsError, type Declaration, type Diagnostic, type Image } from "../../grammar/index.js";
+import { hasErrors, type Declaration, type Diagnostic, type Image } from "../../grammar/index.js";
 import type { Platform } from "../../llb/index.js";
 import type { ResolvedImage } from "../compile/index.js";
 import { debianArchitecture, hasPackages, lockFromResolution, lockRequests, resolveApt, type AptLock } from "../debian/index.js";
@@ -27,23 +27,26 @@ export async function lockEntries(
     if (!hasPackages(image) || image.base.kind !== "image") continue;
     const ref = image.base.ref;
     for (const platform of platformsOf(image)) {
-      try {
-        const architecture = debianArchitecture(platform, ref.range);
-        const base = await source.image(ref, platform, "base image");
-        const files = await source.indexes.baseFiles(base, platform);
-        const result = await resolveApt(
-          { apt: image.apt, architecture, baseImage: { ref: base.pinned, digest: base.digest, range: ref.range } },
-          { fetcher: source.indexes.fetcher(platform), base: files },
-        );
-        diagnostics.push(...result.diagnostics);
-        if (!result.resolution || hasErrors(result.diagnostics)) continue;
-        const entry = lockFromResolution(result.resolution, image.name.value, lockRequests(image.apt));
-        entries.push(entry);
-        locked(entry, image, platform, base);
-      } catch (e) {
-        if (!isDiagnosticsError(e)) throw e;
-        diagnostics.push(...e.diagnostics);
+      const { value: architecture, diagnostics: unknownArchitecture } = debianArchitecture(platform, ref.range);
+      if (architecture === undefined) {
+        diagnostics.push(...unknownArchitecture);
+        continue;
       }
+      const { value: base, diagnostics: unresolved } = await source.image(ref, platform, "base image");
+      if (base === undefined) {
+        diagnostics.push(...unresolved);
+        continue;
+      }
+      const files = await source.indexes.baseFiles(base, platform);
+      const result = await resolveApt(
+        { apt: image.apt, architecture, baseImage: { ref: base.pinned, digest: base.digest, range: ref.range } },
+        { fetcher: source.indexes.fetcher(platform), base: files },
+      );
+      diagnostics.push(...result.diagnostics);
+      if (!result.resolution || hasErrors(result.diagnostics)) continue;
+      const entry = lockFromResolution(result.resolution, image.name.value, lockRequests(image.apt));
+      entries.push(entry);
+      locked(entry, image, platform, base);
     }
   }
   return { entries, diagnostics };

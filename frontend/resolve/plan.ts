@@ -1,4 +1,4 @@
-import { hasErrors, isDiagnosticsError, type Declaration, type Diagnostic, type Image, type Result } from "../../grammar/index.js";
+import { hasErrors, type Declaration, type Diagnostic, type Image, type Result } from "../../grammar/index.js";
 import type { Platform, State } from "../../llb/index.js";
 import { homesMade, planAccounts, type AccountsPlan } from "../accounts/index.js";
 import { buildEpoch, gitKey, parseEpochArg, type BuildEpoch, type InstallInput, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "../compile/index.js";
@@ -37,10 +37,12 @@ export interface ResolvedPlan {
   readonly accounts: AccountsPlan | undefined;
 }
 
-/** The lock's entry for this image and platform, when the build uses a lock. */
-export function lockEntryFor(lock: LockFile | undefined, image: Image, platform: Platform): AptLock | undefined {
-  if (!lock || !hasPackages(image) || image.base.kind !== "image") return undefined;
-  return findLockEntry(lock, image.name.value, debianArchitecture(platform, image.base.ref.range));
+/** The lock's entry for this image and platform, when the build uses a lock (an error when Debian has no such architecture). */
+export function lockEntryFor(lock: LockFile | undefined, image: Image, platform: Platform): Result<AptLock | undefined> {
+  if (!lock || !hasPackages(image) || image.base.kind !== "image") return { value: undefined, diagnostics: [] };
+  const architecture = debianArchitecture(platform, image.base.ref.range);
+  if (architecture.value === undefined) return { value: undefined, diagnostics: architecture.diagnostics };
+  return { value: findLockEntry(lock, image.name.value, architecture.value), diagnostics: [] };
 }
 
 /**
@@ -50,25 +52,21 @@ export function lockEntryFor(lock: LockFile | undefined, image: Image, platform:
  * and returned together, with no plan; anything else (a gateway failure) is thrown as it is.
  */
 export async function resolvePlan(request: PlanRequest, source: FactSource): Promise<Result<ResolvedPlan | undefined>> {
-  const errors: Diagnostic[] = [];
   // checked before anything is asked: a bad value fails the build at once
-  const lockedDigest = await settle(
-    (async () => {
-      parseEpochArg(request.epochArg);
-      return lockEntryFor(request.lock, request.image, request.platform)?.base?.digest;
-    })(),
-    errors,
-  );
-  if (errors.length > 0) return { value: undefined, diagnostics: errors };
-  const inputs = await source.time("resolve", () => resolveInputs(request, lockedDigest, source, errors));
+  const given = parseEpochArg(request.epochArg);
+  if (hasErrors(given.diagnostics)) return { value: undefined, diagnostics: given.diagnostics };
+  const entry = lockEntryFor(request.lock, request.image, request.platform);
+  if (hasErrors(entry.diagnostics)) return { value: undefined, diagnostics: entry.diagnostics };
+  const errors: Diagnostic[] = [];
+  const inputs = await source.time("resolve", () => resolveInputs(request, given.value, entry.value?.base?.digest, source, errors));
   const { base, epoch } = inputs;
   const { image, platform } = request;
   // a base that could not be resolved has been reported: nothing that reads it is tried
   const baseKnown = image.base.kind === "scratch" || base !== undefined;
   // a source with no indexes plans packages only from a lock; without one its caller has already refused the image (slipway llb)
   const withPackages = hasPackages(image) && (request.lock !== undefined || source.indexes !== undefined);
-  const resolution = base && withPackages ? collect(await source.time("packages", () => settle(packagesOf(request, base, source), errors)), errors) : undefined;
-  const accounts = baseKnown && epoch ? collect(await source.time("accounts", () => settle(accountsOf(image, base, platform, source, epoch.seconds), errors)), errors) : undefined;
+  const resolution = base && withPackages ? collect(await source.time("packages", () => packagesOf(request, base, source)), errors) : undefined;
+  const accounts = baseKnown && epoch ? collect(await source.time("accounts", () => accountsOf(image, base, platform, source, epoch.seconds)), errors) : undefined;
   if (errors.length > 0 || !epoch) return { value: undefined, diagnostics: errors };
   const plan: ResolvedPlan = {
     ...inputs,
@@ -81,14 +79,16 @@ export async function resolvePlan(request: PlanRequest, source: FactSource): Pro
 
 /**
  * Everything asked before compiling, at once, and the build's epoch. Steps get the epoch as
- * SOURCE_DATE_EPOCH; without the build argument it is the base image's `created`, so they wait for the
- * base (one image config lookup) and start beside the other lookups.
+ * SOURCE_DATE_EPOCH (`given`, the build argument checked); without it, it is the base image's `created`,
+ * so they wait for the base (one image config lookup) and start beside the other lookups.
  */
-async function resolveInputs(request: PlanRequest, lockedDigest: string | undefined, source: FactSource, errors: Diagnostic[]) {
-  const { image, platform, epochArg } = request;
-  const basePromise = image.base.kind === "image" ? source.image(pinnedTo(image.base.ref, lockedDigest), platform, "base image") : Promise.resolve(undefined);
-  // the base's own failure is reported once, by its settle below
-  const epochPromise = epochArg !== undefined ? Promise.resolve(buildEpoch(epochArg, undefined)) : basePromise.then((b) => buildEpoch(undefined, b?.config), () => undefined);
+async function resolveInputs(request: PlanRequest, given: number | undefined, lockedDigest: string | undefined, source: FactSource, errors: Diagnostic[]) {
+  const { image, platform } = request;
+  const scratch: Result<ResolvedImage | undefined> = { value: undefined, diagnostics: [] };
+  const basePromise = image.base.kind === "image" ? source.image(pinnedTo(image.base.ref, lockedDigest), platform, "base image") : Promise.resolve(scratch);
+  // the base's own problem is reported once, by its settle below, and a gateway failure is thrown there
+  const epochPromise =
+    given !== undefined ? Promise.resolve(buildEpoch(given, undefined)) : basePromise.then((b) => (hasErrors(b.diagnostics) ? undefined : buildEpoch(undefined, b.value?.config)), () => undefined);
   const [base, images, git, steps, epoch] = await Promise.all([
     settle(basePromise, errors),
     resolveFileImages(request, source, errors),
@@ -136,10 +136,11 @@ async function resolveSteps({ declaration, image, platform }: PlanRequest, sourc
 async function packagesOf({ image, platform, lock }: PlanRequest, base: ResolvedImage, source: FactSource): Promise<Result<AptResolution | undefined>> {
   if (image.base.kind !== "image") throw new Error("bug: packages on scratch");
   const range = image.base.ref.range;
-  const architecture = debianArchitecture(platform, range);
+  const { value: architecture, diagnostics: unknownArchitecture } = debianArchitecture(platform, range);
+  if (architecture === undefined) return { value: undefined, diagnostics: unknownArchitecture };
   const baseImage = { ref: base.pinned, ...(base.digest && { digest: base.digest }), range };
   let result: AptResult;
-  if (lock) result = await resolveAptFromLock({ apt: image.apt, image: image.name.value, architecture, baseImage }, lockEntryFor(lock, image, platform));
+  if (lock) result = await resolveAptFromLock({ apt: image.apt, image: image.name.value, architecture, baseImage }, findLockEntry(lock, image.name.value, architecture));
   else if (source.indexes) {
     const files = await source.indexes.baseFiles(base, platform);
     result = await resolveApt({ apt: image.apt, architecture, baseImage }, { fetcher: source.indexes.fetcher(platform), base: files });
@@ -168,17 +169,10 @@ function collect<T>(result: Result<T | undefined> | undefined, errors: Diagnosti
 }
 
 /**
- * The value, or undefined with its located problems added to `errors`; any other failure is thrown. A
- * source of facts (frontend/solve, frontend/cli), the epoch argument's check and the Debian architecture's
- * lookup report a located problem by throwing a DiagnosticsError: it becomes diagnostics here, so the
- * resolve stage itself only returns them.
+ * A fact asked of the source (frontend/solve, frontend/cli), once it is known: its value, or undefined
+ * with its located problems added to `errors`. A failure that is no problem of the declaration (a gateway
+ * gone) is thrown as it is. The facts asked at once add their problems in the order they are answered.
  */
-async function settle<T>(work: Promise<T>, errors: Diagnostic[]): Promise<T | undefined> {
-  try {
-    return await work;
-  } catch (e) {
-    if (!isDiagnosticsError(e)) throw e;
-    errors.push(...e.diagnostics);
-    return undefined;
-  }
+async function settle<T>(work: Promise<Result<T | undefined>>, errors: Diagnostic[]): Promise<T | undefined> {
+  return collect(await work, errors);
 }

@@ -1,4 +1,4 @@
-import { DiagnosticsError, errorAt, type Range } from "../../grammar/index.js";
+import { errorAt, type Range, type Result } from "../../grammar/index.js";
 import { customName, decodeOp, git, marshal, type Platform, type SourceOpProto } from "../../llb/index.js";
 import { gw, isGatewayError } from "../gateway/index.js";
 import type { ResolvedGit } from "../compile/index.js";
@@ -12,19 +12,22 @@ const COMMIT = /^[0-9a-f]{40}$/;
  * (Docker 28 ships ≈ 0.25) ignore the request, and we check the ref out with its .git directory and read
  * HEAD instead.
  */
-export async function resolveGit(session: BuildSession, repository: string, ref: string, platform: Platform, range: Range): Promise<ResolvedGit> {
-  if (COMMIT.test(ref)) return { repository, ref, commit: ref };
+export async function resolveGit(session: BuildSession, repository: string, ref: string, platform: Platform, range: Range): Promise<Result<ResolvedGit | undefined>> {
+  if (COMMIT.test(ref)) return { value: { repository, ref, commit: ref }, diagnostics: [] };
   try {
     const commit = (await viaSourceMeta(session, repository, ref, platform)) ?? (await viaCheckout(session, repository, ref, platform));
     if (!COMMIT.test(commit)) throw new Error(`unexpected commit id ${JSON.stringify(commit)}`);
-    return { repository, ref, commit };
+    return { value: { repository, ref, commit }, diagnostics: [] };
   } catch (e) {
     if (!isGatewayError(e) && !(e instanceof Error && e.message.startsWith("unexpected commit"))) throw e;
-    throw new DiagnosticsError([
-      errorAt(range, `Cannot resolve git ref "${ref}" of ${repository}`, e.message, {
-        hint: "check the repository URL and that the branch, tag or commit exists and is reachable from BuildKit",
-      }),
-    ]);
+    return {
+      value: undefined,
+      diagnostics: [
+        errorAt(range, `Cannot resolve git ref "${ref}" of ${repository}`, e.message, {
+          hint: "check the repository URL and that the branch, tag or commit exists and is reachable from BuildKit",
+        }),
+      ],
+    };
   }
 }
 

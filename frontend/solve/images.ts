@@ -1,5 +1,4 @@
-import type { ImageReference, Located } from "../../grammar/index.js";
-import { errorAt, DiagnosticsError } from "../../grammar/index.js";
+import { errorAt, type ImageReference, type Located, type Result } from "../../grammar/index.js";
 import { formatPlatform, platformToPb, type Platform } from "../../llb/index.js";
 import { replaceByNamedContext } from "./named-contexts.js";
 import { gw, isGatewayError } from "../gateway/index.js";
@@ -12,8 +11,10 @@ import type { BuildSession } from "./session.js";
  * auth, mirrors and source policies apply). The result is pinned `name:tag@sha256:…`, so the build and the
  * BOM name exactly the bytes used.
  */
-export async function resolveImage(session: BuildSession, declared: Located<ImageReference>, platform: Platform, role: string): Promise<ResolvedImage> {
-  const ref = replaceByNamedContext(session, declared);
+export async function resolveImage(session: BuildSession, declared: Located<ImageReference>, platform: Platform, role: string): Promise<Result<ResolvedImage | undefined>> {
+  const replaced = replaceByNamedContext(session, declared);
+  if (replaced.value === undefined) return { value: undefined, diagnostics: replaced.diagnostics };
+  const ref = replaced.value;
   const reference = ref.value;
   let res;
   try {
@@ -28,19 +29,22 @@ export async function resolveImage(session: BuildSession, declared: Located<Imag
     );
   } catch (e) {
     if (!isGatewayError(e)) throw e;
-    throw new DiagnosticsError([
-      errorAt(ref.range, `Cannot resolve image ${reference.original}`, e.status.message, {
-        hint: "check the name and tag, that the registry is reachable from BuildKit, and that you are logged in to it",
-      }),
-    ]);
+    return {
+      value: undefined,
+      diagnostics: [
+        errorAt(ref.range, `Cannot resolve image ${reference.original}`, e.status.message, {
+          hint: "check the name and tag, that the registry is reachable from BuildKit, and that you are logged in to it",
+        }),
+      ],
+    };
   }
   let config: OciImageConfig;
   try {
     config = JSON.parse(new TextDecoder().decode(res.Config)) as OciImageConfig;
   } catch {
-    throw new DiagnosticsError([errorAt(ref.range, `Image ${reference.original} has an unreadable config`, "Its config is not JSON.")]);
+    return { value: undefined, diagnostics: [errorAt(ref.range, `Image ${reference.original} has an unreadable config`, "Its config is not JSON.")] };
   }
   config.config ??= {};
   const digest = reference.digest ?? res.Digest;
-  return { reference, pinned: pinnedName(reference, digest), digest, config };
+  return { value: { reference, pinned: pinnedName(reference, digest), digest, config }, diagnostics: [] };
 }

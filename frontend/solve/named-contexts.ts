@@ -1,4 +1,4 @@
-import { DiagnosticsError, errorAt, parseImageReference, reasonOf, type ImageReference, type Located } from "../../grammar/index.js";
+import { errorAt, parseImageReference, reasonOf, type ImageReference, type Located, type Result } from "../../grammar/index.js";
 import type { BuildSession } from "./session.js";
 
 /**
@@ -8,26 +8,27 @@ import type { BuildSession } from "./session.js";
  * stand for an image; other kinds are a located error. Names no image uses are reported by
  * `unusedNamedContexts` — never silently ignored.
  */
-export function replaceByNamedContext(session: BuildSession, ref: Located<ImageReference>): Located<ImageReference> {
+export function replaceByNamedContext(session: BuildSession, ref: Located<ImageReference>): Result<Located<ImageReference> | undefined> {
   const r = ref.value;
   const named = `${r.domain}/${r.path}`;
   const familiar = r.domain === "docker.io" ? named.replace(/^docker\.io\/(library\/)?/, "") : named;
   const tag = r.tag ? `:${r.tag}` : "";
   const candidates = [r.original, `${named}${tag}`, `${familiar}${tag}`, ...(r.digest ? [`${named}${tag}@${r.digest}`] : [])];
   const name = candidates.find((c) => session.options.namedContexts.has(c));
-  if (name === undefined) return ref;
+  if (name === undefined) return { value: ref, diagnostics: [] };
   session.usedNamedContexts.add(name);
   const value = session.options.namedContexts.get(name)!;
   if (!value.startsWith("docker-image://")) {
-    throw new DiagnosticsError([
-      errorAt(ref.range, `Named context "${name}" cannot replace an image`, `It is ${JSON.stringify(value)}; an image can be replaced only by another image (docker-image://REF).`),
-    ]);
+    return {
+      value: undefined,
+      diagnostics: [errorAt(ref.range, `Named context "${name}" cannot replace an image`, `It is ${JSON.stringify(value)}; an image can be replaced only by another image (docker-image://REF).`)],
+    };
   }
   const parsed = parseImageReference(value.slice("docker-image://".length));
   if (parsed.value === undefined) {
-    throw new DiagnosticsError([errorAt(ref.range, `Named context "${name}" is not a valid image reference`, reasonOf(parsed))]);
+    return { value: undefined, diagnostics: [errorAt(ref.range, `Named context "${name}" is not a valid image reference`, reasonOf(parsed))] };
   }
-  return { value: parsed.value, range: ref.range };
+  return { value: { value: parsed.value, range: ref.range }, diagnostics: [] };
 }
 
 /** The named contexts given to the build that no image of the declaration used. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { DiagnosticsError, errorAt, type Step } from "../../grammar/index.js";
+import { errorAt, type Result, type Step } from "../../grammar/index.js";
 import { copy, customName, Definition, formatPlatform, local, scratch, sortedMap, type Platform, type State } from "../../llb/index.js";
-import { gw, isGatewayError } from "../gateway/index.js";
+import { gw, isGatewayError, type Result as GatewayResult } from "../gateway/index.js";
 import type { ResolvedStep } from "../compile/index.js";
 import type { BuildSession } from "./session.js";
 import { SOURCE_DATE_EPOCH_ARG } from "../compile/index.js";
@@ -31,7 +31,7 @@ const STEP_RUN_OPTIONS = [
  * the Dockerfile and the build context as frontend inputs. What comes back is the step's result as LLB
  * (`Ref.def`), which the compiler embeds in the image graph: files are copied from it in the same solve.
  */
-export async function buildStep(session: BuildSession, step: Step, platform: Platform, epoch: number): Promise<ResolvedStep> {
+export async function buildStep(session: BuildSession, step: Step, platform: Platform, epoch: number): Promise<Result<ResolvedStep | undefined>> {
   const { options } = session;
   const dockerfilePath = step.dockerfile.value.replace(/^\.\//, "");
   const dockerfile = local(options.dockerfileLocal, {
@@ -85,28 +85,41 @@ export async function buildStep(session: BuildSession, step: Step, platform: Pla
     }),
   );
   const [dockerfileBytes, result] = await Promise.allSettled([dockerfileRead, solved]);
+  return stepOutcome(step, dockerfileBytes, result);
+}
+
+/**
+ * The step built, from the two round trips' outcomes; a missing Dockerfile or a failed step is a located
+ * error, anything else (the Dockerfile's read failing) is thrown as it is.
+ */
+function stepOutcome(step: Step, dockerfileBytes: PromiseSettledResult<Uint8Array | undefined>, result: PromiseSettledResult<GatewayResult>): Result<ResolvedStep | undefined> {
   if (dockerfileBytes.status === "rejected") throw dockerfileBytes.reason;
   if (dockerfileBytes.value === undefined) {
-    throw new DiagnosticsError([
-      errorAt(step.dockerfile.range, `Dockerfile "${step.dockerfile.value}" not found`, `Step "${step.name.value}" names a Dockerfile that is not in the declaration's directory.`, {
-        hint: "paths are relative to the directory of the declaration file",
-      }),
-    ]);
+    return {
+      value: undefined,
+      diagnostics: [
+        errorAt(step.dockerfile.range, `Dockerfile "${step.dockerfile.value}" not found`, `Step "${step.name.value}" names a Dockerfile that is not in the declaration's directory.`, {
+          hint: "paths are relative to the directory of the declaration file",
+        }),
+      ],
+    };
   }
   if (result.status === "rejected") {
     const e: unknown = result.reason;
     if (!isGatewayError(e)) throw e;
-    throw new DiagnosticsError([
-      errorAt(step.defRange, `Step "${step.name.value}" failed`, e.status.message, { hint: `the Dockerfile is ${step.dockerfile.value}` }),
-    ]);
+    return {
+      value: undefined,
+      diagnostics: [errorAt(step.defRange, `Step "${step.name.value}" failed`, e.status.message, { hint: `the Dockerfile is ${step.dockerfile.value}` })],
+    };
   }
   const ref = result.value.ref;
   if (!ref || !ref.has_def) {
-    throw new DiagnosticsError([errorAt(step.defRange, `Step "${step.name.value}" produced no result`, "BuildKit's Dockerfile frontend returned no reference.")]);
+    return { value: undefined, diagnostics: [errorAt(step.defRange, `Step "${step.name.value}" produced no result`, "BuildKit's Dockerfile frontend returned no reference.")] };
   }
-  return {
+  const built: ResolvedStep = {
     name: step.name.value,
     definition: new Definition(ref.def),
     dockerfileSha256: createHash("sha256").update(dockerfileBytes.value).digest("hex"),
   };
+  return { value: built, diagnostics: [] };
 }
