@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildx, dockerRun, must, project, scratchDir, syntaxLine } from "./harness.js";
@@ -66,6 +66,37 @@ describe("file sources", () => {
     expect(origins["/hello.txt"]).toMatchObject({ kind: "git", repository: `${server.url}/repo.git`, ref: "main", commit, path: "tools/hello.txt" });
     expect(origins["/etc/debian_version"]!.kind).toBe("image");
     expect(origins["/etc/debian_version"]!.image).toMatch(/^docker\.io\/library\/debian:bookworm@sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe("sources that do not exist", () => {
+  it("a git ref and an image tag that name nothing: both refused in one build, each at its line, and nothing exported", async () => {
+    const declaration = `${syntaxLine()}image "missing" {
+  base_image = "scratch"
+
+  file "/hello.txt" {
+    from_git {
+      repository = "${server.url}/repo.git"
+      ref        = "no-such-branch"
+      path       = "tools/hello.txt"
+    }
+  }
+
+  file "/etc/debian_version" {
+    from_image {
+      image = "debian:no-such-tag"
+      path  = "/etc/debian_version"
+    }
+  }
+}
+`;
+    const dir = project("sources-missing", { "slipway.hcl": declaration });
+    const dest = join(scratchDir("sources-missing-out"), "out");
+    const r = await buildx(dir, { output: `type=local,dest=${dest}` });
+    expect(r.code, r.output.slice(-3000)).not.toBe(0);
+    expect(r.output).toContain(`slipway.hcl:8:20: Cannot resolve git ref "no-such-branch" of ${server.url}/repo.git`);
+    expect(r.output).toMatch(/slipway\.hcl:15:15: Cannot resolve image debian:no-such-tag: .*not found/);
+    expect(existsSync(dest) && readdirSync(dest).length > 0).toBe(false);
   });
 });
 
