@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { parsePlatform as checkPlatform, reasonOf, SourceFile, type Diagnostic, type Image } from "../../grammar/index.js";
 import type { LockFile } from "../debian/index.js";
 import { lockFileName } from "../debian/lock-schema.js";
-import { MIRROR_VARIABLE, type Mirror } from "../debian/mirrors.js";
+import { MIRROR_VARIABLE, parseMirrors, type Mirror } from "../debian/mirrors.js";
 import { describeIoError, errorCode, UsageError, type CliIO } from "./streams.js";
 
 // What the commands that resolve images (lock, llb, build) share: platforms, Debian mirrors, the lock
@@ -24,10 +24,9 @@ export const MIRROR_HELP = `  --mirror ORIGINAL=REPLACEMENT[,...]
  * The mirrors of `--mirror`, else of `$SLIPWAY_MIRROR` (the build argument's name and syntax, so one
  * value serves the CLI and a build); a malformed value is a usage error naming where it came from.
  */
-export async function cliMirrors(flag: string | undefined, env: NodeJS.ProcessEnv): Promise<readonly Mirror[]> {
+export function cliMirrors(flag: string | undefined, env: NodeJS.ProcessEnv): readonly Mirror[] {
   const value = flag ?? env[MIRROR_VARIABLE];
   if (value === undefined) return [];
-  const { parseMirrors } = await packageTools();
   const parsed = parseMirrors(value);
   if (parsed.value !== undefined) return parsed.value;
   throw new UsageError(`${flag !== undefined ? "--mirror" : `$${MIRROR_VARIABLE}`}: ${reasonOf(parsed)}; give ORIGINAL=REPLACEMENT[,ORIGINAL=REPLACEMENT...], each an http:// or https:// URL prefix`);

@@ -93,7 +93,7 @@ export async function runBuildCommand(args: readonly string[], io: CliIO, option
     throw new UsageError(`${arg} has no "# syntax=IMAGE" line, so buildx would not know the slipway frontend; give it with --frontend IMAGE or $${FRONTEND_ENV}, or add the line at the top of the file`);
   }
   // refused here, as slipway lock and llb refuse them, rather than by the frontend after buildx started
-  const mirror = (await cliMirrors(values.mirror, o.env)).length > 0 ? (values.mirror ?? o.env[MIRROR_VARIABLE]) : undefined;
+  const mirror = cliMirrors(values.mirror, o.env).length > 0 ? (values.mirror ?? o.env[MIRROR_VARIABLE]) : undefined;
   const vendor = (await cliVendor(o.env)) !== undefined ? o.env[VENDOR_VARIABLE] : undefined;
   const path = resolve(io.cwd, arg);
   const common = [

@@ -85,7 +85,7 @@ export const llb: Command = {
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "no declaration file given" : "llb takes one file");
     const platformFlags = values.platform === undefined ? [] : [platformFlag(values.platform)];
-    const mirrors = await cliMirrors(values.mirror, process.env);
+    const mirrors = cliMirrors(values.mirror, process.env);
     const vendor = await cliVendor(process.env);
     if (!values.json && !io.writeStdoutBytes) throw new UsageError("this output takes text only; use --json");
     const arg = positionals[0]!;

@@ -81,7 +81,7 @@ export async function runLockCommand(args: readonly string[], io: CliIO, options
   }
   const { formatPlatform, hasPackages, mergeLock, mirroredFetcher, nodeFetcher, parsePlatform } = await packageTools();
   const given = { ...defaultOptions, fetcher: options.fetcher ?? nodeFetcher(), ...options };
-  const o = { ...given, fetcher: mirroredFetcher(given.fetcher, await cliMirrors(values.mirror, given.env)) };
+  const o = { ...given, fetcher: mirroredFetcher(given.fetcher, cliMirrors(values.mirror, given.env)) };
   const color = io.color ?? false;
   const { declaration, diagnostics } = await loadWithContext(file, parseVars(values.var), contextReader(arg, io));
   io.stderr(renderDiagnostics(diagnostics, [file], { color }));
