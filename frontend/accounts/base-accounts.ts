@@ -24,8 +24,7 @@ export interface BaseReader {
 export async function readBaseAccounts(session: BaseReader, ref: string, at: Range, homes: readonly string[] = []): Promise<Result<BaseAccounts | undefined>> {
   const [etc, existing] = await Promise.all([session.readDir(ref, "/etc"), existingPaths(session, ref, homes)]);
   const entries = new Map((etc ?? []).map((s) => [s.path, s]));
-  const out: Partial<Record<AccountFile, BaseAccountFile>> & { existing?: ReadonlyMap<string, ExistingPath> } = {};
-  if (existing.size > 0) out.existing = existing;
+  const files: Partial<Record<AccountFile, BaseAccountFile>> = {};
   for (const path of ACCOUNT_FILES) {
     const stat = entries.get(path.slice("/etc/".length));
     if (!stat) continue;
@@ -35,9 +34,9 @@ export async function readBaseAccounts(session: BaseReader, ref: string, at: Ran
       return { value: undefined, diagnostics: [errorAt(at, "Unusable account file", `The base image's ${path} is ${why}; slipway rewrites it to add the declared accounts.`)] };
     }
     const bytes = await session.readFile(ref, path);
-    out[path] = { text: new TextDecoder().decode(bytes), mode: stat.mode & 0o777, uid: stat.uid, gid: stat.gid };
+    files[path] = { text: new TextDecoder().decode(bytes), mode: stat.mode & 0o777, uid: stat.uid, gid: stat.gid };
   }
-  return { value: out, diagnostics: [] };
+  return { value: { ...files, ...(existing.size > 0 && { existing }) }, diagnostics: [] };
 }
 
 /**
