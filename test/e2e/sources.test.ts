@@ -33,27 +33,32 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-describe("file sources", () => {
-  it("takes a file from git at the commit its ref names, and one from another image; the BOM records both origins", async () => {
-    const declaration = `${syntaxLine()}image "sources" {
+/** An image of a file from the test's git repository at `ref` (line 8) and one from `image` (line 15). */
+function twoSources(name: string, ref: string, image: string): string {
+  return `${syntaxLine()}image "${name}" {
   base_image = "scratch"
 
   file "/hello.txt" {
     from_git {
       repository = "${server.url}/repo.git"
-      ref        = "main"
+      ref        = "${ref}"
       path       = "tools/hello.txt"
     }
   }
 
   file "/etc/debian_version" {
     from_image {
-      image = "debian:bookworm"
+      image = "${image}"
       path  = "/etc/debian_version"
     }
   }
 }
 `;
+}
+
+describe("file sources", () => {
+  it("takes a file from git at the commit its ref names, and one from another image; the BOM records both origins", async () => {
+    const declaration = twoSources("sources", "main", "debian:bookworm");
     const dir = project("sources", { "slipway.hcl": declaration });
     const rootfs = scratchDir("sources-rootfs");
     const r = await buildx(dir, { output: `type=local,dest=${rootfs}` });
@@ -71,25 +76,7 @@ describe("file sources", () => {
 
 describe("sources that do not exist", () => {
   it("a git ref and an image tag that name nothing: both refused in one build, each at its line, and nothing exported", async () => {
-    const declaration = `${syntaxLine()}image "missing" {
-  base_image = "scratch"
-
-  file "/hello.txt" {
-    from_git {
-      repository = "${server.url}/repo.git"
-      ref        = "no-such-branch"
-      path       = "tools/hello.txt"
-    }
-  }
-
-  file "/etc/debian_version" {
-    from_image {
-      image = "debian:no-such-tag"
-      path  = "/etc/debian_version"
-    }
-  }
-}
-`;
+    const declaration = twoSources("missing", "no-such-branch", "debian:no-such-tag");
     const dir = project("sources-missing", { "slipway.hcl": declaration });
     const dest = join(scratchDir("sources-missing-out"), "out");
     const r = await buildx(dir, { output: `type=local,dest=${dest}` });
