@@ -1,6 +1,4 @@
-import { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
-import { type ImageStore, readTarStream, TarFormatError, type TarEntry } from "../oci/index.js";
+import { type ImageStore, LayerBlobError, layerTar, readTarStream, TarFormatError, type TarEntry } from "../oci/index.js";
 import { ImageDiffError } from "./errors.js";
 import { formatBytes, type ImageDiffLimits } from "./limits.js";
 
@@ -27,9 +25,9 @@ export interface LayerEntries {
 }
 
 /**
- * Reads every entry of the layer `digest`: the blob is decompressed as a stream (gzip or none; zstd is
- * refused) up to `limits.layerBytes`, and each regular file is hashed as it passes, so memory holds the
- * compressed blob and one record per entry, whatever the files weigh. A path given twice keeps its last
+ * Reads every entry of the layer `digest`: the blob is decompressed as a stream (gzip, zstd or none) up
+ * to `limits.layerBytes`, and each regular file is hashed as it passes, so memory holds the compressed
+ * blob and one record per entry, whatever the files weigh. A path given twice keeps its last
  * entry, as extracting the layer would.
  */
 export async function readLayerEntries(store: ImageStore, digest: string, limits: ImageDiffLimits): Promise<LayerEntries> {
@@ -59,24 +57,17 @@ export async function readLayerEntries(store: ImageStore, digest: string, limits
   return { entries, order };
 }
 
-/** Layers are gzip-compressed or plain tar; the bytes say which, whatever the media type claims. */
+/** The layer's tar (gzip, zstd or plain: `layerTar`), stopped once it expands past `limit`. */
 async function* uncompressed(description: string, bytes: Uint8Array, limit: number): AsyncGenerator<Uint8Array> {
-  if (bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd) {
-    throw new ImageDiffError(description, "is zstd-compressed, which Node 20 cannot decompress; export the images with gzip compression to compare them");
-  }
-  const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  const chunks: AsyncIterable<Uint8Array> = gzip ? Readable.from([bytes]).pipe(createGunzip()) : Readable.from([bytes]);
   let total = 0;
   try {
-    for await (const chunk of chunks) {
+    for await (const chunk of layerTar(bytes)) {
       total += chunk.length;
       if (total > limit) throw new ImageDiffError(description, `expands to more than ${formatBytes(limit)}, the most slipway diff reads of one layer`);
       yield chunk;
     }
   } catch (e) {
-    if (gzip && !(e instanceof ImageDiffError) && !(e instanceof TarFormatError)) {
-      throw new ImageDiffError(description, `is not valid gzip (${e instanceof Error ? e.message : String(e)})`);
-    }
+    if (e instanceof LayerBlobError) throw new ImageDiffError(description, e.message);
     throw e;
   }
 }

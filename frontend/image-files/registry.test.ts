@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestRegistry, type TarSpec } from "../../test/cli/registry-fixture.js";
+import { tar, TestRegistry, type TarSpec } from "../../test/cli/registry-fixture.js";
+import { rawZstd, ZSTD_MAGIC } from "../../test/support/zstd.js";
 import { dockerHubMirror } from "../oci/index.js";
 import { isImageFilesError, readRegistryImage } from "./index.js";
 
@@ -66,7 +67,7 @@ describe("readRegistryImage", () => {
     );
   });
 
-  it("names the image and what failed: unknown tag, damaged layer, no registry, zstd, credentials", async () => {
+  it("names the image and what failed: unknown tag, damaged layer, no registry, damaged zstd, credentials", async () => {
     const fetch = registry.fetch;
     await expect(readRegistryImage("debian:trixie", { fetch, mirror: "http://m.test" })).rejects.toThrow(
       "docker.io/library/debian:trixie: /v2/library/debian/manifests/trixie not found on the registry",
@@ -85,8 +86,15 @@ describe("readRegistryImage", () => {
     await expect(readRegistryImage(`${closed.host}/x/y:1`)).rejects.toThrow(`${closed.host}/x/y:1: cannot reach the registry at ${closed.host}: ECONNREFUSED`);
 
     const zstd = new TestRegistry();
-    zstd.image("x/z", "1", { layers: [new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0])] });
-    await expect(readRegistryImage("127.0.0.1:1/x/z:1", { fetch: zstd.fetch })).rejects.toThrow(/layer sha256:[0-9a-f]{64}: is zstd-compressed, which Node 20 cannot decompress; produce the lock with the `--target lock` build instead$/);
+    zstd.image("x/z", "1", { layers: [Uint8Array.from([...ZSTD_MAGIC, 0, 0, 0, 0])] });
+    await expect(readRegistryImage("127.0.0.1:1/x/z:1", { fetch: zstd.fetch })).rejects.toThrow(/layer sha256:[0-9a-f]{64}: is not valid zstd \(it ends inside a block header at byte 6\)$/);
+  });
+
+  it("reads zstd layers as it reads gzip ones", async () => {
+    const zstd = new TestRegistry();
+    zstd.image("x/z", "1", { layers: [rawZstd(tar(layer("zstd")))] });
+    const image = await readRegistryImage("127.0.0.1:1/x/z:1", { fetch: zstd.fetch });
+    expect(text(await image.files.readFile("/etc/arch"))).toBe("zstd");
   });
 
   it("asks for no credentials: a registry that wants them gets advice, not a stack trace", async () => {

@@ -1,7 +1,5 @@
-import { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
 import { parsePlatform } from "../../grammar/index.js";
-import { formatImageRef, isImageReadError, parseImageRef, registryStore, type ImageStore } from "../oci/index.js";
+import { formatImageRef, isImageReadError, LayerBlobError, layerTar, parseImageRef, registryStore, type ImageStore } from "../oci/index.js";
 import type { ImageFiles } from "../debian/index.js";
 import { ImageFilesError } from "./errors.js";
 import { layerFiles, type Layer, type LayerFilesOptions } from "./layers.js";
@@ -123,19 +121,13 @@ function registryLayer(store: ImageStore, name: string, d: Descriptor): Layer {
   };
 }
 
-/** Layers are gzip-compressed or plain tar; the bytes say which, whatever the media type claims. */
+/** The layer's tar (gzip, zstd or plain: `layerTar`). */
 async function* uncompressed(description: string, bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  if (bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd) {
-    throw new ImageFilesError(description, "is zstd-compressed, which Node 20 cannot decompress; produce the lock with the `--target lock` build instead");
-  }
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
-    yield bytes;
-    return;
-  }
   try {
-    for await (const chunk of Readable.from([bytes]).pipe(createGunzip())) yield chunk as Uint8Array;
+    yield* layerTar(bytes);
   } catch (e) {
-    throw new ImageFilesError(description, `is not valid gzip (${e instanceof Error ? e.message : String(e)})`);
+    if (e instanceof LayerBlobError) throw new ImageFilesError(description, e.message);
+    throw e;
   }
 }
 

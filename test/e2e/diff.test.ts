@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build as esbuild } from "esbuild";
@@ -24,9 +25,9 @@ function example(name: string): string {
   return project(`diff-${name}`, { "slipway.hcl": declaration, "assets.tgz": readFileSync(join(REPO, "examples", name, "assets.tgz")) });
 }
 
-async function exportOci(dir: string, name: string, imageName?: string): Promise<string> {
+async function exportOci(dir: string, name: string, imageName?: string, exporterOptions = ""): Promise<string> {
   const tar = join(scratchDir(`diff-${name}`), "image.tar");
-  const r = await buildx(dir, { output: `type=oci,dest=${tar}${imageName !== undefined ? `,name=${imageName}` : ""}` });
+  const r = await buildx(dir, { output: `type=oci,dest=${tar}${imageName !== undefined ? `,name=${imageName}` : ""}${exporterOptions}` });
   expect(r.code, r.output.slice(-4000)).toBe(0);
   return tar;
 }
@@ -53,25 +54,7 @@ describe("slipway diff", () => {
   });
 
   it("names exactly the one context file that differs between two builds", async () => {
-    const files = {
-      "slipway.hcl": `${syntaxLine()}image "ctx" {
-  base_image = "scratch"
-  file "/etc/app/a.conf" {
-    from_context {
-      path = "a.conf"
-    }
-  }
-  file "/etc/app/b.conf" {
-    from_context {
-      path = "b.conf"
-    }
-  }
-}
-`,
-      "a.conf": "alpha = 1\n",
-      "b.conf": "beta = 1\n",
-    };
-    const dir = project("diff-context", files);
+    const dir = project("diff-context", contextFiles());
     const a = await exportOci(dir, "context-a");
     writeFileSync(join(dir, "a.conf"), "alpha = 2\n");
     const b = await exportOci(dir, "context-b");
@@ -81,14 +64,28 @@ describe("slipway diff", () => {
     expect(r.code).toBe(1);
     const diff = JSON.parse(r.stdout) as ImageDiff;
     expect(diff.identical).toBe(false);
-    const changed = diff.images.flatMap((i) => i.layers.flatMap((l) => l.files.map((f) => `${f.change} ${f.path} ${f.fields.join(",")}`)));
-    expect(changed).toEqual(["changed /etc/app/a.conf content"]);
+    expect(changedFiles(diff)).toEqual(["changed /etc/app/a.conf content"]);
 
     const text = slipwayDiff(a, b);
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/^ {4}~ \/etc\/app\/a\.conf {2}content sha256:[0-9a-f]{12} → sha256:[0-9a-f]{12} \(10 → 10 bytes\)$/m);
   });
 
+  it("reads zstd layers as BuildKit writes them", async () => {
+    const dir = project("diff-zstd", contextFiles());
+    const zstd = ",compression=zstd,force-compression=true";
+    const a = await exportOci(dir, "zstd-a", undefined, zstd);
+    writeFileSync(join(dir, "a.conf"), "alpha = 2\n");
+    const b = await exportOci(dir, "zstd-b", undefined, zstd);
+    const layerTypes = ociLayerMediaTypes(b);
+    expect(layerTypes.length).toBeGreaterThan(0);
+    expect(layerTypes.every((t) => t.endsWith("+zstd")), layerTypes.join(", ")).toBe(true);
+
+    const r = slipwayDiff("--json", a, b);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    expect(changedFiles(JSON.parse(r.stdout) as ImageDiff)).toEqual(["changed /etc/app/a.conf content"]);
+  });
   it("refuses input that is not an image with one line naming it, exit 2", () => {
     const dir = scratchDir("diff-garbage");
     writeFileSync(join(dir, "notes.txt"), "not an image\n");
@@ -109,3 +106,43 @@ describe("slipway diff", () => {
     }
   });
 });
+
+/** Two context files copied into a scratch image. */
+function contextFiles(): Record<string, string> {
+  return {
+    "slipway.hcl": `${syntaxLine()}image "ctx" {
+  base_image = "scratch"
+  file "/etc/app/a.conf" {
+    from_context {
+      path = "a.conf"
+    }
+  }
+  file "/etc/app/b.conf" {
+    from_context {
+      path = "b.conf"
+    }
+  }
+}
+`,
+    "a.conf": "alpha = 1\n",
+    "b.conf": "beta = 1\n",
+  };
+}
+
+function changedFiles(diff: ImageDiff): string[] {
+  return diff.images.flatMap((i) => i.layers.flatMap((l) => l.files.map((f) => `${f.change} ${f.path} ${f.fields.join(",")}`)));
+}
+
+/** The media types of the layers of every image manifest in an OCI archive (attestations left out). */
+function ociLayerMediaTypes(archive: string): string[] {
+  const blob = (digest: string) => JSON.parse(execFileSync("tar", ["-xOf", archive, `blobs/sha256/${digest.slice("sha256:".length)}`], { encoding: "utf8" })) as { manifests?: { digest: string; mediaType: string; annotations?: Record<string, string> }[]; layers?: { mediaType: string }[] };
+  const index = JSON.parse(execFileSync("tar", ["-xOf", archive, "index.json"], { encoding: "utf8" })) as { manifests: { digest: string }[] };
+  const out: string[] = [];
+  const walk = (digest: string): void => {
+    const doc = blob(digest);
+    for (const m of doc.manifests ?? []) if (m.annotations?.["vnd.docker.reference.type"] !== "attestation-manifest") walk(m.digest);
+    for (const l of doc.layers ?? []) out.push(l.mediaType);
+  };
+  for (const m of index.manifests) walk(m.digest);
+  return out;
+}

@@ -9,6 +9,7 @@ import { memoryIO } from "../../frontend/cli/memory-io.js";
 import { DEFAULT_LIMITS, type ImageDiff, type ImageDiffLimits } from "../../frontend/image-diff/index.js";
 import { tarDirectory, tempDir } from "../bom/oci-fixture.js";
 import { tar, TestRegistry, type TarSpec } from "../cli/registry-fixture.js";
+import { ZSTD_DESCRIPTOR, ZSTD_MAGIC, zstdFrame, zstdWindow } from "../support/zstd.js";
 import { indexDigest, writeLayout, type TestImage } from "./fixture.js";
 
 const T0 = 1_700_000_000;
@@ -341,12 +342,13 @@ describe("slipway diff: input that is not an image", () => {
     }
   });
 
-  it("layers: not a tar, not gzip, zstd, over the decompression or entry limit", async () => {
+  it("layers: not a tar, not gzip, not zstd, over the zstd window, over the decompression or entry limit", async () => {
     const a = writeLayout([{ layers: [base] }]);
     for (const [bytes, pattern] of [
       [new Uint8Array(512).fill(7), /is not a readable tar archive \(bad tar header checksum at byte 0\)$/],
       [Uint8Array.of(0x1f, 0x8b, 1, 2, 3), /is not valid gzip/],
-      [Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0, 0), /is zstd-compressed/],
+      [Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0, 0), /is not valid zstd \(it ends inside a block header at byte 6\)$/],
+      [zstdFrame([{ raw: Uint8Array.of(1) }], [...ZSTD_MAGIC, ZSTD_DESCRIPTOR, zstdWindow(20)]), /is zstd with a window of 1 GiB/],
     ] as const) {
       await refused(a, rewriteLayer(a, bytes), new RegExp(`layer sha256:[0-9a-f]{64}: ${pattern.source}`, "m"));
     }
