@@ -36,7 +36,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { tmpdir } from "node:os";
-import { buildx, checkoutFrontend, fail, machine, REPO, runAsync, stats } from "./spine-example.mjs";
+import { buildx, checkoutFrontend, fail, machine, ms, ratios, REPO, runAsync, stats } from "./spine-example.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -177,17 +177,9 @@ function report(sides, samples) {
     console.log(`| ${side.image} | ${side.name} | ${ms(wall.min)} | ${ms(wall.median)} | ${ms(wall.max)} | ${fe} | ${brief(mine.at(-1).ran)} |`);
   }
   console.log("");
-  // every other side against the built-in frontend, and slipway against the Go one (both gateway frontends)
   for (const image of images) {
-    for (const baseline of ["dockerfile", "dockerfile-go"]) {
-      const base = medians.get(`${image}/${baseline}`);
-      if (base === undefined) continue;
-      const others = sides.filter((s) => s.image === image && s.name !== baseline && (baseline === "dockerfile" || s.name.startsWith("slipway")));
-      for (const side of others) {
-        const mine = medians.get(`${image}/${side.name}`);
-        console.log(`${image}: ${side.name} / ${baseline} = ${(mine / base).toFixed(2)}× (medians ${ms(mine)} vs ${ms(base)}, ${signed(mine - base)})`);
-      }
-    }
+    const names = sides.filter((s) => s.image === image).map((s) => s.name);
+    for (const line of ratios(image, names, (name) => medians.get(`${image}/${name}`))) console.log(line);
   }
   for (const side of sides.filter((s) => s.name !== "dockerfile")) {
     const withPhases = samples.filter((s) => s.side === side.name && s.image === side.image && s.phases);
@@ -205,12 +197,4 @@ function report(sides, samples) {
 function brief(names) {
   const shown = names.slice(0, 4).map((n) => (n.length > 70 ? `${n.slice(0, 69)}…` : n));
   return names.length > 4 ? `${shown.join("; ")}; … (${names.length} in all)` : shown.join("; ");
-}
-
-function signed(x) {
-  return x < 0 ? `−${ms(-x)}` : `+${ms(x)}`;
-}
-
-function ms(x) {
-  return `${Math.round(x)} ms`;
 }
