@@ -12,7 +12,8 @@
 # proxy) the way frontend/dockerfile/cmd/dockerfile-frontend/Dockerfile builds it: static, with its build
 # tags and ldflags, FROM scratch, with that Dockerfile's own LABEL lines (network.none, caps). The Go
 # toolchain its go.mod asks for comes from Debian, the way scripts/lab-up.sh takes docker.io: a private
-# apt state, `apt-get download`, `dpkg -x`.
+# apt state, `apt-get download`, `dpkg -x`. With -trimpath and the commit's time as every timestamp, the
+# same tag gives the same image digest (v0.25.2: sha256:7e2659718ca8…, Go 1.24.4 from trixie).
 #
 #   SLIPWAY_LAB_DIR      where the toolchain and Go's build cache live   (default /var/lib/slipway-lab)
 #   SLIPWAY_LAB_ARCHIVE  Debian archive URL (default: the first one in this machine's apt configuration)
@@ -74,7 +75,9 @@ say "building $PKG at $TAG ($version, $commit) with $("$GO" version | cut -d' ' 
   cd "$work/src"
   export GOROOT="$GOROOT_DIR/root/usr/lib/go-$GO_VERSION" GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=vendor \
     GOCACHE="$LAB_DIR/go-build-cache" GOPATH="$work/gopath" CGO_ENABLED=0
-  "$GO" build -o "$work/image/bin/dockerfile-frontend" \
+  # -trimpath on top of BuildKit's flags: the source sits in a temporary directory, whose name would
+  # otherwise make every build's binary (and image) differ
+  "$GO" build -trimpath -o "$work/image/bin/dockerfile-frontend" \
     -ldflags "-d -X main.Version=$version -X main.Revision=$commit -X main.Package=$PKG" \
     -tags "netgo static_build osusergo" ./frontend/dockerfile/cmd/dockerfile-frontend
 )
@@ -84,9 +87,14 @@ say "building $PKG at $TAG ($version, $commit) with $("$GO" version | cut -d' ' 
 cat >"$work/image/Dockerfile" <<EOF
 FROM scratch
 $labels
-COPY bin/dockerfile-frontend /bin/dockerfile-frontend
+COPY bin/ /bin/
 ENTRYPOINT ["/bin/dockerfile-frontend"]
 EOF
 ref="$REPO_OUT:${TAG//\//-}"
-docker buildx build --quiet --provenance=false -t "$ref" --output type=image,push=true "$work/image" >/dev/null
+# The commit's time for every timestamp (the binary's and /bin's mtimes; the config's, through buildx's
+# SOURCE_DATE_EPOCH): the same tag gives the same image digest. (rewrite-timestamp=true would do it in the
+# exporter, but the daemon's own exporter refuses it beside the unpack it always does.)
+epoch=$(git log -1 --format=%ct "$commit")
+touch -d "@$epoch" "$work/image/bin/dockerfile-frontend" "$work/image/bin"
+SOURCE_DATE_EPOCH=$epoch docker buildx build --quiet --provenance=false -t "$ref" --output type=image,push=true "$work/image" >/dev/null
 echo "$ref"
