@@ -2,7 +2,8 @@
 // the same image as a Dockerfile built by the daemon's built-in Dockerfile frontend, on the same daemon,
 // interleaved. Issue 15's bench (bench/spine-cached.mjs is the fully cached one).
 //
-//   node bench/incremental.mjs [--runs 7] [--images plain,packages] [--frontend REF[,REF…]] [--cold] [--json FILE]
+//   node bench/incremental.mjs [--runs 7] [--images plain,packages] [--frontend REF[,REF…]] [--go-frontend REF]
+//                              [--cold] [--output cacheonly|load|push] [--json FILE]
 //
 // --images     `plain`: debian:bookworm + 1 context file; `packages`: debian:bookworm with
 //              examples/debian-tools' packages (locked first, so no build reads an index) + 1 context file.
@@ -10,6 +11,10 @@
 //              after the warm-up; only the COPY after it is rebuilt, as only slipway's file op is).
 // --frontend   the frontend image(s) for the `# syntax=` line; default: this checkout's
 //              (scripts/frontend-image.sh). Several (comma-separated) are measured interleaved, for A/B runs.
+// --go-frontend a third side, `dockerfile-go`: the built-in side's Dockerfile with `# syntax=REF` first, REF
+//              being BuildKit's own Go Dockerfile frontend as an image (bench/go-dockerfile-frontend.sh
+//              builds one offline). The same Dockerfile code as the built-in side, run as a gateway
+//              frontend: what it costs over the built-in side is what any `# syntax=` frontend pays.
 //
 // --cold       every measured build is `--no-cache` instead (the cold build: everything runs, the base
 //              image and the packages' .debs are fetched again), to check the split costs a cold build nothing.
@@ -21,20 +26,24 @@
 //              registry, attestations included, as a release does) is the one where every side builds
 //              everything it returns.
 //
-// Every build changes conf/app.conf first (a new line with the run number), so each side has to rebuild
-// the file op and everything after it. Plain Node, no build step; needs
-// the lab (scripts/lab-up.sh).
+// Every build changes conf/app.conf first (a new line with the build's number and this invocation's id), so
+// each side has to rebuild the file op and everything after it; a measured build whose file op came from
+// the cache fails the bench. The id matters: BuildKit keys the file op by the file's content, and the Go
+// frontend's COPY has the built-in one's cache key, so a number alone repeats content an earlier
+// invocation (or the other side) already built. Plain Node, no build step; needs the lab (scripts/lab-up.sh).
+import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { tmpdir } from "node:os";
-import { buildx, checkoutFrontend, fail, machine, REPO, runAsync, stats } from "./spine-example.mjs";
+import { buildx, checkoutFrontend, fail, machine, ms, ratios, REPO, runAsync, stats } from "./spine-example.mjs";
 
 const { values: args } = parseArgs({
   options: {
     runs: { type: "string", default: "7" },
     images: { type: "string", default: "plain,packages" },
     frontend: { type: "string" },
+    "go-frontend": { type: "string" },
     cold: { type: "boolean", default: false },
     output: { type: "string", default: "cacheonly" },
     json: { type: "string" },
@@ -54,6 +63,7 @@ const PACKAGE_NAMES = [...APT_PACKAGES.matchAll(/package "([^"]+)"/g)].map((m) =
 const before = machine();
 const dir = mkdtempSync(join(tmpdir(), "slipway-bench-incr-"));
 let edits = 0;
+const invocation = randomUUID();
 let measuring = false;
 try {
   const sides = [];
@@ -68,6 +78,10 @@ try {
       sides.push({ image, project, name: frontends.length > 1 ? `slipway[${i}]` : "slipway", file });
     });
     sides.push({ image, project, name: "dockerfile", file: "Dockerfile" });
+    if (args["go-frontend"]) {
+      writeFileSync(join(project, "go.Dockerfile"), `# syntax=${args["go-frontend"]}\n${dockerfile(image)}`);
+      sides.push({ image, project, name: "dockerfile-go", file: "go.Dockerfile" });
+    }
     if (image === "packages") {
       // the lock beside the declarations: every slipway build installs from it and reads no index
       const argv = ["buildx", "build", "--progress=plain", "-f", join(project, "slipway-0.hcl"), "--target", "lock", "--output", `type=local,dest=${project}`, project];
@@ -97,14 +111,14 @@ try {
     }
   }
   report(sides, samples);
-  if (args.json) writeFileSync(args.json, JSON.stringify({ machine: before, frontends, samples }, null, 2));
+  if (args.json) writeFileSync(args.json, JSON.stringify({ machine: before, frontends, goFrontend: args["go-frontend"], samples }, null, 2));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
 /** Changes the context file, then rebuilds; names the vertices that finished without a cache hit. */
 async function rebuild(side) {
-  writeFileSync(join(side.project, "conf/app.conf"), `listen = 8080\n# edit ${++edits}\n`);
+  writeFileSync(join(side.project, "conf/app.conf"), `listen = 8080\n# edit ${++edits} of ${invocation}\n`);
   const r = await buildx(side.project, side.file, { output: args.output, args: args.cold && measuring ? ["--no-cache"] : [] });
   const names = new Map();
   const done = new Set();
@@ -118,6 +132,8 @@ async function rebuild(side) {
   }
   // sources report computing their key as a run (no op ran); resolves and the exporter are no ops
   const ran = [...done].filter((id) => !cached.has(id)).map((id) => names.get(id)).filter((n) => !/^(\[internal\]|resolve|exporting|docker-image:|\[slipway\] (base image|resolve))/.test(n));
+  // the one op every side must rebuild: COPY (Dockerfile) or "/etc/app/app.conf ← context" (slipway)
+  if (!ran.some((n) => n.includes("conf/app.conf"))) fail(`${side.image} ${side.name}: the changed conf/app.conf was not rebuilt (its file op came from the cache)\n${r.output.slice(-4000)}`);
   return { ...r, ran };
 }
 
@@ -147,7 +163,7 @@ function report(sides, samples) {
   const m = before;
   console.log(`Machine: ${m.cores} cores, Node ${m.node}, Docker Engine ${m.docker}, buildx ${m.buildx}, BuildKit ${m.buildkit}`);
   console.log(`Load average before / after: ${m.load} / ${machine().load}`);
-  console.log(`Frontends: ${frontends.join(", ")}`);
+  console.log(`Frontends: ${frontends.join(", ")}${args["go-frontend"] ? `; dockerfile-go: ${args["go-frontend"]}` : ""}`);
   const what = args.cold ? "--no-cache builds" : "rebuilds";
   console.log(`${runs} ${what} per side after a one-line change to a context file, ${args.output === "cacheonly" ? "--output type=cacheonly" : args.output === "load" ? "--load" : "--output type=image,push=true"}, interleaved, after 2 warm-up builds each\n`);
   console.log("| image | side | wall min | wall median | wall max | frontend start → Return (median) | vertices that ran (last run) |");
@@ -162,11 +178,8 @@ function report(sides, samples) {
   }
   console.log("");
   for (const image of images) {
-    const base = medians.get(`${image}/dockerfile`);
-    for (const side of sides.filter((s) => s.image === image && s.name !== "dockerfile")) {
-      const mine = medians.get(`${image}/${side.name}`);
-      console.log(`${image}: ${side.name} / dockerfile = ${(mine / base).toFixed(2)}× (medians ${ms(mine)} vs ${ms(base)}, +${ms(mine - base)})`);
-    }
+    const names = sides.filter((s) => s.image === image).map((s) => s.name);
+    for (const line of ratios(image, names, (name) => medians.get(`${image}/${name}`))) console.log(line);
   }
   for (const side of sides.filter((s) => s.name !== "dockerfile")) {
     const withPhases = samples.filter((s) => s.side === side.name && s.image === side.image && s.phases);
@@ -184,8 +197,4 @@ function report(sides, samples) {
 function brief(names) {
   const shown = names.slice(0, 4).map((n) => (n.length > 70 ? `${n.slice(0, 69)}…` : n));
   return names.length > 4 ? `${shown.join("; ")}; … (${names.length} in all)` : shown.join("; ");
-}
-
-function ms(x) {
-  return `${Math.round(x)} ms`;
 }

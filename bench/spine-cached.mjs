@@ -1,10 +1,13 @@
 // Fully cached rebuilds of the spine's example (b) with slipway against the same image as a Dockerfile
 // built by the daemon's built-in Dockerfile frontend, on the same daemon, interleaved. Issue 3's bench.
 //
-//   node bench/spine-cached.mjs [--runs 15] [--outputs cacheonly,load] [--frontend REF[,REF…]] [--json FILE]
+//   node bench/spine-cached.mjs [--runs 15] [--outputs cacheonly,load] [--frontend REF[,REF…]] [--go-frontend REF]
+//                               [--json FILE]
 //
 // --frontend   the frontend image for the `# syntax=` line; default: this checkout's, built and pushed by
 //              scripts/frontend-image.sh. Several (comma-separated) are measured interleaved, for A/B runs.
+// --go-frontend a third side, `dockerfile-go`: the built-in side's Dockerfile with `# syntax=REF` first, REF
+//              being BuildKit's own Go Dockerfile frontend as an image (bench/go-dockerfile-frontend.sh).
 // --outputs    `cacheonly` (--output type=cacheonly) and/or `load` (--load -t TAG: export into the
 //              daemon's image store).
 // --json       also write every sample to FILE.
@@ -16,13 +19,14 @@
 // start to Return) and `frontend.slipway.timings` (phases).
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { assertCached, buildx, checkoutFrontend, fail, machine, openExample, stats } from "./spine-example.mjs";
+import { assertCached, buildx, checkoutFrontend, fail, machine, ms, openExample, ratios, stats } from "./spine-example.mjs";
 
 const { values: args } = parseArgs({
   options: {
     runs: { type: "string", default: "15" },
     outputs: { type: "string", default: "cacheonly,load" },
     frontend: { type: "string" },
+    "go-frontend": { type: "string" },
     json: { type: "string" },
   },
 });
@@ -38,6 +42,7 @@ try {
   const sides = [
     ...frontends.map((f, i) => ({ name: frontends.length > 1 ? `slipway[${i}]` : "slipway", file: example.declaration(f), args: [] })),
     { name: "dockerfile", file: "Dockerfile", args: example.dockerfileArgs },
+    ...(args["go-frontend"] ? [{ name: "dockerfile-go", file: example.dockerfile(args["go-frontend"]), args: example.dockerfileArgs }] : []),
   ];
   for (const side of sides) for (const output of outputs) for (let w = 0; w < 2; w++) await buildx(example.dir, side.file, { output, args: side.args });
   const samples = [];
@@ -61,7 +66,7 @@ try {
     }
   }
   report(sides, samples);
-  if (args.json) writeFileSync(args.json, JSON.stringify({ machine: before, frontends, samples }, null, 2));
+  if (args.json) writeFileSync(args.json, JSON.stringify({ machine: before, frontends, goFrontend: args["go-frontend"], samples }, null, 2));
 } finally {
   example.close();
 }
@@ -70,7 +75,7 @@ function report(sides, samples) {
   const m = before;
   console.log(`Machine: ${m.cores} cores, Node ${m.node}, Docker Engine ${m.docker}, buildx ${m.buildx}, BuildKit ${m.buildkit}`);
   console.log(`Load average before / after: ${m.load} / ${machine().load}`);
-  console.log(`Frontends: ${frontends.join(", ")}`);
+  console.log(`Frontends: ${frontends.join(", ")}${args["go-frontend"] ? `; dockerfile-go: ${args["go-frontend"]}` : ""}`);
   console.log(`${runs} fully cached rebuilds per side and output, interleaved, after 2 warm-up builds each\n`);
   console.log("| output | side | wall min | wall median | wall max | frontend start → Return (min / median / max) |");
   console.log("|---|---|---|---|---|---|");
@@ -87,11 +92,7 @@ function report(sides, samples) {
   }
   console.log("");
   for (const output of outputs) {
-    const base = medians.get(`${output}/dockerfile`);
-    for (const side of sides.filter((s) => s.name !== "dockerfile")) {
-      const mine = medians.get(`${output}/${side.name}`);
-      console.log(`${output}: ${side.name} / dockerfile = ${(mine / base).toFixed(2)}× (medians ${ms(mine)} vs ${ms(base)}, +${ms(mine - base)})`);
-    }
+    for (const line of ratios(output, sides.map((s) => s.name), (name) => medians.get(`${output}/${name}`))) console.log(line);
   }
   for (const side of sides.filter((s) => s.name !== "dockerfile")) {
     const withPhases = samples.filter((s) => s.side === side.name && s.phases);
@@ -104,8 +105,4 @@ function report(sides, samples) {
       console.log(`  ${n.padEnd(22)} ${st.median.toFixed(1).padStart(7)}   (min ${st.min.toFixed(1)}, max ${st.max.toFixed(1)})`);
     }
   }
-}
-
-function ms(x) {
-  return `${Math.round(x)} ms`;
 }

@@ -44,10 +44,17 @@ export async function openExample() {
   };
   for (const [path, content] of Object.entries(files)) write(dir, path, content);
   let declarations = 0;
+  let dockerfiles = 0;
   return {
     dir,
     /** Build arguments the Dockerfile side needs (slipway's declaration sets them in its step). */
     dockerfileArgs: ["--build-arg", `MESSAGE=${MESSAGE}`],
+    /** Writes the Dockerfile with `frontend` in a `# syntax=` line (a gateway frontend); returns its file name. */
+    dockerfile(frontend) {
+      const name = `syntax-${dockerfiles++}.Dockerfile`;
+      write(dir, name, `# syntax=${frontend}\n${dockerfile(url, sha)}`);
+      return name;
+    },
     /** Writes a declaration that uses `frontend` in its `# syntax=` line; returns its file name. */
     declaration(frontend) {
       const name = `slipway-${declarations++}.hcl`;
@@ -192,6 +199,29 @@ export function machine() {
     buildkit: /BuildKit version:\s*(\S+)/.exec(out("docker", ["buildx", "inspect"]))?.[1] ?? "?",
     load: out("cat", ["/proc/loadavg"]).split(" ").slice(0, 3).join(" "),
   };
+}
+
+/**
+ * A report's ratio lines: every side against the built-in Dockerfile frontend (`dockerfile`), and slipway's
+ * against BuildKit's Go Dockerfile frontend (`dockerfile-go`) when measured, the other gateway frontend.
+ * `median(name)` is a side's median wall time, undefined for a side not measured.
+ */
+export function ratios(label, names, median) {
+  const lines = [];
+  for (const baseline of ["dockerfile", "dockerfile-go"]) {
+    const base = median(baseline);
+    if (base === undefined) continue;
+    for (const name of names.filter((n) => n !== baseline && (baseline === "dockerfile" || n.startsWith("slipway")))) {
+      const mine = median(name);
+      const diff = mine - base;
+      lines.push(`${label}: ${name} / ${baseline} = ${(mine / base).toFixed(2)}× (medians ${ms(mine)} vs ${ms(base)}, ${diff < 0 ? "−" : "+"}${ms(Math.abs(diff))})`);
+    }
+  }
+  return lines;
+}
+
+export function ms(x) {
+  return `${Math.round(x)} ms`;
 }
 
 export function stats(xs) {
