@@ -1,6 +1,6 @@
-import { type ImageStore, LayerBlobError, layerTar, readTarStream, TarFormatError, type TarEntry } from "../oci/index.js";
+import { formatBytes, type ImageStore, LayerBlobError, layerTar, readTarStream, TarFormatError, type TarEntry } from "../oci/index.js";
 import { ImageDiffError } from "./errors.js";
-import { formatBytes, type ImageDiffLimits } from "./limits.js";
+import type { ImageDiffLimits } from "./limits.js";
 
 /** What `slipway diff` compares of one entry of a layer. */
 export interface EntryState {

@@ -22,8 +22,3 @@ export const DEFAULT_LIMITS: Readonly<ImageDiffLimits> = Object.freeze({
   blobBytes: 4 * GiB - 1,
 });
 
-/** `4 GiB`, `512 KiB`: a limit as the docs write it. */
-export function formatBytes(n: number): string {
-  for (const [unit, size] of [["GiB", GiB], ["MiB", 1024 ** 2], ["KiB", 1024]] as const) if (n >= size) return `${Math.round((n / size) * 10) / 10} ${unit}`;
-  return `${n} bytes`;
-}

@@ -1,7 +1,7 @@
 import { parsePlatform } from "../../grammar/index.js";
-import { ATTESTATION_REFERENCE_DIGEST, ATTESTATION_REFERENCE_TYPE, type ImageStore } from "../oci/index.js";
+import { ATTESTATION_REFERENCE_DIGEST, ATTESTATION_REFERENCE_TYPE, formatBytes, type ImageStore } from "../oci/index.js";
 import { ImageDiffError } from "./errors.js";
-import { formatBytes, type ImageDiffLimits } from "./limits.js";
+import type { ImageDiffLimits } from "./limits.js";
 
 /** A content descriptor, as manifests and indexes hold them. */
 export interface Descriptor {

@@ -37,11 +37,9 @@ export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
   manifests: 1_000,
 });
 
-/** `12345678` → `12 MiB`, for messages. */
+/** `12345678` → `11.8 MiB`, `4 GiB`: a size or a limit in a message, as the docs write it. */
 export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024 * 1024) return `${Math.round(n / (1024 * 1024 * 1024))} GiB`;
-  if (n >= 1024 * 1024) return `${Math.round(n / (1024 * 1024))} MiB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
+  for (const [unit, size] of [["GiB", 1024 ** 3], ["MiB", 1024 ** 2], ["KiB", 1024]] as const) if (n >= size) return `${Math.round((n / size) * 10) / 10} ${unit}`;
   return `${n} bytes`;
 }
 
