@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { ZSTD_DESCRIPTOR, ZSTD_MAGIC, zstdBlockHeader, zstdFrame, zstdWindow, type ZstdBlock } from "../../test/support/zstd.js";
@@ -41,6 +43,13 @@ describe("layerTar", () => {
     ]);
     expect(layerCompression(zstd)).toBe("zstd");
     expect((await collect(zstd)).data).toEqual(Buffer.concat([Buffer.from(tar), Buffer.from(".....")]));
+  });
+
+  it("decompresses what the zstd CLI writes: compressed blocks, a 4 KiB window, checksums, two frames", async () => {
+    const fixture = readFileSync(new URL("../../test/fixtures/zstd/layer.tar.zst", import.meta.url));
+    const { data, largestChunk } = await collect(fixture);
+    expect(createHash("sha256").update(data).digest("hex")).toBe("0501cf85c78cd934718e89d96c6f7bfb9a7bf4c129ac9ff1955afdbcf2a93d34");
+    expect(largestChunk).toBeLessThanOrEqual(128 * 1024);
   });
 
   it("hands a zstd bomb over one block at a time, so the caller's limit stops it", async () => {

@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildBom, isBomInputError, isBomReadError, PREDICATE_TYPES, readBomJson, readEstaleiroYaml, writeBomJson, writeEstaleiroYaml } from "../../frontend/bom/index.js";
-import { findBomInImage, layoutStore, openTar, readTarStream, sha256Hex, TarFormatError } from "../../frontend/oci/index.js";
+import { findBomInImage, LayerBlobError, layerTar, layoutStore, openTar, readTarStream, sha256Hex, TarFormatError } from "../../frontend/oci/index.js";
 import { parseVars } from "../../frontend/cli/args.js";
 import { isUsageError } from "../../frontend/cli/streams.js";
 import { findLockEntry, installPackages, parseLock, resolveAptFromLock } from "../../frontend/debian/index.js";
@@ -134,7 +134,7 @@ describe("fuzzing the frontend's readers", () => {
     expect(report.slow.length + report.heavy.length).toBe(0);
   });
 
-  it("the tar reader: streamed, indexed from a file, and gzip-compressed", async () => {
+  it("the tar reader: streamed, indexed from a file, gzip-compressed, and a zstd layer", async () => {
     const layout = writeLayoutDir([{ platform: { os: "linux", architecture: "amd64" }, bom: buildBom(debianInputs()), attest: true }]);
     dirs.push(layout);
     const tar = readFileSync(tarDirectory(layout, "pax"));
@@ -169,7 +169,25 @@ describe("fuzzing the frontend's readers", () => {
       },
       { expected: (e) => e instanceof TarFormatError },
     );
-    for (const r of [streamed, indexed]) {
+    // a layer as zstd (test/fixtures/zstd: the CLI's compressed blocks), damaged, read as slipway diff
+    // and slipway lock read layers: decompressed (at most 64 MiB here) into the tar reader
+    const zstd = readFileSync(join(REPO, "test/fixtures/zstd/layer.tar.zst"));
+    const layers = await fuzzLayer(
+      "tar (zstd layer)",
+      sample(byteOps, 800, 6).map((ops) => damage(zstd, ops)),
+      async (bytes) => {
+        async function* capped() {
+          let total = 0;
+          for await (const chunk of layerTar(bytes)) {
+            if ((total += chunk.length) > 64 * 1024 * 1024) throw new TarFormatError("over the fuzz's 64 MiB");
+            yield chunk;
+          }
+        }
+        for await (const _ of readTarStream(capped(), () => true));
+      },
+      { expected: (e) => e instanceof TarFormatError || e instanceof LayerBlobError },
+    );
+    for (const r of [streamed, indexed, layers]) {
       expect(r.crashes).toEqual([]);
       expect(r.slow.length + r.heavy.length).toBe(0);
     }
