@@ -10,6 +10,12 @@ export interface ImageDiffLimits {
   readonly attestationBytes: number;
   /** Bytes of one blob file in a layout directory. */
   readonly blobBytes: number;
+  /**
+   * A gzip-compressed archive is unpacked into a temporary file, up to this many bytes or
+   * `gzipArchiveRatio` times its compressed size, whichever is more.
+   */
+  readonly gzipArchiveBytes: number;
+  readonly gzipArchiveRatio: number;
 }
 
 const GiB = 1024 ** 3;
@@ -20,5 +26,7 @@ export const DEFAULT_LIMITS: Readonly<ImageDiffLimits> = Object.freeze({
   jsonBytes: 4 * 1024 ** 2,
   attestationBytes: 64 * 1024 ** 2,
   blobBytes: 4 * GiB - 1,
+  gzipArchiveBytes: 256 * 1024 ** 2,
+  gzipArchiveRatio: 20,
 });
 

@@ -1,7 +1,14 @@
-import { resolve } from "node:path";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, open, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
 import {
   DEFAULT_READ_LIMITS,
   directoryReader,
+  formatBytes,
   isImageReadError,
   layoutStore,
   looksLikeTar,
@@ -76,17 +83,25 @@ export async function openImageSource(input: string, options: ImageSourceOptions
 
 async function openArchive(input: string, path: string, limits: ImageDiffLimits): Promise<ImageSource> {
   if (!(await looksLikeTar(path))) throw new ImageDiffError(input, "is neither a tar archive nor a directory, so not an OCI layout");
+  // A compressed archive cannot be read at random, and a diff reads layers, not only documents: it is
+  // decompressed once into a private file, which close() removes.
+  const unpacked = (await isGzip(path)) ? await gunzipToTemp(input, path, limits) : undefined;
   let tar;
   try {
     // the BOM's reader takes only documents from an archive; a diff reads its layers too, so a member may be
     // as large as a layout's blob file (documents are still bounded where they are parsed)
-    tar = await openTar(path, { ...DEFAULT_READ_LIMITS, jsonBytes: limits.blobBytes });
+    tar = await openTar(unpacked?.path ?? path, { ...DEFAULT_READ_LIMITS, jsonBytes: limits.blobBytes });
   } catch (e) {
+    await unpacked?.remove();
     if (e instanceof TarFormatError) throw new ImageDiffError(input, `is not a readable tar archive (${e.message})`);
     throw e;
   }
-  if (!tar.names.includes("index.json")) {
+  const close = async () => {
     await tar.close();
+    await unpacked?.remove();
+  };
+  if (!tar.names.includes("index.json")) {
+    await close();
     throw new ImageDiffError(
       input,
       tar.names.includes("manifest.json")
@@ -94,7 +109,49 @@ async function openArchive(input: string, path: string, limits: ImageDiffLimits)
         : "is a tar archive but not an OCI layout (it has no index.json)",
     );
   }
-  return { store: layoutStore(input, tarReader(tar, input)), kind: "OCI archive", close: () => tar.close() };
+  return { store: layoutStore(input, tarReader(tar, input)), kind: "OCI archive", close };
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, "r");
+  try {
+    const head = new Uint8Array(2);
+    await handle.read(head, 0, 2, 0);
+    return head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * `path` decompressed into a new private directory, stopped (and removed) once it expands past
+ * `limits.gzipArchiveBytes` or `gzipArchiveRatio` times its compressed size, whichever is more: layers
+ * are compressed already, so a real archive expands little, and a bomb stops early.
+ */
+async function gunzipToTemp(input: string, path: string, limits: ImageDiffLimits): Promise<{ path: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "slipway-diff-"));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  const target = join(dir, "image.tar");
+  const { size } = await stat(path);
+  const budget = Math.max(limits.gzipArchiveBytes, limits.gzipArchiveRatio * size);
+  let written = 0;
+  const bounded = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      written += chunk.length;
+      if (written > budget) done(new ImageDiffError(input, `decompresses to more than ${formatBytes(budget)} (from ${formatBytes(size)}), the most slipway diff unpacks of a compressed archive; decompress it yourself if it is genuine`));
+      else done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(createReadStream(path), createGunzip(), bounded, createWriteStream(target, { mode: 0o600 }));
+  } catch (e) {
+    await remove();
+    if (e instanceof ImageDiffError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && code.startsWith("Z_")) throw new ImageDiffError(input, `is not valid gzip (${(e as Error).message})`);
+    throw e;
+  }
+  return { path: target, remove };
 }
 
 /** A name no one would give a registry image: a path, or an archive's file name. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -235,6 +236,18 @@ describe("slipway diff: what differs", () => {
     expect(r.stdout).toMatch(/^B: .*image\.tar sha256:[0-9a-f]{64}$/m);
   });
 
+  it("reads a gzip-compressed archive's layers from a private copy, which it removes", async () => {
+    const a = tarDirectory(writeLayout([withApp(same)]), "pax", true);
+    const b = tarDirectory(writeLayout([withApp(replace("app/data.txt", { content: "x" }))]), "gnu", true);
+    const before = unpackedCopies();
+    const r = await diff(a, b, ["--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    const files = (JSON.parse(r.stdout) as ImageDiff).images.flatMap((i) => i.layers.flatMap((l) => l.files.map((f) => `${f.change} ${f.path}`)));
+    expect(files).toEqual(["changed /app/data.txt"]);
+    expect(unpackedCopies()).toEqual(before);
+  });
+
   it("reads an archive's layer larger than the BOM reader's 32 MiB document limit", async () => {
     // incompressible, so the layer blob itself is over 32 MiB (a real debian-tools layer is 45 MiB)
     const big = new Uint8Array(33 * 1024 * 1024);
@@ -342,6 +355,19 @@ describe("slipway diff: input that is not an image", () => {
     }
   });
 
+  it("a gzip archive that is damaged or expands past the limit, and leaves nothing behind", async () => {
+    const before = unpackedCopies();
+    const dir = tempDir("gzip-bomb");
+    // an index.json, then 10 MiB of zeros: 10 KiB compressed
+    const bomb = join(dir, "bomb.tar.gz");
+    writeFileSync(bomb, gzipSync(tar([{ name: "index.json", content: "{}" }, { name: "zeros", content: new Uint8Array(10 * 1024 * 1024) }])));
+    await refused(bomb, good(), /bomb\.tar\.gz: decompresses to more than 1 MiB \(from 10(\.\d)? KiB\), the most slipway diff unpacks of a compressed archive; decompress it yourself if it is genuine$/m, { gzipArchiveBytes: 1024 * 1024 });
+    const damaged = join(dir, "damaged.tar.gz");
+    writeFileSync(damaged, Buffer.concat([gzipSync(tar([{ name: "index.json", content: "{}" }])).subarray(0, 20), Buffer.alloc(40, 0xff)]));
+    await refused(damaged, good(), /damaged\.tar\.gz: is not valid gzip \(/m);
+    expect(unpackedCopies()).toEqual(before);
+  });
+
   it("layers: not a tar, not gzip, not zstd, over the zstd window, over the decompression or entry limit", async () => {
     const a = writeLayout([{ layers: [base] }]);
     for (const [bytes, pattern] of [
@@ -382,4 +408,9 @@ function rewriteLayer(dir: string, bytes: Uint8Array): string {
   const top = put(JSON.stringify(index));
   writeFileSync(join(out, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: "application/vnd.oci.image.index.v1+json", ...top }] }));
   return out;
+}
+
+/** The private copies slipway diff unpacks compressed archives into, as they are now. */
+function unpackedCopies(): string[] {
+  return readdirSync(tmpdir()).filter((n) => n.startsWith("slipway-diff-")).sort();
 }
