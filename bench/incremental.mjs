@@ -3,7 +3,7 @@
 // interleaved. Issue 15's bench (bench/spine-cached.mjs is the fully cached one).
 //
 //   node bench/incremental.mjs [--runs 7] [--images plain,packages] [--frontend REF[,REF…]] [--go-frontend REF]
-//                              [--cold] [--output cacheonly|load|push] [--json FILE]
+//                              [--cold] [--output cacheonly|load|push] [--json FILE] [--buildctl ADDR]
 //
 // --images     `plain`: debian:bookworm + 1 context file; `packages`: debian:bookworm with
 //              examples/debian-tools' packages (locked first, so no build reads an index) + 1 context file.
@@ -26,17 +26,23 @@
 //              registry, attestations included, as a release does) is the one where every side builds
 //              everything it returns.
 //
+// --buildctl   build with `buildctl --addr ADDR` against that BuildKit daemon instead of `docker buildx`:
+//              slipway and the Go frontend as `gateway.v0` (no `# syntax=` hop), the Dockerfile side with
+//              that daemon's built-in `dockerfile.v0`; `buildctl` must be on the PATH. `--output`
+//              cacheonly (no exporter) or push.
+//
 // Every build changes conf/app.conf first (a new line with the build's number and this invocation's id), so
 // each side has to rebuild the file op and everything after it; a measured build whose file op came from
 // the cache fails the bench. The id matters: BuildKit keys the file op by the file's content, and the Go
 // frontend's COPY has the built-in one's cache key, so a number alone repeats content an earlier
 // invocation (or the other side) already built. Plain Node, no build step; needs the lab (scripts/lab-up.sh).
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { tmpdir } from "node:os";
-import { buildx, checkoutFrontend, fail, machine, ms, ratios, REPO, runAsync, stats } from "./spine-example.mjs";
+import { buildctl, buildx, checkoutFrontend, fail, machine, ms, ratios, REPO, runAsync, stats } from "./spine-example.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -46,6 +52,7 @@ const { values: args } = parseArgs({
     "go-frontend": { type: "string" },
     cold: { type: "boolean", default: false },
     output: { type: "string", default: "cacheonly" },
+    buildctl: { type: "string" },
     json: { type: "string" },
   },
 });
@@ -75,17 +82,20 @@ try {
     frontends.forEach((f, i) => {
       const file = `slipway-${i}.hcl`;
       writeFileSync(join(project, file), declaration(f, image));
-      sides.push({ image, project, name: frontends.length > 1 ? `slipway[${i}]` : "slipway", file });
+      sides.push({ image, project, name: frontends.length > 1 ? `slipway[${i}]` : "slipway", file, frontend: f });
     });
-    sides.push({ image, project, name: "dockerfile", file: "Dockerfile" });
+    sides.push({ image, project, name: "dockerfile", file: "Dockerfile", frontend: "dockerfile.v0" });
     if (args["go-frontend"]) {
-      writeFileSync(join(project, "go.Dockerfile"), `# syntax=${args["go-frontend"]}\n${dockerfile(image)}`);
-      sides.push({ image, project, name: "dockerfile-go", file: "go.Dockerfile" });
+      // through buildctl the Go frontend is named on the command line; a `# syntax=` line would forward again
+      writeFileSync(join(project, "go.Dockerfile"), `${args.buildctl ? "" : `# syntax=${args["go-frontend"]}\n`}${dockerfile(image)}`);
+      sides.push({ image, project, name: "dockerfile-go", file: "go.Dockerfile", frontend: args["go-frontend"] });
     }
     if (image === "packages") {
       // the lock beside the declarations: every slipway build installs from it and reads no index
-      const argv = ["buildx", "build", "--progress=plain", "-f", join(project, "slipway-0.hcl"), "--target", "lock", "--output", `type=local,dest=${project}`, project];
-      const r = await runAsync("docker", argv, project);
+      const argv = args.buildctl
+        ? ["--addr", args.buildctl, "build", "--progress=plain", "--frontend", "gateway.v0", "--opt", `source=${frontends[0]}`, "--opt", "filename=slipway-0.hcl", "--opt", "target=lock", "--local", `context=${project}`, "--local", `dockerfile=${project}`, "--output", `type=local,dest=${project}`]
+        : ["buildx", "build", "--progress=plain", "-f", join(project, "slipway-0.hcl"), "--target", "lock", "--output", `type=local,dest=${project}`, project];
+      const r = await runAsync(args.buildctl ? "buildctl" : "docker", argv, project);
       if (r.code !== 0) fail(`locking ${image} failed:\n${r.output.slice(-4000)}`);
     }
   }
@@ -119,7 +129,10 @@ try {
 /** Changes the context file, then rebuilds; names the vertices that finished without a cache hit. */
 async function rebuild(side) {
   writeFileSync(join(side.project, "conf/app.conf"), `listen = 8080\n# edit ${++edits} of ${invocation}\n`);
-  const r = await buildx(side.project, side.file, { output: args.output, args: args.cold && measuring ? ["--no-cache"] : [] });
+  const extra = args.cold && measuring ? ["--no-cache"] : [];
+  const r = args.buildctl
+    ? await buildctl(side.project, side.file, { addr: args.buildctl, frontend: side.frontend, output: args.output, args: extra })
+    : await buildx(side.project, side.file, { output: args.output, args: extra });
   const names = new Map();
   const done = new Set();
   const cached = new Set();
@@ -163,6 +176,7 @@ function report(sides, samples) {
   const m = before;
   console.log(`Machine: ${m.cores} cores, Node ${m.node}, Docker Engine ${m.docker}, buildx ${m.buildx}, BuildKit ${m.buildkit}`);
   console.log(`Load average before / after: ${m.load} / ${machine().load}`);
+  if (args.buildctl) console.log(`Through buildctl (${spawnSync("buildctl", ["--version"], { encoding: "utf8" }).stdout.trim()}) at ${args.buildctl}, not the Docker Engine above`);
   console.log(`Frontends: ${frontends.join(", ")}${args["go-frontend"] ? `; dockerfile-go: ${args["go-frontend"]}` : ""}`);
   const what = args.cold ? "--no-cache builds" : "rebuilds";
   console.log(`${runs} ${what} per side after a one-line change to a context file, ${args.output === "cacheonly" ? "--output type=cacheonly" : args.output === "load" ? "--load" : "--output type=image,push=true"}, interleaved, after 2 warm-up builds each\n`);

@@ -4,7 +4,7 @@
 // same image as a Dockerfile for BuildKit's built-in frontend. Also the lab plumbing both need.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -165,6 +165,28 @@ export async function buildx(dir, file, { output = "cacheonly", args = [], tag }
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.code !== 0) fail(`build of ${file} (${output}) failed:\ndocker ${cmd.join(" ")}\n${r.output.slice(-6000)}`);
   return { wallMs, output: r.output, metadata: JSON.parse(readFileSync(metadataFile, "utf8")) };
+}
+
+/**
+ * The same build through `buildctl` against a BuildKit daemon of its own (`addr`, e.g.
+ * unix:///run/buildkit/buildkitd.sock), as CI runs slipway: `frontend` is `dockerfile.v0` (the daemon's
+ * built-in Dockerfile frontend) or an image, run as `gateway.v0`. No `# syntax=` hop. `output`:
+ * `cacheonly` (no exporter: buildctl's equivalent) or `push`.
+ */
+export async function buildctl(dir, file, { addr, frontend, output = "cacheonly", args = [], tag } = {}) {
+  const metadataFile = join(dir, `.metadata-${process.pid}.json`);
+  rmSync(metadataFile, { force: true });
+  const cmd = ["--addr", addr, "build", "--progress=plain", "--metadata-file", metadataFile, "--local", `context=${dir}`, "--local", `dockerfile=${dir}`, "--opt", `filename=${file}`, ...args];
+  cmd.push(...(frontend === "dockerfile.v0" ? ["--frontend", "dockerfile.v0"] : ["--frontend", "gateway.v0", "--opt", `source=${frontend}`]));
+  const name = tag ?? `slipway-bench/${file.replace(/[^a-z0-9]/gi, "-").toLowerCase()}:latest`;
+  if (output === "push") cmd.push("--output", `type=image,name=127.0.0.1:5000/${name},push=true`);
+  else if (output !== "cacheonly") fail(`buildctl: --output ${output} is not measured (cacheonly or push)`);
+  const start = process.hrtime.bigint();
+  const r = await runAsync("buildctl", cmd, dir);
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.code !== 0) fail(`build of ${file} (${output}) failed:\nbuildctl ${cmd.join(" ")}\n${r.output.slice(-6000)}`);
+  // buildctl writes the metadata file only when there is an exporter: a cacheonly build has no frontend timings
+  return { wallMs, output: r.output, metadata: existsSync(metadataFile) ? JSON.parse(readFileSync(metadataFile, "utf8")) : {} };
 }
 
 /** A fully cached rebuild runs nothing: the step's RUN must come from the cache. */
