@@ -2,6 +2,10 @@
 import { runCli } from "./main.js";
 import { nodeIO } from "./node-io.js";
 
+// Interrupted or terminated, leave through process.exit, so that what a command registered for the
+// process's exit runs (slipway diff removes the copy it unpacked a compressed archive into).
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) process.once(signal, () => process.exit(code));
+
 runCli(process.argv.slice(2), nodeIO()).then(
   (code) => {
     process.exitCode = code;

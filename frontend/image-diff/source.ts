@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, rmSync } from "node:fs";
 import { mkdtemp, open, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -129,8 +129,15 @@ async function isGzip(path: string): Promise<boolean> {
  * are compressed already, so a real archive expands little, and a bomb stops early.
  */
 async function gunzipToTemp(input: string, path: string, limits: ImageDiffLimits): Promise<{ path: string; remove(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), "slipway-diff-"));
-  const remove = () => rm(dir, { recursive: true, force: true });
+  // named after the process, so that whoever looks for leftovers can tell whose they are
+  const dir = await mkdtemp(join(tmpdir(), `slipway-diff-${process.pid}-`));
+  // also when the process ends first (an interrupt: the CLI exits through process.exit on SIGINT/SIGTERM)
+  const onExit = () => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", onExit);
+  const remove = async () => {
+    process.off("exit", onExit);
+    await rm(dir, { recursive: true, force: true });
+  };
   const target = join(dir, "image.tar");
   const { size } = await stat(path);
   const budget = Math.max(limits.gzipArchiveBytes, limits.gzipArchiveRatio * size);

@@ -410,7 +410,7 @@ function rewriteLayer(dir: string, bytes: Uint8Array): string {
   return out;
 }
 
-/** The private copies slipway diff unpacks compressed archives into, as they are now. */
+/** The private copies this process's slipway diff unpacked compressed archives into, as they are now. */
 function unpackedCopies(): string[] {
-  return readdirSync(tmpdir()).filter((n) => n.startsWith("slipway-diff-")).sort();
+  return readdirSync(tmpdir()).filter((n) => n.startsWith(`slipway-diff-${process.pid}-`)).sort();
 }

@@ -13,7 +13,8 @@ type, mode, owner (uid:gid), mtime or link target. Layers with the same content
 are not read. When the files differ only in their mtimes, it says so.
 
 A and B are each one of:
-  FILE.tar     an OCI layout archive (--output type=oci,dest=FILE.tar; docker save)
+  FILE.tar     an OCI layout archive (--output type=oci,dest=FILE.tar; docker save),
+               gzip-compressed too (FILE.tar.gz: unpacked into a temporary file)
   DIR          an OCI layout directory (--output type=oci,tar=false,dest=DIR)
   IMAGE        an image reference in a registry, REGISTRY/NAME:TAG or
                REGISTRY/NAME@sha256:... (anonymous; plain HTTP for localhost)
