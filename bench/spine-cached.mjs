@@ -2,7 +2,7 @@
 // built by the daemon's built-in Dockerfile frontend, on the same daemon, interleaved. Issue 3's bench.
 //
 //   node bench/spine-cached.mjs [--runs 15] [--outputs cacheonly,load] [--frontend REF[,REF…]] [--go-frontend REF]
-//                               [--json FILE]
+//                               [--json FILE] [--buildctl ADDR]
 //
 // --frontend   the frontend image for the `# syntax=` line; default: this checkout's, built and pushed by
 //              scripts/frontend-image.sh. Several (comma-separated) are measured interleaved, for A/B runs.
@@ -11,6 +11,9 @@
 // --outputs    `cacheonly` (--output type=cacheonly) and/or `load` (--load -t TAG: export into the
 //              daemon's image store).
 // --json       also write every sample to FILE.
+// --buildctl   build with `buildctl --addr ADDR` against that BuildKit daemon instead of `docker buildx`
+//              (slipway and the Go frontend as `gateway.v0`, the Dockerfile side with `dockerfile.v0`;
+//              `buildctl` on the PATH); only `--outputs cacheonly` (no exporter) then.
 //
 // Plain Node, no build step. Needs the lab (scripts/lab-up.sh): Docker with BuildKit, and the registry on
 // 127.0.0.1:5000 holding debian:bookworm. Each side is built twice first (the first does the work, the
@@ -19,7 +22,7 @@
 // start to Return) and `frontend.slipway.timings` (phases).
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { assertCached, buildx, checkoutFrontend, fail, machine, ms, openExample, ratios, stats } from "./spine-example.mjs";
+import { assertCached, buildctl, buildx, checkoutFrontend, fail, machine, ms, openExample, ratios, stats } from "./spine-example.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -28,30 +31,37 @@ const { values: args } = parseArgs({
     frontend: { type: "string" },
     "go-frontend": { type: "string" },
     json: { type: "string" },
+    buildctl: { type: "string" },
   },
 });
 const runs = Number(args.runs);
 if (!Number.isInteger(runs) || runs < 5) fail(`--runs must be an integer ≥ 5, not ${args.runs}`);
 const outputs = args.outputs.split(",").filter(Boolean);
 for (const o of outputs) if (o !== "cacheonly" && o !== "load") fail(`--outputs takes cacheonly and/or load, not ${o}`);
+if (args.buildctl && outputs.some((o) => o !== "cacheonly")) fail("--buildctl measures --outputs cacheonly only");
 const frontends = args.frontend ? args.frontend.split(",") : [checkoutFrontend()];
 
 const before = machine();
 const example = await openExample();
 try {
   const sides = [
-    ...frontends.map((f, i) => ({ name: frontends.length > 1 ? `slipway[${i}]` : "slipway", file: example.declaration(f), args: [] })),
-    { name: "dockerfile", file: "Dockerfile", args: example.dockerfileArgs },
-    ...(args["go-frontend"] ? [{ name: "dockerfile-go", file: example.dockerfile(args["go-frontend"]), args: example.dockerfileArgs }] : []),
+    ...frontends.map((f, i) => ({ name: frontends.length > 1 ? `slipway[${i}]` : "slipway", file: example.declaration(f), args: [], frontend: f })),
+    { name: "dockerfile", file: "Dockerfile", args: example.dockerfileArgs, frontend: "dockerfile.v0" },
+    // through buildctl the Go frontend is named on the command line: the plain Dockerfile, no `# syntax=`
+    ...(args["go-frontend"] ? [{ name: "dockerfile-go", file: args.buildctl ? "Dockerfile" : example.dockerfile(args["go-frontend"]), args: example.dockerfileArgs, frontend: args["go-frontend"] }] : []),
   ];
-  for (const side of sides) for (const output of outputs) for (let w = 0; w < 2; w++) await buildx(example.dir, side.file, { output, args: side.args });
+  const build = (side, output) =>
+    args.buildctl
+      ? buildctl(example.dir, side.file, { addr: args.buildctl, frontend: side.frontend, output, args: buildctlArgs(side.args) })
+      : buildx(example.dir, side.file, { output, args: side.args });
+  for (const side of sides) for (const output of outputs) for (let w = 0; w < 2; w++) await build(side, output);
   const samples = [];
   for (let i = 0; i < runs; i++) {
     // alternate the order each round so that neither side always runs right after the other
     const order = i % 2 === 0 ? sides : [...sides].reverse();
     for (const output of outputs) {
       for (const side of order) {
-        const r = await buildx(example.dir, side.file, { output, args: side.args });
+        const r = await build(side, output);
         assertCached(r, `${side.name} (${output})`);
         const timeToReturn = r.metadata["frontend.slipway.time_to_return_ms"];
         const phases = r.metadata["frontend.slipway.timings"];
@@ -71,10 +81,21 @@ try {
   example.close();
 }
 
+/** buildx's `--build-arg NAME=VALUE` as buildctl's `--opt build-arg:NAME=VALUE`. */
+function buildctlArgs(buildxArgs) {
+  const out = [];
+  for (let i = 0; i < buildxArgs.length; i += 2) {
+    if (buildxArgs[i] !== "--build-arg") fail(`--buildctl: cannot pass ${buildxArgs[i]}`);
+    out.push("--opt", `build-arg:${buildxArgs[i + 1]}`);
+  }
+  return out;
+}
+
 function report(sides, samples) {
   const m = before;
   console.log(`Machine: ${m.cores} cores, Node ${m.node}, Docker Engine ${m.docker}, buildx ${m.buildx}, BuildKit ${m.buildkit}`);
   console.log(`Load average before / after: ${m.load} / ${machine().load}`);
+  if (args.buildctl) console.log(`Through buildctl at ${args.buildctl}, not the Docker Engine above`);
   console.log(`Frontends: ${frontends.join(", ")}${args["go-frontend"] ? `; dockerfile-go: ${args["go-frontend"]}` : ""}`);
   console.log(`${runs} fully cached rebuilds per side and output, interleaved, after 2 warm-up builds each\n`);
   console.log("| output | side | wall min | wall median | wall max | frontend start → Return (min / median / max) |");
