@@ -130,7 +130,9 @@ async function isGzip(path: string): Promise<boolean> {
  */
 async function gunzipToTemp(input: string, path: string, limits: ImageDiffLimits): Promise<{ path: string; remove(): Promise<void> }> {
   // named after the process, so that whoever looks for leftovers can tell whose they are
-  const dir = await mkdtemp(join(tmpdir(), `slipway-diff-${process.pid}-`));
+  const dir = await mkdtemp(join(tmpdir(), `slipway-diff-${process.pid}-`)).catch((e: unknown) => {
+    throw cannotUnpack(input, e);
+  });
   // also when the process ends first (an interrupt: the CLI exits through process.exit on SIGINT/SIGTERM)
   const onExit = () => rmSync(dir, { recursive: true, force: true });
   process.once("exit", onExit);
@@ -154,11 +156,25 @@ async function gunzipToTemp(input: string, path: string, limits: ImageDiffLimits
   } catch (e) {
     await remove();
     if (e instanceof ImageDiffError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
+    const { code, path: where } = e as NodeJS.ErrnoException;
     if (typeof code === "string" && code.startsWith("Z_")) throw new ImageDiffError(input, `is not valid gzip (${(e as Error).message})`);
+    // a write's error names no path, but only writing runs out of room
+    if (where === target || (code !== undefined && WRITE_ERRORS.has(code))) throw cannotUnpack(input, e);
     throw e;
   }
   return { path: target, remove };
+}
+
+const WRITE_ERRORS: ReadonlySet<string> = new Set(["ENOSPC", "EDQUOT", "EROFS", "EFBIG"]);
+
+/** The temporary directory refused the copy (no room, no such directory, no permission). */
+function cannotUnpack(input: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (typeof code !== "string" || !code.startsWith("E")) return e as Error;
+  return new ImageDiffError(
+    input,
+    `is compressed, and slipway diff could not unpack it into ${tmpdir()} (${code}); set TMPDIR to a directory with room for the uncompressed archive, or decompress it yourself`,
+  );
 }
 
 /** A name no one would give a registry image: a path, or an archive's file name. */

@@ -355,7 +355,7 @@ describe("slipway diff: input that is not an image", () => {
     }
   });
 
-  it("a gzip archive that is damaged or expands past the limit, and leaves nothing behind", async () => {
+  it("a gzip archive that is damaged, expands past the limit, or has nowhere to be unpacked, and leaves nothing behind", async () => {
     const before = unpackedCopies();
     const dir = tempDir("gzip-bomb");
     // an index.json, then 10 MiB of zeros: 10 KiB compressed
@@ -366,6 +366,18 @@ describe("slipway diff: input that is not an image", () => {
     writeFileSync(damaged, Buffer.concat([gzipSync(tar([{ name: "index.json", content: "{}" }])).subarray(0, 20), Buffer.alloc(40, 0xff)]));
     await refused(damaged, good(), /damaged\.tar\.gz: is not valid gzip \(/m);
     expect(unpackedCopies()).toEqual(before);
+
+    // nowhere to unpack it: a TMPDIR that does not exist
+    const archive = tarDirectory(good(), "pax", true);
+    const other = good();
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = join(dir, "no-such-dir");
+    try {
+      await refused(archive, other, /image\.tar\.gz: is compressed, and slipway diff could not unpack it into .*no-such-dir \(ENOENT\); set TMPDIR to a directory with room for the uncompressed archive, or decompress it yourself$/m);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
   });
 
   it("layers: not a tar, not gzip, not zstd, over the zstd window, over the decompression or entry limit", async () => {
