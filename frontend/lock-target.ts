@@ -22,7 +22,7 @@ export async function exportLock(session: BuildSession, loaded: LoadedDeclaratio
   if (hasErrors(diagnostics)) throw new DiagnosticsError(diagnostics);
   // Entries for images or architectures not locked now (e.g. another --platform) are kept, as
   // `slipway lock` keeps them; an unreadable old lock is simply replaced.
-  const existing = loaded.lock ? parseLock(loaded.lock.text, loaded.lock.path).lock : undefined;
+  const existing = loaded.lock ? parseLock(loaded.lock.text, loaded.lock.path).value : undefined;
   const text = mergeLock(existing, entries);
   const state = scratch().file(mkfile(`/${lockFileName}`, 0o644, text), customName(`[slipway] ${lockFileName}: ${entries.length} image${entries.length === 1 ? "" : "s"}`));
   const ref = await session.solve(state, platformsOf(loaded.declaration.images[0]!)[0]!);

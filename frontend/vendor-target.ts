@@ -19,12 +19,12 @@ export { VENDOR_TARGET, VENDOR_VARIABLE };
 export async function exportVendor(session: BuildSession, loaded: LoadedDeclaration): Promise<Result> {
   const lock = loaded.lock && parseLock(loaded.lock.text, loaded.lock.path);
   if (!lock) throw noLock(loaded, `--target ${VENDOR_TARGET} packs the .deb files a lock names`);
-  if (!lock.lock) throw new DiagnosticsError(lock.diagnostics);
-  const packages = vendoredPackages(lock.lock.images);
+  if (!lock.value) throw new DiagnosticsError(lock.diagnostics);
+  const packages = vendoredPackages(lock.value.images);
   const mirrors = buildArgMirrors(session.options.buildArgs);
   const given = parseEpochArg(session.options.buildArgs.get(SOURCE_DATE_EPOCH_ARG));
   if (hasErrors(given.diagnostics)) throw new DiagnosticsError(given.diagnostics);
-  const epoch = given.value ?? lockEpoch(lock.lock);
+  const epoch = given.value ?? lockEpoch(lock.value);
   const state = vendorImageState(packages, (p) => debSource(p, mirrors, undefined), epoch);
   const platform = session.defaultPlatform();
   const ref = await session.solve(state, platform);

@@ -58,7 +58,7 @@ export async function readLockBeside(arg: string, io: CliIO): Promise<LockBeside
   }
   const { parseLock } = await packageTools();
   const parsed = parseLock(text, path);
-  return { kind: "found", path, file: new SourceFile(path, text), ...(parsed.lock && { lock: parsed.lock }), diagnostics: parsed.diagnostics };
+  return { kind: "found", path, file: new SourceFile(path, text), ...(parsed.value && { lock: parsed.value }), diagnostics: parsed.diagnostics };
 }
 
 /** `--platform` values, else the image's `platforms`, else this machine's platform (`os/arch[/variant]`, normalised). */

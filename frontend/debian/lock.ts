@@ -1,4 +1,4 @@
-import { errorAt, type Apt, type Diagnostic, type Package, type Range } from "../../grammar/index.js";
+import { errorAt, type Apt, type Diagnostic, type Package, type Range, type Result } from "../../grammar/index.js";
 import { readImagePackages } from "./base-image.js";
 import type { ImageFiles } from "./io.js";
 import { duplicateEntries, entryProblems } from "./lock-check.js";
@@ -17,26 +17,27 @@ import { replaceSources } from "./targets.js";
 export const maxLockFileChars = 64 * 1024 * 1024;
 
 /** Parses and validates `slipway.lock.json`; problems name the file and the JSON path of the field. */
-export function parseLock(text: string, file: string = lockFileName): { lock?: LockFile; diagnostics: Diagnostic[] } {
+export function parseLock(text: string, file: string = lockFileName): Result<LockFile | undefined> {
   const at: Range = { file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
   if (text.length > maxLockFileChars) {
-    return { diagnostics: [errorAt(at, "Lock file too large", `${file} is ${text.length} characters; slipway reads locks of at most ${maxLockFileChars} (64 Mi), far more than thousands of packages take.`, { hint: refreshHint(file) })] };
+    return { value: undefined, diagnostics: [errorAt(at, "Lock file too large", `${file} is ${text.length} characters; slipway reads locks of at most ${maxLockFileChars} (64 Mi), far more than thousands of packages take.`, { hint: refreshHint(file) })] };
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return { diagnostics: [errorAt(at, "Unreadable lock file", `${file} is not valid JSON: ${message}.`, { hint: refreshHint(file) })] };
+    return { value: undefined, diagnostics: [errorAt(at, "Unreadable lock file", `${file} is not valid JSON: ${message}.`, { hint: refreshHint(file) })] };
   }
   const problems = validateLock(value);
   if (problems.length === 0) problems.push(...duplicateEntries(value as LockFile));
   if (problems.length > 0) {
     return {
+      value: undefined,
       diagnostics: problems.map((p) => errorAt(at, "Invalid lock file", `${file}: field ${p.path} ${p.message}.`, { hint: refreshHint(file) })),
     };
   }
-  return { lock: value as LockFile, diagnostics: [] };
+  return { value: value as LockFile, diagnostics: [] };
 }
 
 function refreshHint(declarationFile: string): string {

@@ -149,8 +149,8 @@ export function loadLock(session: BuildSession, loaded: LoadedDeclaration): Lock
   if (!loaded.lock || session.options.buildArgs.get(LOCK_MODE_ARG) === "update") return undefined;
   session.sourceFiles.set(loaded.lock.path, new SourceFile(loaded.lock.path, loaded.lock.text));
   const parsed = parseLock(loaded.lock.text, loaded.lock.path);
-  if (!parsed.lock) throw new DiagnosticsError(parsed.diagnostics);
-  return parsed.lock;
+  if (!parsed.value) throw new DiagnosticsError(parsed.diagnostics);
+  return parsed.value;
 }
 
 /** Reads files from the build context; `null` marks a path that does not exist there. */

@@ -11,7 +11,7 @@ import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 const REPO = new URL("../../", import.meta.url).pathname;
 /** A lock a `--target lock` build of examples/debian-tools recorded (the mirror host replaced by archive.example.org). */
 const exampleLock = readFileSync(`${REPO}test/cli/fixtures/debian-tools.lock.json`, "utf8");
-const lock = parseLock(exampleLock).lock as LockFile;
+const lock = parseLock(exampleLock).value as LockFile;
 const lockEntry = lock.images.find((e) => e.image === "debian-tools" && e.architecture === "amd64")!;
 
 const declaration = `image "debian-tools" {

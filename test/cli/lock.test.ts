@@ -96,7 +96,7 @@ describe("slipway lock", () => {
     expect(r.out.stderr).toBe(`slipway lock: app (linux/amd64): 4 packages on ${host}/test/base:1@${baseDigest}\nslipway lock: wrote app/slipway.lock.json.\n`);
     expect(r.code).toBe(0);
     expect(r.written).toBe(mergeLock(undefined, [await expectedEntry(text, `${host}/test/base:1`, baseDigest)]));
-    const entry = parseLock(r.written!).lock!.images[0]!;
+    const entry = parseLock(r.written!).value!.images[0]!;
     expect(entry.base).toEqual({ ref: `${host}/test/base:1@${baseDigest}`, digest: baseDigest });
     expect(entry.packages.map((p) => p.name)).toEqual(["cheerful-greeter", "hello-slipway", "libslipway1", "slipway-base-tools"]);
     expect(entry.repositories.map((x) => x.signedBy.fingerprint)).toEqual([repo.fingerprint]);
@@ -125,7 +125,7 @@ describe("slipway lock", () => {
       const before = registry.requests.length;
       const r = await lock([...(how.args ?? []), "--platform", "linux/amd64", "app/slipway.hcl"], files, { ...(how.env && { env: how.env }), ...(how.daemonConfigPath && { daemonConfigPath }) });
       expect(r.code).toBe(0);
-      expect(parseLock(r.written!).lock!.images[0]!.base!.ref).toBe(`docker.io/library/base:1@${baseDigest}`);
+      expect(parseLock(r.written!).value!.images[0]!.base!.ref).toBe(`docker.io/library/base:1@${baseDigest}`);
       expect(registry.requests.slice(before)).toContain(`${served.url}/v2/library/base/manifests/1`);
     }
   });
@@ -141,7 +141,7 @@ describe("slipway lock", () => {
       expect(r.written).toBe(expected);
       expect(repo.requests.slice(before)).toEqual([]);
       expect(copy.requests).toContain(`/debian/dists/${repo.suite}/InRelease`);
-      const entry = parseLock(r.written!).lock!.images[0]!;
+      const entry = parseLock(r.written!).value!.images[0]!;
       expect(entry.repositories.map((x) => [x.uri, x.date])).toEqual([[repo.url, "Sat, 01 Jun 2024 00:00:00 UTC"]]);
     } finally {
       await copy.close();

@@ -176,10 +176,10 @@ describe("a signed repository served over http, read with the Node fetcher", () 
     it("round-trips through slipway.lock.json, stably formatted, without fetching any index", async () => {
       const apt = declared(["hello-slipway"]);
       const text = formatLock([lockFromResolution(resolution, "tools", lockRequests([apt]))]);
-      expect(formatLock(parseLock(text).lock!.images)).toBe(text);
+      expect(formatLock(parseLock(text).value!.images)).toBe(text);
       expect(text.indexOf('"name": "cheerful-greeter"')).toBeLessThan(text.indexOf('"name": "slipway-base-tools"'));
       const before = repo.requests.length;
-      const { lock } = parseLock(text);
+      const { value: lock } = parseLock(text);
       const fromLock = await resolveAptFromLock({ image: "tools", apt: [apt], architecture: "amd64" }, findLockEntry(lock!, "tools", "amd64"), { base: baseImage() });
       expect(fromLock.diagnostics).toEqual([]);
       expect(fromLock.resolution!.packages).toEqual(resolution.packages.map((p) => expect.objectContaining({ name: p.name, version: p.version, sha256: p.sha256, uri: p.uri })));
@@ -207,10 +207,10 @@ describe("a signed repository served over http, read with the Node fetcher", () 
       const tools = lockFromResolution(resolution, "tools", [{ name: "hello-slipway" }]);
       const other = { ...tools, image: "other" };
       const arm = { ...tools, architecture: "arm64" };
-      const existing = parseLock(formatLock([other, arm, { ...tools, requests: [] }])).lock!;
-      const merged = parseLock(mergeLock(existing, [tools])).lock!;
+      const existing = parseLock(formatLock([other, arm, { ...tools, requests: [] }])).value!;
+      const merged = parseLock(mergeLock(existing, [tools])).value!;
       expect(merged.images.map((e) => `${e.image}/${e.architecture}/${e.requests.length}`)).toEqual(["other/amd64/1", "tools/amd64/1", "tools/arm64/1"]);
-      expect(parseLock(mergeLock(undefined, [tools])).lock!.images).toHaveLength(1);
+      expect(parseLock(mergeLock(undefined, [tools])).value!.images).toHaveLength(1);
     });
 
     it("says how to refresh when the declaration asks for something the lock lacks", async () => {
@@ -247,7 +247,7 @@ describe("a signed repository served over http, read with the Node fetcher", () 
       broken.images[0].packages[1].sha256 = "XYZ";
       delete broken.images[0].packages[2].size;
       const parsed = parseLock(JSON.stringify(broken), "slipway.lock.json");
-      expect(parsed.lock).toBeUndefined();
+      expect(parsed.value).toBeUndefined();
       expect(parsed.diagnostics.map((d) => d.detail)).toEqual([
         "slipway.lock.json: field images[0].packages[1].sha256 must be 64 lowercase hex digits.",
         "slipway.lock.json: field images[0].packages[2].size must be a whole number of bytes.",

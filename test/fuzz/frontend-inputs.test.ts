@@ -124,8 +124,8 @@ describe("fuzzing the frontend's readers", () => {
     const report = await fuzzLayer("lock", texts, async (text) => {
       const parsed = parseLock(text, "slipway.lock.json");
       if (unlocated(parsed.diagnostics).length > 0) throw new Error("an unlocated lock diagnostic");
-      if (!parsed.lock) return;
-      const entry = findLockEntry(parsed.lock, "debian-tools", "amd64");
+      if (!parsed.value) return;
+      const entry = findLockEntry(parsed.value, "debian-tools", "amd64");
       const result = await resolveAptFromLock({ apt, image: "debian-tools", architecture: "amd64", baseImage: { ref: "debian:bookworm" } }, entry);
       if (unlocated(result.diagnostics).length > 0) throw new Error(`an unlocated diagnostic: ${result.diagnostics[0]!.summary}`);
       if (result.resolution) marshal(installPackages(image("debian:bookworm"), result.resolution), { platform: parsePlatform("linux/amd64") });
