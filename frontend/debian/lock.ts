@@ -3,6 +3,7 @@ import { readImagePackages } from "./base-image.js";
 import type { ImageFiles } from "./io.js";
 import { duplicateEntries, entryProblems } from "./lock-check.js";
 import { lockFileName, validateLock, type AptLock, type LockFile } from "./lock-schema.js";
+import type { AptResolution } from "./resolution.js";
 import type { AptRequest, AptResult } from "./resolve-apt.js";
 import { installedList } from "./resolve-apt.js";
 import { replaceSources } from "./targets.js";
@@ -65,7 +66,7 @@ export async function resolveAptFromLock(
   const hint = { hint: refreshHint(declFile) };
   const blockRange = request.apt[0]?.range;
   if (!entry) {
-    return { diagnostics: [errorAt(blockRange, "Image not in the lock", `${lockFileName} has no entry for image "${request.image}" on ${request.architecture}.`, hint)] };
+    return { value: undefined, diagnostics: [errorAt(blockRange, "Image not in the lock", `${lockFileName} has no entry for image "${request.image}" on ${request.architecture}.`, hint)] };
   }
   // The entry must hold together before it is compared with the declaration: an entry whose stages
   // name a package it lacks would otherwise fail later, without a location.
@@ -73,6 +74,7 @@ export async function resolveAptFromLock(
   if (inconsistent.length > 0) {
     const where = `${lockFileName}, image "${entry.image}" on ${entry.architecture}`;
     return {
+      value: undefined,
       diagnostics: inconsistent.map((p) => {
         const declared = p.package !== undefined ? packages.find((d) => d.name.value === p.package) : undefined;
         return errorAt(declared?.name.range ?? blockRange, "Inconsistent lock file", `${where}: ${p.path} ${p.message}.`, {
@@ -82,15 +84,15 @@ export async function resolveAptFromLock(
     };
   }
   const diagnostics = [...driftDiagnostics(request, entry, packages, hint)];
-  if (diagnostics.length > 0) return { diagnostics };
-  let basePackages: AptResult["resolution"] extends infer R ? (R extends { basePackages: infer B } ? B : never) : never = [];
+  if (diagnostics.length > 0) return { value: undefined, diagnostics };
+  let basePackages: AptResolution["basePackages"] = [];
   if (io.base) {
     const base = await readImagePackages(io.base);
     if (base) basePackages = installedList(base);
   }
   const byName = new Map(entry.packages.map((p) => [p.name, p]));
   return {
-    resolution: {
+    value: {
       architecture: entry.architecture,
       ...(entry.base ? { baseImage: entry.base } : {}),
       installRecommends: entry.installRecommends,

@@ -1,4 +1,4 @@
-import { errorAt, reasonOf, type Apt, type Diagnostic, type Package, type Range } from "../../grammar/index.js";
+import { errorAt, reasonOf, type Apt, type Diagnostic, type Package, type Range, type Result } from "../../grammar/index.js";
 import { readImagePackages } from "./base-image.js";
 import { planStages } from "./install-plan.js";
 import type { Fetcher, ImageFiles } from "./io.js";
@@ -25,11 +25,8 @@ export interface AptIo {
   readonly base: ImageFiles;
 }
 
-export interface AptResult {
-  /** Present when there are no errors. */
-  readonly resolution?: AptResolution;
-  readonly diagnostics: Diagnostic[];
-}
+/** The resolution, present when there are no errors, with the diagnostics found on the way. */
+export type AptResult = Result<AptResolution | undefined>;
 
 // long because: the steps of a resolution in order (repositories, base image, choice, sources, order), each a call, with the diagnostics gathered along the way.
 /**
@@ -40,13 +37,13 @@ export interface AptResult {
 export async function resolveApt(request: AptRequest, io: AptIo): Promise<AptResult> {
   const packages = request.apt.flatMap((a) => a.packages);
   const diagnostics: Diagnostic[] = [...checkRequests(packages)];
-  if (packages.length === 0) return { diagnostics };
+  if (packages.length === 0) return { value: undefined, diagnostics };
   const baseSubject = request.baseImage?.range ?? request.apt[0]?.range;
 
   const base = await readImagePackages(io.base);
   if (!base) {
     diagnostics.push(errorAt(baseSubject, "Base image has no dpkg database", `${request.baseImage?.ref ?? "The base image"} has no /var/lib/dpkg/status, so Debian packages cannot be installed into it.`, { hint: "Use a Debian-based base image such as debian:bookworm." }));
-    return { diagnostics };
+    return { value: undefined, diagnostics };
   }
 
   const planned = await planRepositories({ apt: request.apt, architecture: request.architecture, ...(baseSubject ? { baseSubject } : {}) }, io);
@@ -58,7 +55,7 @@ export async function resolveApt(request: AptRequest, io: AptIo): Promise<AptRes
     if (l.value !== undefined) repositories.push(l.value);
     else diagnostics.push(errorAt(p.subject, "Repository cannot be used", `${p.where}: ${reasonOf(l)}.`));
   });
-  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+  if (diagnostics.some((d) => d.severity === "error")) return { value: undefined, diagnostics };
 
   const universe = new Universe(request.architecture, base, repositories.map((r) => r.packages));
   const requests = dedupe(packages).map((p) => ({ name: p.name.value, ...(p.version ? { version: p.version.value } : {}) }));
@@ -66,7 +63,7 @@ export async function resolveApt(request: AptRequest, io: AptIo): Promise<AptRes
   const installRecommends = request.apt.some((a) => a.installRecommends?.value === true);
   const result = resolvePackages(universe, requests, { installRecommends });
   for (const problem of result.problems) diagnostics.push(problemDiagnostic(problem, requested, request.apt[0]!.range));
-  if (result.problems.length > 0) return { diagnostics };
+  if (result.problems.length > 0) return { value: undefined, diagnostics };
 
   const vcs: VcsDeclaration[] = packages.flatMap((p) =>
     p.vcs ? [{ package: p.name.value, ...(p.version ? { version: p.version.value } : {}), type: p.vcs.type.value, repository: p.vcs.repository.value, ref: p.vcs.ref.value }] : [],
@@ -81,7 +78,7 @@ export async function resolveApt(request: AptRequest, io: AptIo): Promise<AptRes
       }),
     );
   }
-  if (sources.missing.length > 0) return { diagnostics };
+  if (sources.missing.length > 0) return { value: undefined, diagnostics };
 
   const resolved: ResolvedPackage[] = result.install.map((pkg) => {
     const repo = repositories[pkg.origin!]!;
@@ -112,7 +109,7 @@ export async function resolveApt(request: AptRequest, io: AptIo): Promise<AptRes
   for (const p of incomplete) {
     diagnostics.push(errorAt(request.apt[0]!.range, "Incomplete package index", `${repositories[p.repository]!.target.uri} lists ${p.name} (${p.version}) without Filename, Size or SHA256, so it cannot be fetched verifiably.`));
   }
-  if (incomplete.length > 0) return { diagnostics };
+  if (incomplete.length > 0) return { value: undefined, diagnostics };
 
   const stages = planStages(resolved).map((s) => s.map((p) => p.name));
   const byName = new Map(resolved.map((p) => [p.name, p]));
@@ -133,7 +130,7 @@ export async function resolveApt(request: AptRequest, io: AptIo): Promise<AptRes
     stages,
     indexFiles: repositories.flatMap((r) => r.files),
   };
-  return { resolution, diagnostics };
+  return { value: resolution, diagnostics };
 }
 
 export function installedList(base: readonly BinaryPackage[]): AptResolution["basePackages"] {

@@ -43,8 +43,8 @@ export async function lockEntries(
         { fetcher: source.indexes.fetcher(platform), base: files },
       );
       diagnostics.push(...result.diagnostics);
-      if (!result.resolution || hasErrors(result.diagnostics)) continue;
-      const entry = lockFromResolution(result.resolution, image.name.value, lockRequests(image.apt));
+      if (!result.value || hasErrors(result.diagnostics)) continue;
+      const entry = lockFromResolution(result.value, image.name.value, lockRequests(image.apt));
       entries.push(entry);
       locked(entry, image, platform, base);
     }

@@ -146,8 +146,8 @@ async function packagesOf({ image, platform, lock }: PlanRequest, base: Resolved
     result = await resolveApt({ apt: image.apt, architecture, baseImage }, { fetcher: source.indexes.fetcher(platform), base: files });
   } else throw new Error("bug: packages without a lock from a source with no indexes");
   source.warn(result.diagnostics); // shown even when an error follows
-  if (!result.resolution || hasErrors(result.diagnostics)) return { value: undefined, diagnostics: result.diagnostics };
-  return { value: result.resolution, diagnostics: [] };
+  if (!result.value || hasErrors(result.diagnostics)) return { value: undefined, diagnostics: result.diagnostics };
+  return { value: result.value, diagnostics: [] };
 }
 
 /**

@@ -125,7 +125,7 @@ describe("slipway llb", () => {
         },
         lockEntry,
       )
-    ).resolution!;
+    ).value!;
     const expected = marshal(
       compileImage({
         declaration: loaded.declaration!,

@@ -86,7 +86,7 @@ async function expectedEntry(text: string, base: string, digest: string): Promis
     { apt: image.apt, architecture: "amd64", baseImage: { ref: `${base}@${digest}`, digest } },
     { fetcher: nodeFetcher(), base: imageFilesFromMap(baseFiles) },
   );
-  return lockFromResolution(result.resolution!, "app", lockRequests(image.apt));
+  return lockFromResolution(result.value!, "app", lockRequests(image.apt));
 }
 
 describe("slipway lock", () => {

@@ -30,7 +30,7 @@ describe.skipIf(!dockerReady)("install script under dpkg, network none", () => {
   beforeAll(async () => {
     repo = await startDebianRepo();
     const apt = aptBlock(["hello-slipway"], [{ name: "test", uri: repo.url, suite: repo.suite, components: ["main"], key: repo.armoredPublicKey }]);
-    resolution = (await resolveApt({ apt: [apt], architecture: "amd64" }, { fetcher: nodeFetcher(), base: baseImage() })).resolution!;
+    resolution = (await resolveApt({ apt: [apt], architecture: "amd64" }, { fetcher: nodeFetcher(), base: baseImage() })).value!;
     debDir = mkdtempSync(join(tmpdir(), "slipway-debs-"));
     for (const p of resolution.packages) writeFileSync(join(debDir, debFileName(p)), await nodeFetcher().fetch(p.uri, { sha256: p.sha256 }));
   });

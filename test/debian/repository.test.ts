@@ -40,7 +40,7 @@ describe("a signed repository served over http, read with the Node fetcher", () 
   }
 
   it("resolves, verifies and orders the installation", async () => {
-    const { resolution, diagnostics } = await resolve(["hello-slipway"]);
+    const { value: resolution, diagnostics } = await resolve(["hello-slipway"]);
     expect(errors(diagnostics)).toEqual([]);
     const r = resolution!;
     expect(r.packages.map((p) => `${p.name}=${p.version}`).sort()).toEqual([
@@ -78,12 +78,12 @@ describe("a signed repository served over http, read with the Node fetcher", () 
   });
 
   it("installs an exact version when one is declared", async () => {
-    const { resolution } = await resolve(["hello-slipway", { name: "libslipway1", version: "1.0-1" }]);
+    const { value: resolution } = await resolve(["hello-slipway", { name: "libslipway1", version: "1.0-1" }]);
     expect(resolution!.packages.find((p) => p.name === "libslipway1")!.version).toBe("1.0-1");
   });
 
   it("locates an unknown package at its declaration, with a suggestion", async () => {
-    const { resolution, diagnostics } = await resolve(["hello-slipway", "cheerfull-greeter"]);
+    const { value: resolution, diagnostics } = await resolve(["hello-slipway", "cheerfull-greeter"]);
     expect(resolution).toBeUndefined();
     expect(errors(diagnostics)).toMatchObject([{ summary: 'Unknown package "cheerfull-greeter"', hint: 'Did you mean "cheerful-greeter"?', subject: { file: "slipway.hcl", start: { line: 103 } } }]);
   });
@@ -105,7 +105,7 @@ describe("a signed repository served over http, read with the Node fetcher", () 
   it("refuses a repository signed by another key than the declared one", async () => {
     const { generateKey } = await import("openpgp");
     const { publicKey } = await generateKey({ userIDs: [{ name: "not the repo" }], format: "armored" });
-    const { resolution, diagnostics } = await resolveApt({ apt: [declared(["hello-slipway"], publicKey)], architecture: "amd64" }, { fetcher, base: baseImage() });
+    const { value: resolution, diagnostics } = await resolveApt({ apt: [declared(["hello-slipway"], publicKey)], architecture: "amd64" }, { fetcher, base: baseImage() });
     expect(resolution).toBeUndefined();
     expect(errors(diagnostics)).toMatchObject([{ summary: "Repository cannot be used", subject: { start: { line: 2 } } }]);
     expect(diagnostics[0]!.detail).toMatch(/repository "test": the signature of http:\/\/127\.0\.0\.1:\d+\/debian\/dists\/stable\/InRelease does not verify/);
@@ -116,7 +116,7 @@ describe("a signed repository served over http, read with the Node fetcher", () 
     const withKey = baseImage({ "/etc/apt/sources.list.d/slipway.sources": sources, "/usr/share/keyrings/slipway-test.asc": repo.armoredPublicKey });
     const ok = await resolveApt({ apt: [aptBlock(["hello-slipway"])], architecture: "amd64" }, { fetcher, base: withKey });
     expect(errors(ok.diagnostics)).toEqual([]);
-    expect(ok.resolution!.packages).toHaveLength(4);
+    expect(ok.value!.packages).toHaveLength(4);
     const oneLine = baseImage({ "/etc/apt/sources.list": `deb ${repo.url} ${repo.suite} main\n`, "/etc/apt/trusted.gpg.d/slipway.asc": repo.armoredPublicKey });
     expect(errors((await resolveApt({ apt: [aptBlock(["hello-slipway"])], architecture: "amd64" }, { fetcher, base: oneLine })).diagnostics)).toEqual([]);
     const noKey = baseImage({ "/etc/apt/sources.list": `deb ${repo.url} ${repo.suite} main\n` });
@@ -134,14 +134,14 @@ describe("a signed repository served over http, read with the Node fetcher", () 
       const added = await resolveApt({ apt: [declared(["hello-slipway"])], architecture: "amd64" }, { fetcher, base });
       expect(errors(added.diagnostics)).toEqual([]);
       // declared first (as estaleiro prepended its lines), then the base image's
-      expect(added.resolution!.repositories.map((r) => [r.uri, r.signedBy.fingerprint])).toEqual([
+      expect(added.value!.repositories.map((r) => [r.uri, r.signedBy.fingerprint])).toEqual([
         [repo.url, repo.fingerprint],
         [other.url, other.fingerprint],
       ]);
       const replacing = { ...declared(["hello-slipway"]), replaceSources: { value: true, range: lineRange(98) } };
       const replaced = await resolveApt({ apt: [replacing], architecture: "amd64" }, { fetcher, base });
       expect(errors(replaced.diagnostics)).toEqual([]);
-      expect(replaced.resolution!.repositories.map((r) => r.uri)).toEqual([repo.url]);
+      expect(replaced.value!.repositories.map((r) => r.uri)).toEqual([repo.url]);
       expect(other.requests.filter((r) => r.endsWith("InRelease"))).toHaveLength(1);
     } finally {
       await other.close();
@@ -157,12 +157,12 @@ describe("a signed repository served over http, read with the Node fetcher", () 
       resolveApt({ apt: [aptBlock(["hello-slipway"], [lineRepo], false, [key])], architecture: "amd64" }, { fetcher, base: baseImage() });
     const pinned = await run({ name: "repo", uri: keyUrl, sha256: keySha });
     expect(pinned.diagnostics).toEqual([]);
-    expect(pinned.resolution!.repositories[0]!.signedBy.fingerprint).toBe(repo.fingerprint);
+    expect(pinned.value!.repositories[0]!.signedBy.fingerprint).toBe(repo.fingerprint);
     const unpinned = await run({ name: "repo", uri: keyUrl });
-    expect(unpinned.resolution).toBeDefined();
+    expect(unpinned.value).toBeDefined();
     expect(unpinned.diagnostics).toMatchObject([{ severity: "warning", summary: "Key fetched without a checksum", hint: `Add sha256 = "${keySha}" to pin the key that was fetched.`, subject: { start: { line: 51 } } }]);
     const wrong = await run({ name: "repo", uri: keyUrl, sha256: "0".repeat(64) });
-    expect(wrong.resolution).toBeUndefined();
+    expect(wrong.value).toBeUndefined();
     expect(errors(wrong.diagnostics)[0]).toMatchObject({ summary: "Cannot use key", subject: { start: { line: 52 } } });
     expect(errors(wrong.diagnostics)[0]!.detail).toContain(`${keyUrl}: sha256 mismatch`);
   });
@@ -170,7 +170,7 @@ describe("a signed repository served over http, read with the Node fetcher", () 
   describe("lock", () => {
     let resolution: AptResolution;
     beforeAll(async () => {
-      resolution = (await resolve(["hello-slipway"])).resolution!;
+      resolution = (await resolve(["hello-slipway"])).value!;
     });
 
     it("round-trips through slipway.lock.json, stably formatted, without fetching any index", async () => {
@@ -182,13 +182,13 @@ describe("a signed repository served over http, read with the Node fetcher", () 
       const { value: lock } = parseLock(text);
       const fromLock = await resolveAptFromLock({ image: "tools", apt: [apt], architecture: "amd64" }, findLockEntry(lock!, "tools", "amd64"), { base: baseImage() });
       expect(fromLock.diagnostics).toEqual([]);
-      expect(fromLock.resolution!.packages).toEqual(resolution.packages.map((p) => expect.objectContaining({ name: p.name, version: p.version, sha256: p.sha256, uri: p.uri })));
-      expect(fromLock.resolution!.stages).toEqual(resolution.stages);
-      expect(fromLock.resolution!.indexFiles).toEqual([]);
+      expect(fromLock.value!.packages).toEqual(resolution.packages.map((p) => expect.objectContaining({ name: p.name, version: p.version, sha256: p.sha256, uri: p.uri })));
+      expect(fromLock.value!.stages).toEqual(resolution.stages);
+      expect(fromLock.value!.indexFiles).toEqual([]);
       expect(repo.requests.length).toBe(before);
       // The install step built from the lock is the very same LLB as the one built from the indexes.
       const llb = (r: AptResolution) => marshal(installPackages(image("debian:bookworm"), r), { platform: parsePlatform("linux/amd64") }).ops.map((o) => Buffer.from(o).toString("hex"));
-      expect(llb(fromLock.resolution!)).toEqual(llb(resolution));
+      expect(llb(fromLock.value!)).toEqual(llb(resolution));
     });
 
     it("records each repository's InRelease Date, and reads a lock without it or refuses one with a malformed date", () => {
@@ -270,7 +270,7 @@ describe("a repository that offers its indexes as .xz only (besides plain)", () 
 
   it("fetches the .xz indexes by the signed SHA256 and resolves the same set as from .gz", async () => {
     const apt = aptBlock(["hello-slipway"], [{ name: "test", uri: repo.url, suite: repo.suite, components: ["main"], key: repo.armoredPublicKey }]);
-    const { resolution, diagnostics } = await resolveApt({ apt: [apt], architecture: "amd64", baseImage: { ref: "debian:bookworm" } }, { fetcher, base: baseImage() });
+    const { value: resolution, diagnostics } = await resolveApt({ apt: [apt], architecture: "amd64", baseImage: { ref: "debian:bookworm" } }, { fetcher, base: baseImage() });
     expect(errors(diagnostics)).toEqual([]);
     expect(resolution!.packages.map((p) => `${p.name}=${p.version}`).sort()).toEqual([
       "cheerful-greeter=0.5-1",
@@ -291,7 +291,7 @@ describe("repositories that must be refused", () => {
     const repo = await startDebianRepo({ badSignature: "tampered" });
     try {
       const apt = aptBlock(["hello-slipway"], [{ name: "test", uri: repo.url, suite: repo.suite, components: ["main"], key: repo.armoredPublicKey }]);
-      const { resolution, diagnostics } = await resolveApt({ apt: [apt], architecture: "amd64" }, { fetcher, base: baseImage() });
+      const { value: resolution, diagnostics } = await resolveApt({ apt: [apt], architecture: "amd64" }, { fetcher, base: baseImage() });
       expect(resolution).toBeUndefined();
       expect(errors(diagnostics)[0]!.detail).toMatch(/InRelease does not verify: no valid signature by a trusted key/);
       expect(repo.requests.filter((r) => r.includes("Packages"))).toEqual([]);
@@ -304,7 +304,7 @@ describe("repositories that must be refused", () => {
     const repo = await startDebianRepo({ validUntil: "Sat, 01 Jun 2024 00:00:00 UTC" });
     try {
       const apt = aptBlock(["hello-slipway"], [{ name: "test", uri: repo.url, suite: repo.suite, components: ["main"], key: repo.armoredPublicKey }]);
-      const { resolution, diagnostics } = await resolveApt({ apt: [apt], architecture: "amd64" }, { fetcher, base: baseImage() });
+      const { value: resolution, diagnostics } = await resolveApt({ apt: [apt], architecture: "amd64" }, { fetcher, base: baseImage() });
       expect(resolution).toBeUndefined();
       expect(errors(diagnostics)[0]!.detail).toMatch(/InRelease expired on Sat, 01 Jun 2024 00:00:00 UTC \(Valid-Until\)/);
     } finally {
@@ -316,7 +316,7 @@ describe("repositories that must be refused", () => {
     const repo = await startDebianRepo({ tamperDeb: "hello-slipway" });
     try {
       const apt = aptBlock(["hello-slipway"], [{ name: "test", uri: repo.url, suite: repo.suite, components: ["main"], key: repo.armoredPublicKey }]);
-      const { resolution } = await resolveApt({ apt: [apt], architecture: "amd64" }, { fetcher, base: baseImage() });
+      const { value: resolution } = await resolveApt({ apt: [apt], architecture: "amd64" }, { fetcher, base: baseImage() });
       const hello = resolution!.packages.find((p) => p.name === "hello-slipway")!;
       await expect(fetcher.fetch(hello.uri, { sha256: hello.sha256 })).rejects.toThrow(new RegExp(`${hello.uri.replace(/[.+]/g, "\\$&")}: expected \\d+ bytes|sha256 mismatch`));
     } finally {
@@ -334,7 +334,7 @@ describe("repositories that must be refused", () => {
       const vcs = { name: "cheerful-greeter", vcs: { repository: "https://git.example/greeter", ref: "v0.5" } };
       const ok = await resolveApt({ apt: [aptBlock(["hello-slipway", vcs], [repoSpec])], architecture: "amd64" }, { fetcher, base: baseImage() });
       expect(errors(ok.diagnostics)).toEqual([]);
-      expect(ok.resolution!.packages.find((p) => p.name === "cheerful-greeter")!.source).toEqual({
+      expect(ok.value!.packages.find((p) => p.name === "cheerful-greeter")!.source).toEqual({
         kind: "vcs",
         name: "cheerful-greeter",
         version: "0.5-1",

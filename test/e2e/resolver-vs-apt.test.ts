@@ -104,7 +104,7 @@ describe("resolver against apt-get on debian:bookworm", () => {
         const [name, version] = p.split("=");
         return version ? { name: name!, version } : name!;
       });
-      const { resolution, diagnostics } = await resolveApt({ apt: [aptBlock(specs)], architecture }, { fetcher, base: files });
+      const { value: resolution, diagnostics } = await resolveApt({ apt: [aptBlock(specs)], architecture }, { fetcher, base: files });
       expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
       const ours = new Map(resolution!.packages.map((p) => [p.name, p.version]));
       const onlyApt = [...expected].filter(([n, v]) => ours.get(n) !== v).map(([n, v]) => `${n}=${v}`);

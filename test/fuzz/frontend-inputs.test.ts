@@ -128,7 +128,7 @@ describe("fuzzing the frontend's readers", () => {
       const entry = findLockEntry(parsed.value, "debian-tools", "amd64");
       const result = await resolveAptFromLock({ apt, image: "debian-tools", architecture: "amd64", baseImage: { ref: "debian:bookworm" } }, entry);
       if (unlocated(result.diagnostics).length > 0) throw new Error(`an unlocated diagnostic: ${result.diagnostics[0]!.summary}`);
-      if (result.resolution) marshal(installPackages(image("debian:bookworm"), result.resolution), { platform: parsePlatform("linux/amd64") });
+      if (result.value) marshal(installPackages(image("debian:bookworm"), result.value), { platform: parsePlatform("linux/amd64") });
     });
     expect(report.crashes).toEqual([]);
     expect(report.slow.length + report.heavy.length).toBe(0);
