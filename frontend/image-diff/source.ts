@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, rmSync } from "node:fs";
-import { mkdtemp, open, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Transform } from "node:stream";
@@ -11,11 +11,11 @@ import {
   formatBytes,
   isImageReadError,
   layoutStore,
-  looksLikeTar,
   openTar,
   parseImageRef,
   pathKind,
   registryStore,
+  tarKind,
   tarReader,
   TarFormatError,
   type ImageStore,
@@ -82,10 +82,11 @@ export async function openImageSource(input: string, options: ImageSourceOptions
 }
 
 async function openArchive(input: string, path: string, limits: ImageDiffLimits): Promise<ImageSource> {
-  if (!(await looksLikeTar(path))) throw new ImageDiffError(input, "is neither a tar archive nor a directory, so not an OCI layout");
+  const kind = await tarKind(path);
+  if (kind === undefined) throw new ImageDiffError(input, "is neither a tar archive nor a directory, so not an OCI layout");
   // A compressed archive cannot be read at random, and a diff reads layers, not only documents: it is
   // decompressed once into a private file, which close() removes.
-  const unpacked = (await isGzip(path)) ? await gunzipToTemp(input, path, limits) : undefined;
+  const unpacked = kind === "gzip" ? await gunzipToTemp(input, path, limits) : undefined;
   let tar;
   try {
     // the BOM's reader takes only documents from an archive; a diff reads its layers too, so a member may be
@@ -110,17 +111,6 @@ async function openArchive(input: string, path: string, limits: ImageDiffLimits)
     );
   }
   return { store: layoutStore(input, tarReader(tar, input)), kind: "OCI archive", close };
-}
-
-async function isGzip(path: string): Promise<boolean> {
-  const handle = await open(path, "r");
-  try {
-    const head = new Uint8Array(2);
-    await handle.read(head, 0, 2, 0);
-    return head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
 }
 
 /**

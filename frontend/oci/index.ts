@@ -17,7 +17,7 @@ export {
   type RegularFileOptions,
 } from "./limits.js";
 export { DEFAULT_LAYER_BLOB_OPTIONS, LayerBlobError, layerCompression, layerTar, type LayerBlobOptions, type LayerCompression } from "./layer-blob.js";
-export { looksLikeTar, openTar, readTarStream, TarFormatError, type TarArchive, type TarEntry } from "./tar.js";
+export { looksLikeTar, openTar, readTarStream, TarFormatError, tarKind, type TarArchive, type TarEntry } from "./tar.js";
 export {
   ATTESTATION_REFERENCE_DIGEST,
   ATTESTATION_REFERENCE_TYPE,

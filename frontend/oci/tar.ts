@@ -25,12 +25,17 @@ const BLOCK = 512;
 
 /** True when the first bytes look like a tar header or a gzip stream. */
 export async function looksLikeTar(path: string): Promise<boolean> {
+  return (await tarKind(path)) !== undefined;
+}
+
+/** What the first bytes say: a tar archive, a gzip stream (taken for a compressed tar), or neither. */
+export async function tarKind(path: string): Promise<"tar" | "gzip" | undefined> {
   const handle = await open(path, "r");
   try {
     const head = new Uint8Array(BLOCK);
     const { bytesRead } = await handle.read(head, 0, BLOCK, 0);
-    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return true;
-    return bytesRead === BLOCK && ascii(head, 257, 5) === "ustar";
+    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+    return bytesRead === BLOCK && ascii(head, 257, 5) === "ustar" ? "tar" : undefined;
   } finally {
     await handle.close();
   }
