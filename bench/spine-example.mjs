@@ -160,11 +160,7 @@ export async function buildx(dir, file, { output = "cacheonly", args = [], tag }
   else if (output === "push") cmd.push("--output", `type=image,name=127.0.0.1:5000/${name},push=true`);
   else cmd.push("--load", "-t", name);
   cmd.push(dir);
-  const start = process.hrtime.bigint();
-  const r = await runAsync("docker", cmd, dir);
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.code !== 0) fail(`build of ${file} (${output}) failed:\ndocker ${cmd.join(" ")}\n${r.output.slice(-6000)}`);
-  return { wallMs, output: r.output, metadata: JSON.parse(readFileSync(metadataFile, "utf8")) };
+  return timedBuild("docker", cmd, dir, metadataFile, `${file} (${output})`);
 }
 
 /**
@@ -181,11 +177,15 @@ export async function buildctl(dir, file, { addr, frontend, output = "cacheonly"
   const name = tag ?? `slipway-bench/${file.replace(/[^a-z0-9]/gi, "-").toLowerCase()}:latest`;
   if (output === "push") cmd.push("--output", `type=image,name=127.0.0.1:5000/${name},push=true`);
   else if (output !== "cacheonly") fail(`buildctl: --output ${output} is not measured (cacheonly or push)`);
+  return timedBuild("buildctl", cmd, dir, metadataFile, `${file} (${output})`);
+}
+
+/** Runs a build, timed; fails the bench if it fails. No metadata file (buildctl writes none without an exporter) reads as no metadata. */
+async function timedBuild(command, argv, dir, metadataFile, what) {
   const start = process.hrtime.bigint();
-  const r = await runAsync("buildctl", cmd, dir);
+  const r = await runAsync(command, argv, dir);
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.code !== 0) fail(`build of ${file} (${output}) failed:\nbuildctl ${cmd.join(" ")}\n${r.output.slice(-6000)}`);
-  // buildctl writes the metadata file only when there is an exporter: a cacheonly build has no frontend timings
+  if (r.code !== 0) fail(`build of ${what} failed:\n${command} ${argv.join(" ")}\n${r.output.slice(-6000)}`);
   return { wallMs, output: r.output, metadata: existsSync(metadataFile) ? JSON.parse(readFileSync(metadataFile, "utf8")) : {} };
 }
 
