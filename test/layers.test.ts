@@ -104,7 +104,6 @@ const KNOWN_VIOLATIONS: ReadonlySet<string> = new Set([
   "frontend/bom-worker/base-facts.ts → frontend/debian/io.ts",
   "frontend/bom-worker/measure.ts → frontend/debian/version.ts",
   "frontend/bom-worker/package-facts.ts → frontend/bom/copyright.ts",
-  "frontend/bom-worker/package-facts.ts → frontend/debian/deb822.ts",
   "frontend/bom-worker/package-facts.ts → frontend/debian/relations.ts",
   "frontend/bom-worker/package-facts.ts → frontend/debian/status.ts",
   "frontend/bom-worker/package-facts.ts → frontend/debian/version.ts",

@@ -1,10 +1,16 @@
-import { readImagePackages } from "../debian/status.js";
+import { readImagePackages, type InstalledPackage } from "../debian/status.js";
 import type { BinaryPackage } from "../debian/index.js";
 import type { ImageFiles } from "../debian/io.js";
 
 /** What an image's own files say about it: its OS release and its installed Debian packages. */
-export interface BaseFacts {
+export interface BaseFacts extends InstalledSet {
   readonly os?: { readonly id: string; readonly versionId: string; readonly versionCodename: string };
+  /** The dpkg database as read, for the package facts (undefined: the image has none). */
+  readonly installed: readonly InstalledPackage[] | undefined;
+}
+
+/** The installed packages by name, version, architecture and source: what the BOM states of each. */
+export interface InstalledSet {
   readonly packages: readonly {
     readonly name: string;
     readonly version: string;
@@ -17,16 +23,16 @@ export interface BaseFacts {
  * Reads /etc/os-release (or /usr/lib/os-release) and the dpkg database of an image.
  */
 export async function readBaseFacts(files: ImageFiles): Promise<BaseFacts> {
-  const [osRelease, packages] = await Promise.all([
+  const [osRelease, installed] = await Promise.all([
     files.readFile("/etc/os-release").then(async (b) => b ?? (await files.readFile("/usr/lib/os-release"))),
-    readImagePackages(files).then((list) => packagesOf(list ?? [])),
+    readImagePackages(files),
   ]);
   const os = osRelease ? parseOsRelease(new TextDecoder().decode(osRelease)) : undefined;
-  return { ...(os && { os }), packages };
+  return { ...(os && { os }), packages: packagesOf(installed ?? []), installed };
 }
 
 /** The facts the BOM keeps of dpkg's installed packages. */
-export function packagesOf(list: readonly BinaryPackage[]): BaseFacts["packages"] {
+export function packagesOf(list: readonly BinaryPackage[]): InstalledSet["packages"] {
   return list.map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, source: { name: p.sourceName, version: p.sourceVersion } }));
 }
 

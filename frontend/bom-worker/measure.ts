@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { BaseFacts } from "./base-facts.js";
+import type { InstalledSet } from "./base-facts.js";
 import type { BomFile } from "../bom/index.js";
 import { compareVersions } from "../debian/version.js";
 import { originAt, type ExpectedPackage, type MeasureRequest, type RequestedPackage } from "./request.js";
@@ -61,7 +61,7 @@ export async function hashTarballs(context: MountedTree, names: readonly string[
  * Packages dpkg did not install as resolved: the installed set must hold every resolved package at its
  * version, or the image is not what the lock and the BOM say.
  */
-export function notInstalledAsResolved(installed: BaseFacts, expected: readonly ExpectedPackage[]): string[] {
+export function notInstalledAsResolved(installed: InstalledSet, expected: readonly ExpectedPackage[]): string[] {
   const have = new Map(installed.packages.map((p) => [`${p.name}:${p.architecture}`, p.version]));
   const problems: string[] = [];
   for (const p of expected) {

@@ -4,9 +4,8 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { MAX_COPYRIGHT_BYTES, readCopyright, type ExtractedLicence } from "../bom/copyright.js";
 import type { BomExtractedLicence, BomInputs, BomInstalledPackageInput, BomPackageLicence } from "../bom/index.js";
-import { forEachParagraph } from "../debian/deb822.js";
 import { parseRelations, type Relation } from "../debian/relations.js";
-import { dpkgStatusPath } from "../debian/status.js";
+import type { InstalledPackage } from "../debian/status.js";
 import { satisfiesVersion } from "../debian/version.js";
 import type { MountedTree } from "./measured-tree.js";
 
@@ -37,33 +36,25 @@ interface StatusEntry {
   readonly provides: readonly Relation[];
 }
 
-const FIELDS = new Set(["package", "version", "architecture", "multi-arch", "status", "maintainer", "depends", "pre-depends", "provides"]);
-const INSTALLED = new Set(["installed", "triggers-pending", "triggers-awaited", "half-configured", "unpacked"]);
 /** Copyright files read at once: enough to hide latency, few enough for any file-descriptor limit. */
 const CONCURRENCY = 32;
 
-/** The facts of every installed package of the tree, by `name:arch`; undefined when it has no dpkg database. */
-export async function readPackageFacts(tree: MountedTree): Promise<Map<string, PackageFacts> | undefined> {
-  const status = await tree.readFile(dpkgStatusPath);
-  if (status === undefined) return undefined;
-  const entries: StatusEntry[] = [];
-  forEachParagraph(
-    Buffer.from(status.buffer, status.byteOffset, status.length).toString("latin1"),
-    (p) => {
-      const state = (p["status"] ?? "").split(/\s+/)[2];
-      if (!p["package"] || !p["version"] || !state || !INSTALLED.has(state)) return;
-      entries.push({
-        name: p["package"],
-        version: p["version"],
-        architecture: p["architecture"] ?? "all",
-        multiArch: p["multi-arch"] ?? "no",
-        ...(p["maintainer"] ? { maintainer: decodeUtf8(p["maintainer"]).trim() } : {}),
-        relations: [p["pre-depends"], p["depends"]].filter((x) => x).join(", "),
-        provides: parseRelations(p["provides"]).groups.flat(),
-      });
-    },
-    FIELDS,
-  );
+/**
+ * The facts of every installed package of the tree, by `name:arch`, from its dpkg database as
+ * `readImagePackages` parsed it (the worker reads each database once, for its checks and for these);
+ * undefined when the tree has none.
+ */
+export async function readPackageFacts(tree: MountedTree, installed: readonly InstalledPackage[] | undefined): Promise<Map<string, PackageFacts> | undefined> {
+  if (installed === undefined) return undefined;
+  const entries: StatusEntry[] = installed.map((p) => ({
+    name: p.name,
+    version: p.version,
+    architecture: p.architecture,
+    multiArch: p.multiArch,
+    ...(p.maintainer ? { maintainer: decodeUtf8(p.maintainer).trim() } : {}),
+    relations: [p.fields["pre-depends"], p.fields.depends].filter((x) => x).join(", "),
+    provides: parseRelations(p.fields.provides).groups.flat(),
+  }));
   const resolve = dependencyResolver(entries);
   const out = new Map<string, PackageFacts>();
   const read = new LicenceCache();
@@ -228,17 +219,23 @@ export function uniqueLicenceRefs(facts: readonly PackageFacts[]): { facts: Pack
   return { facts: renamed, licences: [...licences.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
 }
 
+/** A mounted tree with its dpkg database as `readImagePackages` read it (undefined: it has none). */
+export interface DpkgTree {
+  readonly tree: MountedTree;
+  readonly installed: readonly InstalledPackage[] | undefined;
+}
+
 /**
  * The inputs with each package's facts: the added packages' and the base packages' still in the image
  * from the built image's dpkg database, a base package the build replaced from the base image's, so
  * every package in the BOM carries what dpkg recorded for that very version.
  */
-export async function withPackageFacts(inputs: BomInputs, image: MountedTree, base: MountedTree | undefined): Promise<BomInputs> {
-  const inImage = await readPackageFacts(image);
+export async function withPackageFacts(inputs: BomInputs, image: DpkgTree, base: DpkgTree | undefined): Promise<BomInputs> {
+  const inImage = await readPackageFacts(image.tree, image.installed);
   if (inImage === undefined) return inputs;
   const basePackages = inputs.base.kind === "image" ? (inputs.base.packages ?? []) : [];
   const stale = basePackages.some((p) => inImage.get(`${p.name}:${p.architecture}`)?.version !== p.version);
-  const inBase = stale && base !== undefined ? await readPackageFacts(base) : undefined;
+  const inBase = stale && base !== undefined ? await readPackageFacts(base.tree, base.installed) : undefined;
   const used = new Map<string, PackageFacts>();
   const factsOf = (p: BomInstalledPackageInput, from: Map<string, PackageFacts> | undefined) => {
     const f = from?.get(`${p.name}:${p.architecture}`);

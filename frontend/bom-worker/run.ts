@@ -35,13 +35,14 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
   const [tarballs, baseFacts, imagePackages] = await Promise.all([
     hashTarballs(new MountedTree(paths.context), request.tarballs),
     base ? readBaseFacts(base.asImageFiles()) : undefined,
-    // the built image's dpkg database, read once for both checks below
-    request.expectInstalled ? readImagePackages(image.asImageFiles()).then((list) => list ?? []) : undefined,
+    // the built image's dpkg database, read once for the checks below and for the package facts
+    readImagePackages(image.asImageFiles()),
   ]).catch(rethrowTreeError);
-  if (imagePackages && request.expectInstalled) {
-    const problems = notInstalledAsResolved({ packages: packagesOf(imagePackages) }, request.expectInstalled);
+  if (request.expectInstalled) {
+    const installed = imagePackages ?? [];
+    const problems = notInstalledAsResolved({ packages: packagesOf(installed) }, request.expectInstalled);
     if (problems.length > 0) throw new WorkerError(`packages were not installed as resolved: after dpkg ran, the image does not hold ${problems.join(", ")}`);
-    const withProvides = imagePackages.map((p) => ({ ...p, provides: providedNames(p.fields.provides) }));
+    const withProvides = installed.map((p) => ({ ...p, provides: providedNames(p.fields.provides) }));
     const missing = requestedNotInstalled(withProvides, request.expectRequested ?? []);
     if (missing.length > 0) throw new WorkerError(`declared packages are missing from the image: after dpkg ran, it does not hold ${missing.join(", ")}; if the lock left them out, refresh it`);
   }
@@ -59,7 +60,7 @@ export async function runBomWorker(paths: WorkerPaths = WORKER_LAYOUT): Promise<
     files,
     ...(accounts && { accounts }),
   };
-  const inputs = await withPackageFacts(measured, image, base).catch(rethrowTreeError);
+  const inputs = await withPackageFacts(measured, { tree: image, installed: imagePackages }, base && { tree: base, installed: baseFacts?.installed }).catch(rethrowTreeError);
   await writeFile(join(paths.out, FACTS_FILE), JSON.stringify(inputs), { mode: 0o644 });
 }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readPackageFacts, uniqueLicenceRefs, type PackageFacts } from "../../frontend/bom-worker/package-facts.js";
 import { MountedTree } from "../../frontend/bom-worker/measured-tree.js";
+import { readImagePackages } from "../../frontend/debian/status.js";
 
 /** What the worker reads per installed package, on a root filesystem laid out in a temporary directory. */
 function rootfs(files: Record<string, string | { link: string }>): MountedTree {
@@ -15,6 +16,11 @@ function rootfs(files: Record<string, string | { link: string }>): MountedTree {
     else symlinkSync(content.link, host);
   }
   return new MountedTree(root);
+}
+
+/** As the worker does: the dpkg database read once, then the facts from it and the tree's copyright files. */
+async function factsOf(tree: MountedTree) {
+  return readPackageFacts(tree, await readImagePackages(tree.asImageFiles()));
 }
 
 const entry = (name: string, fields: string, arch = "amd64") =>
@@ -44,7 +50,7 @@ License: public-domain
 
 describe("readPackageFacts", () => {
   it("resolves each group to the alternative installed: by name, by a satisfied version, through Provides", async () => {
-    const facts = (await readPackageFacts(rootfs({ "var/lib/dpkg/status": STATUS })))!;
+    const facts = (await factsOf(rootfs({ "var/lib/dpkg/status": STATUS })))!;
     expect([...facts.keys()].sort()).toEqual(["app:amd64", "cdebconf:amd64", "libc6:amd64", "libnew:amd64", "libold:amd64", "mawk:amd64", "python3:amd64", "tools:amd64"]);
     // libold 1.0-1 does not satisfy (>= 2.0), so libnew; debconf-2.0 is cdebconf's; python3:any is python3
     expect(facts.get("app:amd64")!.dependsOn).toEqual(["cdebconf:amd64", "libc6:amd64", "libnew:amd64", "mawk:amd64", "python3:amd64"]);
@@ -54,7 +60,7 @@ describe("readPackageFacts", () => {
   });
 
   it("reads each package's copyright file, through a symlinked doc directory too; a missing one is NOASSERTION", async () => {
-    const facts = (await readPackageFacts(
+    const facts = (await factsOf(
       rootfs({
         "var/lib/dpkg/status": STATUS,
         "usr/share/doc/app/copyright": DEP5,
@@ -70,7 +76,13 @@ describe("readPackageFacts", () => {
   });
 
   it("has nothing to say about a tree without a dpkg database", async () => {
-    expect(await readPackageFacts(rootfs({ "etc/hostname": "x\n" }))).toBeUndefined();
+    expect(await factsOf(rootfs({ "etc/hostname": "x\n" }))).toBeUndefined();
+  });
+
+  it("keeps a maintainer's name as the UTF-8 dpkg stored, though the database is read as latin1", async () => {
+    const status = `Package: app\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\nMaintainer: José Müller <jm@example.org>\n`;
+    const facts = (await factsOf(rootfs({ "var/lib/dpkg/status": status })))!;
+    expect(facts.get("app:amd64")!.maintainer).toBe("José Müller <jm@example.org>");
   });
 });
 
