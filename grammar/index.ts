@@ -45,7 +45,7 @@ export type { LoadOptions, LoadResult };
 export function loadDeclaration(file: SourceFile, options?: Partial<LoadOptions>): LoadResult {
   const opts: LoadOptions = options ? { ...defaultLoadOptions, ...options } : defaultLoadOptions;
   const parsed = parse(file);
-  if (hasErrors(parsed.diagnostics)) return { diagnostics: sortDiagnostics(parsed.diagnostics) };
+  if (hasErrors(parsed.diagnostics)) return { value: undefined, diagnostics: sortDiagnostics(parsed.diagnostics) };
   const decoded = decodeDeclaration(parsed.file, file, opts);
   if (parsed.diagnostics.length === 0) return decoded;
   return { ...decoded, diagnostics: sortDiagnostics([...parsed.diagnostics, ...decoded.diagnostics]) };

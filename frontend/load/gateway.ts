@@ -131,9 +131,9 @@ export async function readDeclaration(session: BuildSession, platform: Platform,
     return out;
   });
   const diagnostics = sortDiagnostics(result.diagnostics);
-  if (hasErrors(diagnostics) || !result.declaration) throw new DiagnosticsError(diagnostics);
+  if (hasErrors(diagnostics) || !result.value) throw new DiagnosticsError(diagnostics);
   return {
-    declaration: result.declaration,
+    declaration: result.value,
     files: new Map([[file.name, file]]),
     lock,
     warnings: diagnostics.filter((d) => d.severity === "warning"),

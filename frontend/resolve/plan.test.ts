@@ -45,7 +45,7 @@ step "compile" {
 function request(epochArg: string | undefined): PlanRequest {
   const loaded = loadDeclaration(new SourceFile("slipway.hcl", text), { vars: new Map() });
   expect(loaded.diagnostics.map((d) => `${d.summary}: ${d.detail}`)).toEqual([]);
-  const declaration: Declaration = loaded.declaration!;
+  const declaration: Declaration = loaded.value!;
   return { declaration, image: declaration.images[0]!, platform: parsePlatform("linux/amd64"), lock: undefined, epochArg, mirrors: [] };
 }
 

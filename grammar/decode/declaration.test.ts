@@ -34,7 +34,7 @@ describe("decodeDeclaration", () => {
   it("decodes estaleiro's announcement example", () => {
     const r = decodeDeclaration(announcement, source, { vars: new Map([["estaleiro-commit", "abc"]]) });
     expect(r.diagnostics).toEqual([]);
-    expect(declarationToJson(r.declaration!)).toEqual({
+    expect(declarationToJson(r.value!)).toEqual({
       images: [
         {
           name: "cirocosta/estaleiro",
@@ -66,7 +66,7 @@ describe("decodeDeclaration", () => {
 
   it("without the build argument, reports the missing value at the reference and returns no declaration", () => {
     const r = decodeDeclaration(announcement, source, { vars: new Map() });
-    expect(r.declaration).toBeUndefined();
+    expect(r.value).toBeUndefined();
     expect(r.diagnostics.map((d) => d.summary)).toEqual(['No value for variable "estaleiro-commit"']);
   });
 
@@ -84,7 +84,7 @@ describe("decodeDeclaration", () => {
       block("step", ["build"], attr("dockerfile", str("Dockerfile"))),
     );
     const r = decodeDeclaration(bad, source, { vars: new Map() });
-    expect(r.declaration).toBeUndefined();
+    expect(r.value).toBeUndefined();
     expect(r.diagnostics.map((d) => d.summary).sort()).toEqual(
       [
         "Unsupported argument",
@@ -108,7 +108,7 @@ describe("decodeDeclaration", () => {
       block("image", ["a"], attr("base_image", str("scratch"))),
       block("image", ["b"], attr("base_image", str("scratch")), attr("env", obj(["Z", str("1")], ["A", num(2)]))),
     );
-    const d = decodeDeclaration(two, source, { vars: new Map() }).declaration!;
+    const d = decodeDeclaration(two, source, { vars: new Map() }).value!;
     expect(selectImage(d).value?.name.value).toBe("b");
     expect(selectImage(d, "a").value?.name.value).toBe("a");
     const unknown = selectImage(d, "c");

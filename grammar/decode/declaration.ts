@@ -1,7 +1,7 @@
 import type { FileNode } from "../syntax/ast.js";
 import type { Declaration, Image, Step, Tarball } from "../model/declaration.js";
 import type { SourceFile } from "../source/file.js";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "../source/diagnostic.js";
+import { hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../source/diagnostic.js";
 import type { FileReader } from "../eval/functions/index.js";
 import { Inputs, type DeclarationArgument } from "../eval/variables.js";
 import { checkDeclaration } from "./checks.js";
@@ -21,11 +21,12 @@ export interface LoadOptions {
 
 export const defaultLoadOptions: Readonly<LoadOptions> = Object.freeze({ vars: new Map<string, string>() });
 
-/** The result of loading: the declaration exactly when there is no error (warnings allowed). */
-export interface LoadResult {
-  readonly declaration?: Declaration;
-  /** Every problem found, sorted by position. */
-  readonly diagnostics: readonly Diagnostic[];
+/**
+ * The result of loading, in the one result convention: the declaration exactly when there is no error
+ * (warnings allowed), every problem found sorted by position, and what the caller needs to word its own
+ * warnings about the values it passed.
+ */
+export interface LoadResult extends Result<Declaration | undefined> {
   /**
    * With a declaration: the given `vars` nothing declared or read (see `Inputs.unusedValues`). Not a
    * diagnostic here: which given names are the user's is the caller's to say (BuildKit passes build
@@ -82,6 +83,6 @@ export function decodeDeclaration(fileNode: FileNode, source: SourceFile, option
   const images = drafts.filter((i): i is Image => i.base !== undefined);
 
   const sorted = sortDiagnostics(diagnostics);
-  if (hasErrors(sorted)) return { diagnostics: sorted };
-  return { declaration: { file: source, images, steps, tarballs, variables: inputs.used() }, diagnostics: sorted, unusedVars: inputs.unusedValues(), arguments: inputs.arguments() };
+  if (hasErrors(sorted)) return { value: undefined, diagnostics: sorted };
+  return { value: { file: source, images, steps, tarballs, variables: inputs.used() }, diagnostics: sorted, unusedVars: inputs.unusedValues(), arguments: inputs.arguments() };
 }

@@ -48,7 +48,7 @@ const oneDeb: AptResolution = {
 
 describe("compileImage with accounts", () => {
   it("writes the account files and the home in one op, before the package install, located at the declaration", () => {
-    const declaration = loadDeclaration(new SourceFile("slipway.hcl", text), { vars: new Map() }).declaration!;
+    const declaration = loadDeclaration(new SourceFile("slipway.hcl", text), { vars: new Map() }).value!;
     const image = declaration.images[0]!;
     const compiled = compileImage({
       declaration,

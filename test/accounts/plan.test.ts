@@ -13,7 +13,7 @@ const base: BaseAccounts = {
 function image(body: string): Image {
   const r = loadDeclaration(new SourceFile("slipway.hcl", `image "app" {\n  base_image = "debian:bookworm"\n${body}\n}\n`), { vars: new Map() });
   expect(r.diagnostics).toEqual([]);
-  return r.declaration!.images[0]!;
+  return r.value!.images[0]!;
 }
 
 function errors(body: string, files: BaseAccounts = base): string[] {

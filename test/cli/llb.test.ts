@@ -106,7 +106,7 @@ describe("slipway llb", () => {
     // lock), no inherited config, the git ref as the commit, packages from the lock.
     const file = new SourceFile("app/slipway.hcl", declaration);
     const loaded = loadDeclaration(file, { vars: new Map([["greeting", "hi"]]) });
-    const image = loaded.declaration!.images[0] as Image;
+    const image = loaded.value!.images[0] as Image;
     const platform = parsePlatform("linux/amd64");
     const asDeclared = (canonical: string, digest = ""): ResolvedImage => ({
       reference: image.base.kind === "image" ? image.base.ref.value : (undefined as never),
@@ -128,7 +128,7 @@ describe("slipway llb", () => {
     ).value!;
     const expected = marshal(
       compileImage({
-        declaration: loaded.declaration!,
+        declaration: loaded.value!,
         image,
         platform,
         sourceMap,

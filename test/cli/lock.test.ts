@@ -81,7 +81,7 @@ async function lock(args: string[], files: Record<string, string>, extra: Partia
 
 /** The lock the frontend's `--target lock` makes: the same functions, the base image's files from a map. */
 async function expectedEntry(text: string, base: string, digest: string): Promise<AptLock> {
-  const image = loadDeclaration(new SourceFile("app/slipway.hcl", text)).declaration!.images[0]!;
+  const image = loadDeclaration(new SourceFile("app/slipway.hcl", text)).value!.images[0]!;
   const result = await resolveApt(
     { apt: image.apt, architecture: "amd64", baseImage: { ref: `${base}@${digest}`, digest } },
     { fetcher: nodeFetcher(), base: imageFilesFromMap(baseFiles) },

@@ -13,7 +13,7 @@ import { decode } from "../llb/decode.js";
 const platform = parsePlatform("linux/amd64");
 
 function declaration(text: string): Declaration {
-  const { declaration, diagnostics } = loadDeclaration(new SourceFile("slipway.hcl", text), { vars: new Map() });
+  const { value: declaration, diagnostics } = loadDeclaration(new SourceFile("slipway.hcl", text), { vars: new Map() });
   if (!declaration) throw new Error(diagnostics.map((d) => `${d.summary}: ${d.detail}`).join("\n"));
   return declaration;
 }

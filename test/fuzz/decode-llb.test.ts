@@ -42,7 +42,7 @@ async function check(input: string): Promise<void> {
   const file = new SourceFile("fuzz.hcl", input);
   const loaded = (await counts.decode.runAsync(input, () => loadDeclaration(file, { vars: new Map(), readFile })))!;
   expect(unlocated(loaded.diagnostics), input).toEqual([]);
-  const declaration = loaded.declaration;
+  const declaration = loaded.value;
   if (!declaration) return;
   for (const image of declaration.images) {
     const platform = parsePlatform(image.platforms?.value[0] ?? "linux/amd64");
@@ -80,7 +80,7 @@ const seeds = corpusDirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsW
 describe("decode and compile to LLB never crash", () => {
   // The compiler is loaded on first use (llb.ts imports it lazily); that load is not the input's time.
   beforeAll(async () => {
-    const warm = loadDeclaration(new SourceFile("warm.hcl", 'image "a" {\n  base_image = "scratch"\n}\n'), { vars: new Map() }).declaration!;
+    const warm = loadDeclaration(new SourceFile("warm.hcl", 'image "a" {\n  base_image = "scratch"\n}\n'), { vars: new Map() }).value!;
     await compileWithoutBuildKit(warm, warm.images[0]!, parsePlatform("linux/amd64"), undefined);
   });
 

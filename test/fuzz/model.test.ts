@@ -28,7 +28,7 @@ const readFile = (path: string) => ({ kind: "text" as const, text: `contents of 
 
 function model(text: string): unknown {
   const r = loadDeclaration(new SourceFile("model.hcl", text), { vars, readFile });
-  return r.declaration === undefined ? { errors: r.diagnostics.map((d) => `${d.subject?.start.line} ${d.summary}`) } : declarationToJson(r.declaration);
+  return r.value === undefined ? { errors: r.diagnostics.map((d) => `${d.subject?.start.line} ${d.summary}`) } : declarationToJson(r.value);
 }
 
 /** Changes the layout of a valid file without changing its meaning, driven by `choices`. */

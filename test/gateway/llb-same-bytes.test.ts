@@ -57,7 +57,7 @@ describe("slipway llb and the gateway build", () => {
       LLBCaps: caps(["source.http", "source.http.checksum", "source.http.perm", "source.http.filename", "file.base", "file.copy", "file.mkfile", "file.mkdir", "constraints", "platform", "meta.description"]),
     });
     const session = new BuildSession(client, options, new Capabilities(pong), new Map());
-    const declaration = loadDeclaration(new SourceFile("slipway.hcl", declarationText), { vars: new Map() }).declaration!;
+    const declaration = loadDeclaration(new SourceFile("slipway.hcl", declarationText), { vars: new Map() }).value!;
     const loaded = { declaration, files: new Map(), lock: undefined, warnings: [], contextFiles: new Map(), unusedBuildArgs: [], arguments: [] };
     const { compiled } = await compileForBuild(session, loaded, declaration.images[0]!, platform, undefined);
     await session.solve(compiled.state, platform);

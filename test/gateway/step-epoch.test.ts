@@ -39,7 +39,7 @@ afterAll(() => bridge.close());
 
 function stepOf(buildArgs: string) {
   const text = `image "x" {\n  base_image = "scratch"\n  file "/x" {\n    from_step "s" { path = "/x" }\n  }\n}\nstep "s" {\n  dockerfile = "Dockerfile"\n${buildArgs}  source_file "/x" {\n    vcs "git" {\n      repository = "https://example.org/x"\n      ref = "main"\n    }\n  }\n}\n`;
-  const { declaration, diagnostics } = loadDeclaration(new SourceFile("slipway.hcl", text), { vars: new Map() });
+  const { value: declaration, diagnostics } = loadDeclaration(new SourceFile("slipway.hcl", text), { vars: new Map() });
   if (!declaration) throw new Error(diagnostics.map((d) => d.summary).join("\n"));
   return declaration.steps[0]!;
 }

@@ -48,7 +48,7 @@ describe("invalid declarations", () => {
       if (e.message !== undefined) expect(got[i]!.text, context).toContain(e.message);
     });
     // The declaration is there exactly when nothing is an error.
-    expect(result.declaration !== undefined).toBe(expected.every((e) => e.severity === "warning"));
+    expect(result.value !== undefined).toBe(expected.every((e) => e.severity === "warning"));
   });
 });
 
@@ -68,7 +68,7 @@ describe("valid declarations", () => {
       result.diagnostics.map((d) => `${d.severity} ${d.subject?.start.line}:${d.subject?.start.column} ${d.summary}`),
       renderDiagnostics(result.diagnostics, [file]),
     ).toEqual(warnings.map((w) => `${w.severity ?? "warning"} ${w.at} ${w.summary}`));
-    expect(result.declaration).toBeDefined();
-    expect(declarationToJson(result.declaration!)).toEqual(readJson(validDir, `${name}.model.json`));
+    expect(result.value).toBeDefined();
+    expect(declarationToJson(result.value!)).toEqual(readJson(validDir, `${name}.model.json`));
   });
 });

@@ -22,7 +22,7 @@ variable "name" {
 describe("loadDeclaration", () => {
   it("stops after syntax errors, reporting only them", () => {
     const r = loadDeclaration(new SourceFile("s.hcl", 'image "app" {\n  base_image = \n  nope = [\n}\n'));
-    expect(r.declaration).toBeUndefined();
+    expect(r.value).toBeUndefined();
     expect(r.diagnostics.length).toBeGreaterThan(0);
     expect(r.diagnostics.every((d) => d.severity === "error" && d.subject?.file === "s.hcl")).toBe(true);
     expect(r.diagnostics.map((d) => d.summary)).not.toContain("Missing base image");
@@ -30,7 +30,7 @@ describe("loadDeclaration", () => {
 
   it("returns the declaration with warnings", () => {
     const r = loadDeclaration(new SourceFile("w.hcl", 'image "app" {\n  base_image = "scratch"\n}\nstep "s" {\n  dockerfile = "D"\n}\n'));
-    expect(r.declaration?.images.map((i) => i.name.value)).toEqual(["app"]);
+    expect(r.value?.images.map((i) => i.name.value)).toEqual(["app"]);
     expect(r.diagnostics.map((d) => [d.severity, d.summary])).toEqual([["warning", "Unused step"]]);
   });
 
@@ -48,8 +48,8 @@ describe("loadDeclaration", () => {
       readFile: (path) => (path === "keys/vendor.asc" ? { kind: "text", text: "KEY" } : { kind: "missing" }),
     });
     expect(second.diagnostics).toEqual([]);
-    expect(second.declaration!.images[0]!.apt[0]!.repositories[0]!.key?.value).toBe("KEY");
-    expect(second.declaration!.variables.map((v) => [v.name, v.value, v.origin])).toEqual([["name", "vendor", "default"]]);
+    expect(second.value!.images[0]!.apt[0]!.repositories[0]!.key?.value).toBe("KEY");
+    expect(second.value!.variables.map((v) => [v.name, v.value, v.origin])).toEqual([["name", "vendor", "default"]]);
   });
 
   it("without a file reader, file() is an error at the call", () => {
@@ -66,7 +66,7 @@ describe("loadDeclaration", () => {
   it("gives the same model every time", () => {
     const file = new SourceFile("k.hcl", withKey);
     const read = (): FileRead => ({ kind: "text", text: "KEY" });
-    const a = JSON.stringify(loadDeclaration(file, { readFile: read }).declaration?.images);
-    for (let i = 0; i < 5; i++) expect(JSON.stringify(loadDeclaration(file, { readFile: read }).declaration?.images)).toBe(a);
+    const a = JSON.stringify(loadDeclaration(file, { readFile: read }).value?.images);
+    for (let i = 0; i < 5; i++) expect(JSON.stringify(loadDeclaration(file, { readFile: read }).value?.images)).toBe(a);
   });
 });

@@ -22,7 +22,7 @@ image "app" {
 function loaded(vars: Record<string, string>): LoadedDeclaration {
   const r = loadDeclaration(new SourceFile("slipway.hcl", text), { vars: new Map(Object.entries(vars)) });
   expect(r.diagnostics).toEqual([]);
-  return { declaration: r.declaration!, files: new Map(), lock: undefined, warnings: [], contextFiles: new Map(), unusedBuildArgs: [], arguments: r.arguments! };
+  return { declaration: r.value!, files: new Map(), lock: undefined, warnings: [], contextFiles: new Map(), unusedBuildArgs: [], arguments: r.arguments! };
 }
 
 describe("--call outline", () => {

@@ -15,7 +15,7 @@ image "app" {
 
 describe("--call targets", () => {
   const loaded = loadDeclaration(new SourceFile("slipway.hcl", text));
-  const list = targetList(loaded.declaration!);
+  const list = targetList(loaded.value!);
 
   it("lists every image, the last one as the default, then the reserved targets", () => {
     expect(loaded.diagnostics).toEqual([]);

@@ -98,11 +98,11 @@ export const llb: Command = {
     const loaded = await loadWithContext(file, parseVars(values.var), contextReader(arg, io));
     const files: SourceFile[] = [file];
     const report = (diagnostics: readonly Diagnostic[]) => io.stderr(renderDiagnostics(sortDiagnostics(diagnostics), files, { color }));
-    if (!loaded.declaration) {
+    if (!loaded.value) {
       report(loaded.diagnostics);
       return 1;
     }
-    const { value: image, diagnostics: selecting } = selectImage(loaded.declaration, values.target);
+    const { value: image, diagnostics: selecting } = selectImage(loaded.value, values.target);
     if (!image) {
       report([...loaded.diagnostics, ...selecting]);
       return 1;
@@ -125,7 +125,7 @@ export const llb: Command = {
       }
     }
     const platform = parsePlatform(platformsFor(image, platformFlags)[0]!);
-    const compiled = await compileWithoutBuildKit(loaded.declaration, image, platform, lock, hasErrors(diagnostics), mirrors, vendor);
+    const compiled = await compileWithoutBuildKit(loaded.value, image, platform, lock, hasErrors(diagnostics), mirrors, vendor);
     diagnostics.push(...compiled.diagnostics);
     report(diagnostics);
     if (!compiled.definition || hasErrors(diagnostics)) return 1;

@@ -83,7 +83,7 @@ export async function runLockCommand(args: readonly string[], io: CliIO, options
   const given = { ...defaultOptions, fetcher: options.fetcher ?? nodeFetcher(), ...options };
   const o = { ...given, fetcher: mirroredFetcher(given.fetcher, cliMirrors(values.mirror, given.env)) };
   const color = io.color ?? false;
-  const { declaration, diagnostics } = await loadWithContext(file, parseVars(values.var), contextReader(arg, io));
+  const { value: declaration, diagnostics } = await loadWithContext(file, parseVars(values.var), contextReader(arg, io));
   io.stderr(renderDiagnostics(diagnostics, [file], { color }));
   if (!declaration) return 1;
 

@@ -33,7 +33,7 @@ export const print: Command = {
       io.stderr(`slipway print: ${file}\n`);
       return 1;
     }
-    const { declaration, diagnostics } = await loadWithContext(file, parseVars(values.var), contextReader(arg, io));
+    const { value: declaration, diagnostics } = await loadWithContext(file, parseVars(values.var), contextReader(arg, io));
     io.stderr(renderDiagnostics(diagnostics, [file], { color: io.color ?? false }));
     if (!declaration) return 1;
     io.stdout(`${JSON.stringify(declarationToJson(declaration, { ranges: values.ranges ?? false }), null, 2)}\n`);
