@@ -186,12 +186,14 @@ export async function solveDefinition(client: GatewayClient, definition: Definit
     new gw.SolveRequest({
       Definition: definition.proto,
       allowResultReturn: true,
-      allowResultArrayRef: true,
+      // Without it BuildKit answers with the ref's id alone; with it, with the id and the whole definition
+      // echoed back, which the caller already has and would decode for nothing.
+      allowResultArrayRef: false,
       Evaluate: solve.evaluate ?? false,
       CacheImports: cacheImportsOf(options),
     }),
   );
-  return result.ref?.id ?? "";
+  return result.has_refDeprecated ? result.refDeprecated : (result.ref?.id ?? "");
 }
 
 /** The `cache-imports` option as a SolveRequest's CacheImports. */

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { handleBuild } from "../../frontend/build.js";
 import { gw, type GatewayClient } from "../../frontend/gateway/client.js";
 import { moby as capsPb } from "../../frontend/gateway/proto/github.com/moby/buildkit/util/apicaps/pb/caps.js";
-import { startFakeBridge } from "../support/fake-llb-bridge.js";
+import { solveResponse, startFakeBridge } from "../support/fake-llb-bridge.js";
 
 /**
  * handleBuild sends the declaration's Solve beside Ping instead of after its answer (one round trip less on
@@ -39,10 +39,10 @@ beforeAll(async () => {
     },
     Solve: {
       decode: gw.SolveRequest.deserializeBinary,
-      handle: (_call, callback) => {
+      handle: (call, callback) => {
         calls.push({ method: "Solve", at: clock++ });
         if (solveFails) callback({ code: grpc.status.UNIMPLEMENTED, details: "unknown method Solve" } as grpc.ServiceError);
-        else callback(null, new gw.SolveResponse({ result: new gw.Result({ ref: new gw.Ref({ id: "declaration-ref" }) }) }));
+        else callback(null, solveResponse(call.request as InstanceType<typeof gw.SolveRequest>, "declaration-ref"));
       },
     },
     ReadFile: {

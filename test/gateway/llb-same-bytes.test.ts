@@ -8,7 +8,7 @@ import { BuildSession, Capabilities } from "../../frontend/solve/index.js";
 import { loadDeclaration, SourceFile } from "../../grammar/index.js";
 import { Definition, parsePlatform } from "../../llb/index.js";
 import { moby as capsPb } from "../../frontend/gateway/proto/github.com/moby/buildkit/util/apicaps/pb/caps.js";
-import { startFakeBridge } from "../support/fake-llb-bridge.js";
+import { solveResponse, startFakeBridge } from "../support/fake-llb-bridge.js";
 import { sessionFreeDeclaration } from "../support/session-free-declaration.js";
 
 /**
@@ -32,8 +32,9 @@ beforeAll(async () => {
     Solve: {
       decode: gw.SolveRequest.deserializeBinary,
       handle: (call, callback) => {
-        solved.push((call.request as InstanceType<typeof gw.SolveRequest>).Definition.serializeBinary());
-        callback(null, new gw.SolveResponse({ result: new gw.Result({ ref: new gw.Ref({ id: "image-ref" }) }) }));
+        const request = call.request as InstanceType<typeof gw.SolveRequest>;
+        solved.push(request.Definition.serializeBinary());
+        callback(null, solveResponse(request, "image-ref"));
       },
     },
   });

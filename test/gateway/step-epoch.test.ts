@@ -7,7 +7,7 @@ import { readBuildOptions } from "../../frontend/gateway/options.js";
 import { buildStep } from "../../frontend/solve/steps.js";
 import { BuildSession, Capabilities } from "../../frontend/solve/session.js";
 import { moby as capsPb } from "../../frontend/gateway/proto/github.com/moby/buildkit/util/apicaps/pb/caps.js";
-import { startFakeBridge } from "../support/fake-llb-bridge.js";
+import { solveResponse, startFakeBridge } from "../support/fake-llb-bridge.js";
 
 /**
  * A step is built by BuildKit's Dockerfile frontend with the build's epoch as SOURCE_DATE_EPOCH, so the
@@ -24,8 +24,7 @@ beforeAll(async () => {
       handle: (call, callback) => {
         const req = call.request as SolveRequest;
         solves.push(req);
-        const ref = req.Frontend === "dockerfile.v0" ? new gw.Ref({ id: "step-ref", def: new pb.Definition({ def: [] }) }) : new gw.Ref({ id: "dockerfile-ref" });
-        callback(null, new gw.SolveResponse({ result: new gw.Result({ ref }) }));
+        callback(null, req.Frontend === "dockerfile.v0" ? solveResponse(req, "step-ref", new pb.Definition({ def: [] })) : solveResponse(req, "dockerfile-ref"));
       },
     },
     ReadFile: {

@@ -2,7 +2,8 @@ import * as grpc from "@grpc/grpc-js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GatewayClient } from "../../frontend/gateway/client.js";
+import { GatewayClient, gw } from "../../frontend/gateway/client.js";
+import type { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 
 /** A unary LLBBridge method of the fake: how its request decodes, and what it answers. */
 export interface FakeMethod {
@@ -44,4 +45,13 @@ export async function startFakeBridge(methods: Record<string, FakeMethod>): Prom
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A SolveResponse for a single ref, shaped as BuildKit's gateway shapes it (frontend/gateway/gateway.go,
+ * `Solve`): the ref with its definition when the request allows array refs, else the bare id.
+ */
+export function solveResponse(request: InstanceType<typeof gw.SolveRequest>, id: string, def?: InstanceType<typeof pb.Definition>) {
+  const result = request.allowResultArrayRef ? new gw.Result({ ref: new gw.Ref({ id, ...(def && { def }) }) }) : new gw.Result({ refDeprecated: id });
+  return new gw.SolveResponse({ result });
 }
