@@ -21,10 +21,14 @@
 //   channelz and ORCA, which slipway does not use (−5 ms).
 // - The BOM worker (bom-worker.cjs, run by the build's measuring exec) gets the same loader and a code
 //   cache of its own, with V8 flags of its own (CACHED_SCRIPTS in scripts/code-cache.mjs).
+// - The loader requires the Node built-ins a bundle imports before it sets the bundle's V8 flags: node
+//   checks its own built-ins' code cache against V8's flags too, so each built-in first loaded after a
+//   flag changes is compiled from source (http2, tls, net, crypto, zlib, dns: 10 → 23 ms).
 // - Not done: `--minify` (no difference once cached, unreadable stack traces); a V8 startup snapshot
 //   (Node 20 cannot snapshot http2/tls, which grpc-js loads).
 import { build } from "esbuild";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { basename, join } from "node:path";
 import { CACHED_SCRIPTS, codeCacheName, writeCodeCache } from "./code-cache.mjs";
 
@@ -71,17 +75,18 @@ async function bundleFrontend() {
   for (const pkg of LAZY_PACKAGES) {
     await writeBundle(`${pkg}.cjs`, { stdin: { contents: `export * from ${JSON.stringify(pkg)};`, resolveDir: ".", loader: "js" } });
   }
-  const app = await writeBundle("app.cjs", {
+  const { code: app, builtins: appBuiltins } = await writeBundle("app.cjs", {
     entryPoints: ["frontend/main.ts"],
     plugins: [...common.plugins, lazyPackages(await exportNames(LAZY_PACKAGES))],
   });
   // The BOM worker, run by an exec op in this same image (frontend/bom-worker): bom-worker.cjs loads
   // bom-worker-app.cjs the way frontend.cjs loads app.cjs, with its own code cache and V8 flags
   // (CACHED_SCRIPTS in scripts/code-cache.mjs says why).
-  const worker = await writeBundle("bom-worker-app.cjs", {
+  const { code: worker, builtins: workerBuiltins } = await writeBundle("bom-worker-app.cjs", {
     stdin: { contents: `export { main } from "./frontend/bom-worker/main.ts";`, resolveDir: ".", loader: "js" },
   });
   const sources = { "app.cjs": app, "bom-worker-app.cjs": worker };
+  const builtins = { "app.cjs": appBuiltins, "bom-worker-app.cjs": workerBuiltins };
   const loaders = { "app.cjs": "frontend.cjs", "bom-worker-app.cjs": "bom-worker.cjs" };
   const written = [];
   for (const { file, prefix, scriptName, flags } of CACHED_SCRIPTS) {
@@ -89,32 +94,43 @@ async function bundleFrontend() {
     // `--no-code-cache`: the Dockerfile bundles once on the build machine and makes each platform's cache
     // in that platform's image (scripts/code-cache.mjs)
     if (!process.argv.includes("--no-code-cache")) writeCodeCache(join(FRONTEND_DIR, file), join(FRONTEND_DIR, cacheName), { scriptName, flags });
-    writeFileSync(join(FRONTEND_DIR, loaders[file]), loaderSource({ file, cacheName, scriptName, flags }));
+    writeFileSync(join(FRONTEND_DIR, loaders[file]), loaderSource({ file, cacheName, scriptName, flags, builtins: builtins[file] }));
     written.push(loaders[file], file, cacheName);
   }
   console.error(`bundle: ${FRONTEND_DIR}/ (${written.join(", ")}${LAZY_PACKAGES.map((p) => `, ${p}.cjs`).join("")})`);
 }
 
-/** Bundles into FRONTEND_DIR (the map into MAPS_DIR, out of the image); returns the code. */
+/**
+ * Bundles into FRONTEND_DIR (the map into MAPS_DIR, out of the image); returns the code and the Node
+ * built-ins it imports, sorted.
+ */
 async function writeBundle(name, options) {
-  const result = await build({ ...common, ...options, outfile: join(FRONTEND_DIR, name), sourcemap: "external", write: false });
+  const result = await build({ ...common, ...options, outfile: join(FRONTEND_DIR, name), sourcemap: "external", write: false, metafile: true });
   let code = "";
   for (const f of result.outputFiles) {
     if (f.path.endsWith(".map")) writeFileSync(join(MAPS_DIR, basename(f.path)), f.contents);
     else writeFileSync(f.path, (code = f.text));
   }
-  return code;
+  const known = new Set(builtinModules);
+  const imported = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path.replace(/^node:/, "")));
+  return { code, builtins: [...new Set(imported.filter((m) => known.has(m)))].sort() };
 }
 
 /**
- * A process entry (dist/frontend/frontend.cjs, bom-worker.cjs): sets the script's V8 flags, compiles it
- * with its code cache and runs its `main`. esbuild emits ASCII only, so the bundle is read as latin1 (no
- * UTF-8 decoding of 2.3 MB).
+ * A process entry (dist/frontend/frontend.cjs, bom-worker.cjs): loads the Node built-ins the script
+ * imports, then sets the script's V8 flags, compiles it with its code cache and runs its `main`. esbuild
+ * emits ASCII only, so the bundle is read as latin1 (no UTF-8 decoding of 2.3 MB).
  */
-function loaderSource({ file, cacheName, scriptName, flags }) {
+function loaderSource({ file, cacheName, scriptName, flags, builtins }) {
+  const preload =
+    flags.length > 0
+      ? `// before the flags: a built-in first loaded after them misses node's own code cache
+for (const m of ${JSON.stringify(builtins)}) require(\`node:\${m}\`);
+`
+      : "";
   return `"use strict";
 // A slipway process entry, written by scripts/bundle.mjs: ${file} compiled with V8's code cache.
-${flags.map((f) => `require("node:v8").setFlagsFromString(${JSON.stringify(f)});\n`).join("")}const { readFileSync } = require("node:fs");
+${preload}${flags.map((f) => `require("node:v8").setFlagsFromString(${JSON.stringify(f)});\n`).join("")}const { readFileSync } = require("node:fs");
 const Module = require("node:module");
 const { join } = require("node:path");
 const vm = require("node:vm");

@@ -1,0 +1,42 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const DIST = join(import.meta.dirname, "../../dist/frontend");
+
+/**
+ * Runs a process entry as node would, up to its script's `main` (not called), and lists the Node
+ * built-ins first loaded after the entry set its V8 flags: each of those misses node's own code cache,
+ * which node checks against V8's flags, and is compiled from source on every build.
+ */
+function builtinsLoadedAfterFlags(entry: string): { flagsSet: boolean; late: string[] } {
+  const probe = `
+    const v8 = require("node:v8");
+    const { builtinModules } = require("node:module");
+    let mark;
+    const set = v8.setFlagsFromString;
+    v8.setFlagsFromString = (f) => { mark ??= process.moduleLoadList.length; return set(f); };
+    const entry = ${JSON.stringify(join(DIST, entry))};
+    const source = require("node:fs").readFileSync(entry, "utf8").replace(/^app\\.exports\\.main\\(\\);$/m, "");
+    require("node:vm").runInThisContext(require("node:module").wrap(source))(exports, require, module, entry, ${JSON.stringify(DIST)});
+    const publicNames = new Set(builtinModules);
+    const late = mark === undefined ? [] : process.moduleLoadList.slice(mark).filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13)).filter((m) => publicNames.has(m));
+    // on stderr: the frontend's stdout is its gRPC channel, and its console writes elsewhere
+    require("node:fs").writeSync(2, "\\nprobe " + JSON.stringify({ flagsSet: mark !== undefined, late }) + "\\n");
+  `;
+  const r = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8", env: {} });
+  expect(r.status, r.stderr).toBe(0);
+  const line = r.stderr.split("\n").find((l) => l.startsWith("probe "));
+  expect(line, r.stderr).toBeDefined();
+  return JSON.parse(line!.slice("probe ".length)) as { flagsSet: boolean; late: string[] };
+}
+
+describe.skipIf(!existsSync(join(DIST, "frontend.cjs")))("the process entries (npm run build)", () => {
+  it.each(["frontend.cjs", "bom-worker.cjs"])("%s loads every built-in its script needs before it sets V8 flags", (entry) => {
+    expect(readFileSync(join(DIST, entry), "utf8")).toMatch(/^app\.exports\.main\(\);$/m);
+    const { flagsSet, late } = builtinsLoadedAfterFlags(entry);
+    expect(flagsSet).toBe(true);
+    expect(late).toEqual([]);
+  });
+});
