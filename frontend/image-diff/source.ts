@@ -1,11 +1,10 @@
-import { createReadStream, createWriteStream, rmSync } from "node:fs";
+import { createWriteStream, rmSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
 import {
+  boundedGunzip,
   DEFAULT_READ_LIMITS,
   directoryReader,
   formatBytes,
@@ -115,8 +114,7 @@ async function openArchive(input: string, path: string, limits: ImageDiffLimits)
 
 /**
  * `path` decompressed into a new private directory, stopped (and removed) once it expands past
- * `limits.gzipArchiveBytes` or `gzipArchiveRatio` times its compressed size, whichever is more: layers
- * are compressed already, so a real archive expands little, and a bomb stops early.
+ * `limits.gzipArchiveBytes` or `gzipArchiveRatio` times its compressed size (`boundedGunzip`).
  */
 async function gunzipToTemp(input: string, path: string, limits: ImageDiffLimits): Promise<{ path: string; remove(): Promise<void> }> {
   // named after the process, so that whoever looks for leftovers can tell whose they are
@@ -132,17 +130,14 @@ async function gunzipToTemp(input: string, path: string, limits: ImageDiffLimits
   };
   const target = join(dir, "image.tar");
   const { size } = await stat(path);
-  const budget = Math.max(limits.gzipArchiveBytes, limits.gzipArchiveRatio * size);
-  let written = 0;
-  const bounded = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      written += chunk.length;
-      if (written > budget) done(new ImageDiffError(input, `decompresses to more than ${formatBytes(budget)} (from ${formatBytes(size)}), the most slipway diff unpacks of a compressed archive; decompress it yourself if it is genuine`));
-      else done(null, chunk);
-    },
-  });
+  const unpacked = boundedGunzip(
+    path,
+    size,
+    { bytes: limits.gzipArchiveBytes, ratio: limits.gzipArchiveRatio },
+    (budget) => new ImageDiffError(input, `decompresses to more than ${formatBytes(budget)} (from ${formatBytes(size)}), the most slipway diff unpacks of a compressed archive; decompress it yourself if it is genuine`),
+  );
   try {
-    await pipeline(createReadStream(path), createGunzip(), bounded, createWriteStream(target, { mode: 0o600 }));
+    await pipeline(unpacked, createWriteStream(target, { mode: 0o600 }));
   } catch (e) {
     await remove();
     if (e instanceof ImageDiffError) throw e;

@@ -16,6 +16,7 @@ export {
   type ReadLimits,
   type RegularFileOptions,
 } from "./limits.js";
+export { boundedGunzip, type GunzipBudget } from "./bounded-gunzip.js";
 export { DEFAULT_LAYER_BLOB_OPTIONS, LayerBlobError, layerCompression, layerTar, type LayerBlobOptions, type LayerCompression } from "./layer-blob.js";
 export { looksLikeTar, openTar, readTarStream, TarFormatError, tarKind, type TarArchive, type TarEntry } from "./tar.js";
 export {

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
+import { boundedGunzip } from "./bounded-gunzip.js";
 import { DEFAULT_READ_LIMITS, formatBytes, type ReadLimits } from "./limits.js";
 
 /**
@@ -69,24 +68,18 @@ export async function openTar(path: string, limits: ReadLimits = DEFAULT_READ_LI
  * Layers (gzip or tar bytes) are skipped as they stream past.
  */
 async function openGzipTar(path: string, compressedSize: number, limits: ReadLimits): Promise<TarArchive> {
-  const budget = Math.max(limits.gzipBytes, limits.gzipRatio * compressedSize);
-  const gunzip = createReadStream(path).pipe(createGunzip());
-  let seen = 0;
-  async function* counted(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      seen += chunk.length;
-      if (seen > budget) {
-        gunzip.destroy();
-        throw new TarFormatError(`it decompresses to more than ${formatBytes(budget)} (from ${formatBytes(compressedSize)}), past slipway's limit for a compressed archive; decompress it yourself if it is genuine`);
-      }
-      yield chunk;
-    }
-  }
+  const counted = boundedGunzip(
+    path,
+    compressedSize,
+    { bytes: limits.gzipBytes, ratio: limits.gzipRatio },
+    (budget) =>
+      new TarFormatError(`it decompresses to more than ${formatBytes(budget)} (from ${formatBytes(compressedSize)}), past slipway's limit for a compressed archive; decompress it yourself if it is genuine`),
+  );
   const kept = new Map<string, Uint8Array>();
   const names: string[] = [];
   let keptBytes = 0;
   try {
-    for await (const entry of readTarStream(counted(), (_name, size) => size <= limits.jsonBytes && keptBytes + size <= limits.gzipKeptBytes)) {
+    for await (const entry of readTarStream(counted, (_name, size) => size <= limits.jsonBytes && keptBytes + size <= limits.gzipKeptBytes)) {
       if (entry.type !== "file") continue;
       if (names.length >= limits.tarEntries) throw new TarFormatError(`it has more than ${limits.tarEntries} entries`);
       names.push(entry.name);
@@ -96,7 +89,7 @@ async function openGzipTar(path: string, compressedSize: number, limits: ReadLim
       }
     }
   } catch (e) {
-    gunzip.destroy();
+    await counted.return(undefined);
     if (e instanceof TarFormatError) throw e;
     throw new TarFormatError(`it is not a readable gzip stream: ${(e as Error).message}`);
   }
