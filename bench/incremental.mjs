@@ -42,7 +42,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { tmpdir } from "node:os";
-import { buildctl, buildx, checkoutFrontend, fail, machine, ms, ratios, REPO, runAsync, stats } from "./spine-example.mjs";
+import { buildctl, buildx, checkoutFrontend, fail, frontendTimes, machine, ms, ratios, REPO, runAsync, stats } from "./spine-example.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -108,16 +108,7 @@ try {
     const order = i % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) {
       const r = await rebuild(side);
-      const timeToReturn = r.metadata["frontend.slipway.time_to_return_ms"];
-      const phases = r.metadata["frontend.slipway.timings"];
-      samples.push({
-        image: side.image,
-        side: side.name,
-        wallMs: r.wallMs,
-        ran: r.ran,
-        frontendMs: timeToReturn === undefined ? undefined : Number(timeToReturn),
-        phases: phases === undefined ? undefined : JSON.parse(phases),
-      });
+      samples.push({ image: side.image, side: side.name, wallMs: r.wallMs, ran: r.ran, ...frontendTimes(r.metadata) });
     }
   }
   report(sides, samples);

@@ -22,7 +22,7 @@
 // start to Return) and `frontend.slipway.timings` (phases).
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { assertCached, buildctl, buildx, checkoutFrontend, fail, machine, ms, openExample, ratios, stats } from "./spine-example.mjs";
+import { assertCached, buildctl, buildx, checkoutFrontend, fail, frontendTimes, machine, ms, openExample, ratios, stats } from "./spine-example.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -63,15 +63,7 @@ try {
       for (const side of order) {
         const r = await build(side, output);
         assertCached(r, `${side.name} (${output})`);
-        const timeToReturn = r.metadata["frontend.slipway.time_to_return_ms"];
-        const phases = r.metadata["frontend.slipway.timings"];
-        samples.push({
-          side: side.name,
-          output,
-          wallMs: r.wallMs,
-          frontendMs: timeToReturn === undefined ? undefined : Number(timeToReturn),
-          phases: phases === undefined ? undefined : JSON.parse(phases),
-        });
+        samples.push({ side: side.name, output, wallMs: r.wallMs, ...frontendTimes(r.metadata) });
       }
     }
   }

@@ -190,6 +190,16 @@ async function timedBuild(command, argv, dir, metadataFile, what) {
 }
 
 /** A fully cached rebuild runs nothing: the step's RUN must come from the cache. */
+/**
+ * The frontend's own time, from a build's metadata: `frontend.slipway.time_to_return_ms` (process start to
+ * Return) and `frontend.slipway.timings` (its phases); undefined for a frontend that sets neither.
+ */
+export function frontendTimes(metadata) {
+  const timeToReturn = metadata["frontend.slipway.time_to_return_ms"];
+  const phases = metadata["frontend.slipway.timings"];
+  return { frontendMs: timeToReturn === undefined ? undefined : Number(timeToReturn), phases: phases === undefined ? undefined : JSON.parse(phases) };
+}
+
 export function assertCached(result, what) {
   const vertices = new Map();
   for (const line of result.output.split("\n")) {
