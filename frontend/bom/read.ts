@@ -4,7 +4,7 @@ import { BOM_FILES, PREDICATE_TYPES, type BomFormat } from "./names.js";
 import { readBomJson, writeBomJson } from "./canonical.js";
 import { BomReadError, isBomInputError } from "./errors.js";
 import type { Bom } from "./model.js";
-import { findBomInImage, type ImageStore, DEFAULT_READ_LIMITS, pathKind, readRegularFile, directoryReader, layoutStore, parseJson, tarReader, registryStore, type RegistryOptions, looksLikeTar, openTar, TarFormatError } from "../oci/index.js";
+import { findBomInImage, type ImageStore, DEFAULT_READ_LIMITS, pathKind, readRegularFile, directoryReader, layoutStore, parseJson, tarReader, registryStore, type RegistryOptions, openTar, tarKind, TarFormatError } from "../oci/index.js";
 import { isPlainEstaleiroYaml, readEstaleiroYaml } from "./read-estaleiro.js";
 import { writeCycloneDx } from "./write-cyclonedx.js";
 import { writeEstaleiroYaml } from "./write-estaleiro.js";
@@ -45,7 +45,8 @@ export async function readBomSource(source: string, options: Partial<ReadBomOpti
     if ((await read("index.json")) !== undefined) return fromImage(layoutStore(`${source} (OCI layout)`, read), options.platform);
     return fromDocumentDirectory(source, path, options.platform);
   }
-  if (await looksLikeTar(path)) {
+  // a tar archive, or a gzip stream taken for a compressed one (openTar reads both)
+  if ((await tarKind(path)) !== undefined) {
     let tar;
     try {
       tar = await openTar(path);

@@ -18,7 +18,7 @@ export {
 } from "./limits.js";
 export { boundedGunzip, type GunzipBudget } from "./bounded-gunzip.js";
 export { DEFAULT_LAYER_BLOB_OPTIONS, LayerBlobError, layerCompression, layerTar, type LayerBlobOptions, type LayerCompression } from "./layer-blob.js";
-export { looksLikeTar, openTar, readTarStream, TarFormatError, tarKind, type TarArchive, type TarEntry } from "./tar.js";
+export { openTar, readTarStream, TarFormatError, tarKind, type TarArchive, type TarEntry } from "./tar.js";
 export {
   ATTESTATION_REFERENCE_DIGEST,
   ATTESTATION_REFERENCE_TYPE,

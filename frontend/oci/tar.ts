@@ -22,11 +22,6 @@ export class TarFormatError extends Error {
 
 const BLOCK = 512;
 
-/** True when the first bytes look like a tar header or a gzip stream. */
-export async function looksLikeTar(path: string): Promise<boolean> {
-  return (await tarKind(path)) !== undefined;
-}
-
 /** What the first bytes say: a tar archive, a gzip stream (taken for a compressed tar), or neither. */
 export async function tarKind(path: string): Promise<"tar" | "gzip" | undefined> {
   const handle = await open(path, "r");
