@@ -1,5 +1,5 @@
-import { stringify } from "yaml";
 import { formatMode } from "./origins.js";
+import { blockYaml } from "./yaml-block.js";
 import type { Bom, BomAddedPackage, BomFile, BomFileOrigin, BomInstalledPackage, BomRemoteFile, BomVcs } from "./model.js";
 
 /**
@@ -23,7 +23,7 @@ import type { Bom, BomAddedPackage, BomFile, BomFileOrigin, BomInstalledPackage,
  *   `external_resource` for http files, `{}` for context and image files (their origin says the rest).
  */
 export function writeEstaleiroYaml(bom: Bom): string {
-  return stringify(estaleiroTree(bom), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return blockYaml(estaleiroTree(bom), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
 }
 
 /** The YAML document as plain data, in output key order. */
