@@ -6,6 +6,8 @@
 #   SLIPWAY_FRONTEND_REPO        where to push (default 127.0.0.1:5000/slipway/frontend)
 #   SLIPWAY_FRONTEND_PLATFORMS   which platforms (default linux/amd64,linux/arm64; arm64 runs under the
 #                                emulation scripts/lab-up.sh sets up, for a few seconds: see the Dockerfile)
+#   SLIPWAY_FRONTEND_LATEST      0: push the content tag only, leaving :latest (what the examples use) as it
+#                                is; for a variant measured against it (bench/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=${SLIPWAY_FRONTEND_REPO:-127.0.0.1:5000/slipway/frontend}
@@ -21,5 +23,7 @@ for p in ${platforms//,/ }; do
 done
 tag=$(git ls-files -s -- "${inputs[@]}" 2>/dev/null | sha256sum | cut -c1-16)
 if ! git diff --quiet -- "${inputs[@]}" 2>/dev/null; then tag="$tag-dirty"; fi
-docker buildx build --quiet --provenance=false --platform "$platforms" -t "$repo:$tag" -t "$repo:latest" --output type=image,push=true . >/dev/null
+tags=(-t "$repo:$tag")
+if [[ ${SLIPWAY_FRONTEND_LATEST:-1} != 0 ]]; then tags+=(-t "$repo:latest"); fi
+docker buildx build --quiet --provenance=false --platform "$platforms" "${tags[@]}" --output type=image,push=true . >/dev/null
 echo "$repo:$tag"
