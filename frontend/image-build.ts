@@ -2,8 +2,7 @@ import { DiagnosticsError, type Image } from "../grammar/index.js";
 import { SourceMap, type Platform } from "../llb/index.js";
 import { buildArgMirrors, SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
 import { solveWithBom } from "./bom-stage/index.js";
-// the worker's modules, not its index: the frontend must not load the readers the worker runs
-import { currentFrontendImage, type WorkerImage } from "./bom-worker/side-tree.js";
+import { currentFrontendImage, type WorkerImage } from "./bom-worker/index.js";
 import type { OciImageConfig } from "./compile/index.js";
 import type { BuildEpoch } from "./compile/index.js";
 import type { AptResolution, LockFile } from "./debian/index.js";

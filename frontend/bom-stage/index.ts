@@ -16,10 +16,7 @@ import type { AccountsPlan } from "../accounts/index.js";
 import { bomInputsOf } from "./declared.js";
 import { buildBom, isBomInputError, writeBomDocuments, type BomDocument, type BomInputs } from "../bom/index.js";
 import { BOM_FILES, ESTALEIRO_LABEL } from "../bom/index.js";
-// the worker's modules, not its index: the frontend does not load the worker's readers
-import { FACTS_FILE } from "../bom-worker/layout.js";
-import { measureRequests, plannedTarballs, type BomRequest } from "../bom-worker/request.js";
-import { bomFacts, type WorkerImage } from "../bom-worker/side-tree.js";
+import { bomFacts, FACTS_FILE, measureRequests, plannedTarballs, type BomRequest, type WorkerImage } from "../bom-worker/index.js";
 import { historyEntry, stampAncestors, type CompiledImage, type OciImageConfig, type PlannedFile, type ResolvedGit, type ResolvedImage, type ResolvedStep } from "../compile/index.js";
 import type { AptResolution } from "../debian/index.js";
 import { epochNanoseconds, type BuildEpoch } from "../compile/index.js";

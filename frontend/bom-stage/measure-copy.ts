@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { DiagnosticsError, errorAt } from "../../grammar/index.js";
 import type { BomFile } from "../bom/index.js";
 import type { PlannedFile } from "../compile/index.js";
-import { originAt, type MeasureRequest } from "../bom-worker/request.js";
+import { originAt, type MeasureRequest } from "../bom-worker/index.js";
 import type { BuildSession } from "../solve/index.js";
 
 /** Go's os.FileMode bits, as BuildKit's StatFile and ReadDir report a file's mode. */

@@ -1,6 +1,5 @@
-import { readImagePackages, type InstalledPackage } from "../debian/status.js";
+import { readImagePackages, type InstalledPackage, type ImageFiles } from "../debian/dpkg.js";
 import type { BinaryPackage } from "../debian/index.js";
-import type { ImageFiles } from "../debian/io.js";
 
 /** What an image's own files say about it: its OS release and its installed Debian packages. */
 export interface BaseFacts extends InstalledSet {

@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { InstalledSet } from "./base-facts.js";
 import type { BomFile } from "../bom/index.js";
-import { compareVersions } from "../debian/version.js";
+import { compareVersions } from "../debian/dpkg.js";
 import { originAt, type ExpectedPackage, type MeasureRequest, type RequestedPackage } from "./request.js";
 import { compareNames, hashFile, TreeError, type MountedTree } from "./measured-tree.js";
 

@@ -2,7 +2,7 @@ import { createReadStream, type Stats } from "node:fs";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import type { ImageFiles } from "../debian/io.js";
+import type { ImageFiles } from "../debian/dpkg.js";
 
 /** Symlink hops before giving up, as Linux does (ELOOP after 40). */
 const MAX_SYMLINKS = 40;

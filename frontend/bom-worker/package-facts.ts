@@ -4,9 +4,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { MAX_COPYRIGHT_BYTES, readCopyright, type ExtractedLicence } from "../bom/copyright.js";
 import type { BomExtractedLicence, BomInputs, BomInstalledPackageInput, BomPackageLicence } from "../bom/index.js";
-import { parseRelations, type Relation } from "../debian/relations.js";
-import type { InstalledPackage } from "../debian/status.js";
-import { satisfiesVersion } from "../debian/version.js";
+import { parseRelations, satisfiesVersion, type Relation, type InstalledPackage } from "../debian/dpkg.js";
 import type { MountedTree } from "./measured-tree.js";
 
 /**

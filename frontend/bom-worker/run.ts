@@ -1,11 +1,10 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAccountFile, type AccountFile } from "../accounts/files.js";
-import type { ImageFiles } from "../debian/io.js";
+import { readImagePackages, type ImageFiles } from "../debian/dpkg.js";
 import { packagesOf, readBaseFacts } from "./base-facts.js";
 import type { BomAccounts, BomInputs } from "../bom/index.js";
 import { withPackageFacts } from "./package-facts.js";
-import { readImagePackages } from "../debian/status.js";
 import { hashTarballs, measureFiles, notInstalledAsResolved, providedNames, requestedNotInstalled } from "./measure.js";
 import { FACTS_FILE, REQUEST_FILE, WORKER_LAYOUT } from "./layout.js";
 import type { BomRequest } from "./request.js";

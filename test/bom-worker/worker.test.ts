@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildBom, type Bom, type BomInputs } from "../../frontend/bom/index.js";
-import { FACTS_FILE, MountedTree, REQUEST_FILE, runBomWorker, WorkerError, type BomRequest, type WorkerPaths } from "../../frontend/bom-worker/index.js";
+import { FACTS_FILE, REQUEST_FILE, type BomRequest } from "../../frontend/bom-worker/index.js";
+import { MountedTree } from "../../frontend/bom-worker/measured-tree.js";
+import { runBomWorker, WorkerError, type WorkerPaths } from "../../frontend/bom-worker/run.js";
 
 /** The BOM worker on directories laid out as the exec mounts them; what it writes is read back. */
 

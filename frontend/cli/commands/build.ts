@@ -3,7 +3,7 @@ import { constants } from "node:os";
 import { dirname, resolve } from "node:path";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { UsageError, type CliIO, type Command } from "../streams.js";
-import { readDeclaration } from "../../load/cli.js";
+import { readDeclaration } from "../load-from-disk.js";
 import { cliMirrors, MIRROR_HELP, platformFlag } from "../resolving.js";
 import { cliVendor, VENDOR_VARIABLE } from "../vendor-option.js";
 import { MIRROR_VARIABLE } from "../../debian/mirrors.js";

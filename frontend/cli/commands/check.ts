@@ -1,7 +1,7 @@
 import { diagnosticsToJson, hasErrors, renderDiagnostics, type JsonDiagnostic, type SourceFile } from "../../../grammar/index.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { UsageError, type CliIO, type Command } from "../streams.js";
-import { contextReader, loadWithContext, readDeclaration } from "../../load/cli.js";
+import { contextReader, loadWithContext, readDeclaration } from "../load-from-disk.js";
 
 const help = `Usage: slipway check [--var NAME=VALUE]... [--format text|json] FILE...
 

@@ -14,7 +14,7 @@ import type { LockFile } from "../../debian/index.js";
 import { lockFileName } from "../../debian/lock-schema.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { UsageError, type CliIO, type Command } from "../streams.js";
-import { contextReader, loadWithContext, readDeclaration } from "../../load/cli.js";
+import { contextReader, loadWithContext, readDeclaration } from "../load-from-disk.js";
 import type { Mirror } from "../../debian/mirrors.js";
 import { cliVendor } from "../vendor-option.js";
 import { cliMirrors, MIRROR_HELP, packageTools, platformFlag, platformsFor, readLockBeside } from "../resolving.js";

@@ -6,7 +6,7 @@ import { lockFileName } from "../../debian/lock-schema.js";
 import { dockerHubMirror } from "../../oci/index.js";
 import { HELP_OPTION, VAR_OPTION, parseCommandLine, parseVars } from "../args.js";
 import { describeIoError, errorCode, UsageError, type CliIO, type Command } from "../streams.js";
-import { contextReader, loadWithContext, readDeclaration } from "../../load/cli.js";
+import { contextReader, loadWithContext, readDeclaration } from "../load-from-disk.js";
 import { cliMirrors, hostPlatform, MIRROR_HELP, packageTools, platformFlag, platformsFor, readLockBeside } from "../resolving.js";
 
 const help = `Usage: slipway lock [--var NAME=VALUE]... [--platform OS/ARCH]... [--registry-mirror URL]

@@ -1,7 +1,7 @@
 import { dirname, relative, resolve, sep } from "node:path";
 import { SourceFile, type FileRead, type LoadResult } from "../../grammar/index.js";
-import { loadWithReads } from "./reads.js";
-import { describeIoError, errorCode, type CliIO } from "../cli/streams.js";
+import { loadWithReads } from "../load/reads.js";
+import { describeIoError, errorCode, type CliIO } from "./streams.js";
 
 /**
  * Loads a declaration, reading the files its `file()` calls name from the build context with
