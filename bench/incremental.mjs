@@ -35,7 +35,8 @@
 // each side has to rebuild the file op and everything after it; a measured build whose file op came from
 // the cache fails the bench. The id matters: BuildKit keys the file op by the file's content, and the Go
 // frontend's COPY has the built-in one's cache key, so a number alone repeats content an earlier
-// invocation (or the other side) already built. Plain Node, no build step; needs the lab (scripts/lab-up.sh).
+// invocation (or the other side) already built. The table gives that op's own time too (from BuildKit's
+// rawjson progress): slipway's runs after Return, with the directory stamps the Dockerfile's COPY lacks. Plain Node, no build step; needs the lab (scripts/lab-up.sh).
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -108,7 +109,7 @@ try {
     const order = i % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) {
       const r = await rebuild(side);
-      samples.push({ image: side.image, side: side.name, wallMs: r.wallMs, ran: r.ran, ...frontendTimes(r.metadata) });
+      samples.push({ image: side.image, side: side.name, wallMs: r.wallMs, fileOpMs: r.fileOpMs, ran: r.ran, ...frontendTimes(r.metadata) });
     }
   }
   report(sides, samples);
@@ -122,23 +123,37 @@ async function rebuild(side) {
   writeFileSync(join(side.project, "conf/app.conf"), `listen = 8080\n# edit ${++edits} of ${invocation}\n`);
   const extra = args.cold && measuring ? ["--no-cache"] : [];
   const r = args.buildctl
-    ? await buildctl(side.project, side.file, { addr: args.buildctl, frontend: side.frontend, output: args.output, args: extra })
-    : await buildx(side.project, side.file, { output: args.output, args: extra });
-  const names = new Map();
-  const done = new Set();
-  const cached = new Set();
-  for (const line of r.output.split("\n")) {
-    const m = /^#(\d+) (.*)$/.exec(line);
-    if (!m || m[1] === "0") continue;
-    if (!names.has(m[1])) names.set(m[1], m[2]);
-    if (m[2] === "CACHED") cached.add(m[1]);
-    if (/^DONE /.test(m[2])) done.add(m[1]);
-  }
+    ? await buildctl(side.project, side.file, { addr: args.buildctl, frontend: side.frontend, output: args.output, args: extra, progress: "rawjson" })
+    : await buildx(side.project, side.file, { output: args.output, args: extra, progress: "rawjson" });
+  const vertices = progressVertices(r.output);
   // sources report computing their key as a run (no op ran); resolves and the exporter are no ops
-  const ran = [...done].filter((id) => !cached.has(id)).map((id) => names.get(id)).filter((n) => !/^(\[internal\]|resolve|exporting|docker-image:|\[slipway\] (base image|resolve))/.test(n));
+  const ranOps = [...vertices.values()].filter((v) => v.completed && !v.cached && !/^(\[internal\]|resolve|exporting|docker-image:|\[slipway\] (base image|resolve))/.test(v.name));
   // the one op every side must rebuild: COPY (Dockerfile) or "/etc/app/app.conf ← context" (slipway)
-  if (!ran.some((n) => n.includes("conf/app.conf"))) fail(`${side.image} ${side.name}: the changed conf/app.conf was not rebuilt (its file op came from the cache)\n${r.output.slice(-4000)}`);
-  return { ...r, ran };
+  const fileOp = ranOps.find((v) => v.name.includes("conf/app.conf"));
+  if (fileOp === undefined) fail(`${side.image} ${side.name}: the changed conf/app.conf was not rebuilt (its file op came from the cache)\n${r.output.slice(-4000)}`);
+  return { ...r, ran: ranOps.map((v) => v.name), fileOpMs: fileOp.completed - fileOp.started };
+}
+
+/** Each vertex of a build's rawjson progress: its name, whether it came from the cache, its start and end (ms). */
+function progressVertices(output) {
+  const vertices = new Map();
+  for (const line of output.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    for (const v of JSON.parse(line).vertexes ?? []) {
+      const known = vertices.get(v.digest) ?? { name: v.name, cached: false };
+      if (v.cached) known.cached = true;
+      if (v.started) known.started = Date.parse(v.started) + subMillisecond(v.started);
+      if (v.completed) known.completed = Date.parse(v.completed) + subMillisecond(v.completed);
+      vertices.set(v.digest, known);
+    }
+  }
+  return vertices;
+}
+
+/** The part of an RFC 3339 time below the millisecond, which Date.parse drops. */
+function subMillisecond(time) {
+  const fraction = /\.(\d+)/.exec(time)?.[1] ?? "";
+  return Number(`0.${fraction.slice(3) || "0"}`);
 }
 
 function dockerfile(image) {
@@ -171,15 +186,16 @@ function report(sides, samples) {
   console.log(`Frontends: ${frontends.join(", ")}${args["go-frontend"] ? `; dockerfile-go: ${args["go-frontend"]}` : ""}`);
   const what = args.cold ? "--no-cache builds" : "rebuilds";
   console.log(`${runs} ${what} per side after a one-line change to a context file, ${args.output === "cacheonly" ? "--output type=cacheonly" : args.output === "load" ? "--load" : "--output type=image,push=true"}, interleaved, after 2 warm-up builds each\n`);
-  console.log("| image | side | wall min | wall median | wall max | frontend start → Return (median) | vertices that ran (last run) |");
-  console.log("|---|---|---|---|---|---|---|");
+  console.log("| image | side | wall min | wall median | wall max | frontend start → Return (median) | the edited file's op (median) | vertices that ran (last run) |");
+  console.log("|---|---|---|---|---|---|---|---|");
   const medians = new Map();
   for (const side of sides) {
     const mine = samples.filter((s) => s.side === side.name && s.image === side.image);
     const wall = stats(mine.map((s) => s.wallMs));
     medians.set(`${side.image}/${side.name}`, wall.median);
     const fe = mine.every((s) => s.frontendMs !== undefined) ? `${ms(stats(mine.map((s) => s.frontendMs)).median)}` : "—";
-    console.log(`| ${side.image} | ${side.name} | ${ms(wall.min)} | ${ms(wall.median)} | ${ms(wall.max)} | ${fe} | ${brief(mine.at(-1).ran)} |`);
+    const fileOp = `${ms(stats(mine.map((s) => s.fileOpMs)).median)}`;
+    console.log(`| ${side.image} | ${side.name} | ${ms(wall.min)} | ${ms(wall.median)} | ${ms(wall.max)} | ${fe} | ${fileOp} | ${brief(mine.at(-1).ran)} |`);
   }
   console.log("");
   for (const image of images) {

@@ -148,12 +148,13 @@ step "build" {
 
 /**
  * `docker buildx build` of `file` in `dir`; resolves with the wall time, the output and the build's
- * metadata (`--metadata-file`). `output` is `cacheonly`, `load` or `push` (to the lab registry).
+ * metadata (`--metadata-file`). `output` is `cacheonly`, `load` or `push` (to the lab registry);
+ * `progress` is buildx's (`plain`, or `rawjson` for each vertex's start and end).
  */
-export async function buildx(dir, file, { output = "cacheonly", args = [], tag } = {}) {
+export async function buildx(dir, file, { output = "cacheonly", args = [], tag, progress = "plain" } = {}) {
   const metadataFile = join(dir, `.metadata-${process.pid}.json`);
   rmSync(metadataFile, { force: true });
-  const cmd = ["buildx", "build", "--progress=plain", "--provenance=false", "-f", join(dir, file), "--metadata-file", metadataFile, ...args];
+  const cmd = ["buildx", "build", `--progress=${progress}`, "--provenance=false", "-f", join(dir, file), "--metadata-file", metadataFile, ...args];
   const name = tag ?? `slipway-bench/${file.replace(/[^a-z0-9]/gi, "-").toLowerCase()}:latest`;
   if (output === "cacheonly") cmd.push("--output", "type=cacheonly");
   // to the lab registry, with the image's attestations (slipway's BOM): what a CI release does
@@ -169,10 +170,10 @@ export async function buildx(dir, file, { output = "cacheonly", args = [], tag }
  * built-in Dockerfile frontend) or an image, run as `gateway.v0`. No `# syntax=` hop. `output`:
  * `cacheonly` (no exporter: buildctl's equivalent) or `push`.
  */
-export async function buildctl(dir, file, { addr, frontend, output = "cacheonly", args = [], tag } = {}) {
+export async function buildctl(dir, file, { addr, frontend, output = "cacheonly", args = [], tag, progress = "plain" } = {}) {
   const metadataFile = join(dir, `.metadata-${process.pid}.json`);
   rmSync(metadataFile, { force: true });
-  const cmd = ["--addr", addr, "build", "--progress=plain", "--metadata-file", metadataFile, "--local", `context=${dir}`, "--local", `dockerfile=${dir}`, "--opt", `filename=${file}`, ...args];
+  const cmd = ["--addr", addr, "build", `--progress=${progress}`, "--metadata-file", metadataFile, "--local", `context=${dir}`, "--local", `dockerfile=${dir}`, "--opt", `filename=${file}`, ...args];
   cmd.push(...(frontend === "dockerfile.v0" ? ["--frontend", "dockerfile.v0"] : ["--frontend", "gateway.v0", "--opt", `source=${frontend}`]));
   const name = tag ?? `slipway-bench/${file.replace(/[^a-z0-9]/gi, "-").toLowerCase()}:latest`;
   if (output === "push") cmd.push("--output", `type=image,name=127.0.0.1:5000/${name},push=true`);
