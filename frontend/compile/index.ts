@@ -89,6 +89,14 @@ export function compileImage(input: CompileInput): CompiledImage {
 }
 
 /**
+ * The source of the directory stamps: one empty directory, made once and then cached. A copy from
+ * scratch would do the same, but BuildKit's file op makes a new empty snapshot for every copy whose
+ * source is scratch (a layer made and mounted, on Docker's store); a copy from this op mounts one that
+ * exists. The image's file op after an edit: 36 → 21 ms (bench/RESULTS.md, "Issue 15, ninth stop").
+ */
+const EMPTY_DIRECTORY = scratch().file(mkdir("/empty", 0o755), customName("[internal] an empty directory, to stamp directories with the epoch"));
+
+/**
  * BuildKit stamps what a file action creates, but a directory that already exists and gains an entry
  * keeps the build's clock as its mtime, and the layer carries it (every changed entry brings its parent
  * directories). Copying an empty directory's contents onto a directory that exists sets only its times
@@ -98,7 +106,7 @@ export function compileImage(input: CompileInput): CompiledImage {
 export function stampAncestors(chain: FileAction, parent: string, timestamp: bigint): FileAction {
   let out = chain;
   for (let dir = parent; ; dir = parentOf(dir)) {
-    out = out.copy(scratch(), "/", dir, { copyDirContents: true, timestamp });
+    out = out.copy(EMPTY_DIRECTORY, "/empty", dir, { copyDirContents: true, timestamp });
     if (dir === "/") return out;
   }
 }

@@ -4,13 +4,18 @@ import { marshal, parsePlatform, SourceMap } from "../../llb/index.js";
 import { pb } from "../../llb/proto/github.com/moby/buildkit/solver/pb/ops.js";
 import { compileImage, type CompileInput, type OciImageConfig, type ResolvedImage } from "../../frontend/compile/index.js";
 import type { AptResolution } from "../../frontend/debian/index.js";
-import { decode } from "../llb/decode.js";
+import { decode, inputOp, type Decoded } from "../llb/decode.js";
 
 /**
  * The compiler, on marshaled LLB (BuildKit's own test style: marshal, decode the ops, assert fields),
  * with everything the gateway would have resolved given as plain data.
  */
 const platform = parsePlatform("linux/amd64");
+
+/** The file ops that add files, without the one empty directory their directory stamps copy from. */
+function addingOps(d: Decoded) {
+  return d.body.filter((o) => o.op.op === "file" && o.op.inputs.length > 0);
+}
 
 function declaration(text: string): Declaration {
   const { value: declaration, diagnostics } = loadDeclaration(new SourceFile("slipway.hcl", text), { vars: new Map() });
@@ -74,7 +79,7 @@ describe("compileImage", () => {
     const decl = declaration(twoFiles);
     const compiled = compileImage(input(decl));
     const d = decode(marshal(compiled.state, { platform }));
-    const fileOps = d.body.filter((o) => o.op.op === "file");
+    const fileOps = addingOps(d);
     expect(fileOps).toHaveLength(2);
     const [conf, data] = fileOps.map((o) => o.op.file.actions);
     // the parent, the file, then the times of every ancestor (see the next test)
@@ -114,7 +119,7 @@ describe("compileImage", () => {
     const http = d.body.find((o) => o.op.op === "source" && o.op.source.identifier.startsWith("https://"))!;
     expect(http.op.source.identifier).toBe("https://example.org/tool");
     expect(http.op.source.attrs.get("http.perm")).toBe("0755");
-    const copy = d.body.find((o) => o.op.op === "file")!.op.file.actions[1]!.copy;
+    const copy = addingOps(d)[0]!.op.file.actions[1]!.copy;
     expect(copy.dest).toBe("/usr/local/bin/tool");
     expect(copy.mode).toBe(0o4755);
   });
@@ -122,21 +127,30 @@ describe("compileImage", () => {
   it("stamps everything a file op writes with the epoch, the existing ancestors of the destination too", () => {
     const compiled = compileImage(input(declaration(twoFiles), { epoch: 1700000000 }));
     const d = decode(marshal(compiled.state, { platform }));
-    const [conf] = d.body.filter((o) => o.op.op === "file").map((o) => o.op.file.actions);
+    const [confOp, dataOp] = addingOps(d);
+    const conf = confOp!.op.file.actions;
     const ns = 1700000000n * 1_000_000_000n;
-    expect(BigInt(conf![0]!.mkdir.timestamp)).toBe(ns);
-    expect(BigInt(conf![1]!.copy.timestamp)).toBe(ns);
+    expect(BigInt(conf[0]!.mkdir.timestamp)).toBe(ns);
+    expect(BigInt(conf[1]!.copy.timestamp)).toBe(ns);
     // an empty directory's contents copied onto each ancestor: only its times change (its mode and owner
     // are the base image's), deepest first, up to /
-    const stamps = conf!.slice(2).map((a) => a.copy);
-    expect(stamps.map((c) => c.dest)).toEqual(["/etc/app", "/etc", "/"]);
-    for (const c of stamps) {
-      expect(c.src).toBe("/");
-      expect(c.dirCopyContents).toBe(true);
-      expect(c.mode).toBe(-1);
-      expect(c.owner).toBeUndefined();
-      expect(BigInt(c.timestamp)).toBe(ns);
+    const stamps = conf.slice(2);
+    expect(stamps.map((a) => a.copy.dest)).toEqual(["/etc/app", "/etc", "/"]);
+    for (const a of stamps) {
+      expect(a.copy.src).toBe("/empty");
+      expect(a.copy.dirCopyContents).toBe(true);
+      expect(a.copy.mode).toBe(-1);
+      expect(a.copy.owner).toBeUndefined();
+      expect(BigInt(a.copy.timestamp)).toBe(ns);
     }
+    // copied from one op that makes an empty directory on scratch, not from scratch itself (BuildKit makes
+    // a new snapshot for each copy from scratch), and the same op for every file
+    const sources = [confOp!, dataOp!].flatMap((o) => o.op.file.actions.slice(2).map((a) => inputOp(d, o, a.secondaryInput).digest));
+    expect(new Set(sources).size).toBe(1);
+    const empty = d.byDigest.get(sources[0]!)!;
+    expect(empty.op.inputs).toEqual([]);
+    expect(empty.op.file.actions.map((a) => [a.action, a.mkdir?.path, a.input])).toEqual([["mkdir", "/empty", -1]]);
+    expect(d.body.filter((o) => o.op.op === "file")).toHaveLength(3);
     const other = compileImage(input(declaration(twoFiles), { epoch: 1700000001 }));
     expect(marshal(other.state, { platform }).head()).not.toBe(marshal(compiled.state, { platform }).head());
   });
