@@ -16,7 +16,9 @@
 //   scripts/code-cache.mjs makes it.
 // - openpgp (0.8 MB, with cipher tables built when it loads) only verifies Debian archives, which most
 //   builds never touch: it is its own file, loaded on first use through a module that forwards each
-//   export (`LAZY_PACKAGES`; start-up CPU −40 ms).
+//   export (`LAZY_PACKAGES`; start-up CPU −40 ms). xz-decompress too: only an unlocked install reads an
+//   `.xz` index, and it requires node:stream/web, which the loader would otherwise load on every start
+//   with the bundle's other built-ins (2–5 ms).
 // - @grpc/proto-loader (and protobufjs under it, 0.3 MB) is a stub: grpc-js only requires it for
 //   channelz and ORCA, which slipway does not use (−5 ms).
 // - The BOM worker (bom-worker.cjs, run by the build's measuring exec) gets the same loader and a code
@@ -35,7 +37,7 @@ import { CACHED_SCRIPTS, codeCacheName, writeCodeCache } from "./code-cache.mjs"
 const FRONTEND_DIR = "dist/frontend";
 const MAPS_DIR = "dist/maps";
 /** Packages the frontend loads on first use, each from its own file beside the app. */
-const LAZY_PACKAGES = ["openpgp"];
+const LAZY_PACKAGES = ["openpgp", "xz-decompress"];
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 

@@ -40,3 +40,30 @@ describe.skipIf(!existsSync(join(DIST, "frontend.cjs")))("the process entries (n
     expect(late).toEqual([]);
   });
 });
+
+describe.skipIf(!existsSync(join(DIST, "frontend.cjs")))("the lazy packages (scripts/bundle.mjs LAZY_PACKAGES)", () => {
+  it("are left out of the app's start, node:stream/web with xz-decompress, and each works from its own file", () => {
+    const probe = `
+      const entry = ${JSON.stringify(join(DIST, "frontend.cjs"))};
+      const source = require("node:fs").readFileSync(entry, "utf8").replace(/^app\\.exports\\.main\\(\\);$/m, "");
+      require("node:vm").runInThisContext(require("node:module").wrap(source))(exports, require, module, entry, ${JSON.stringify(DIST)});
+      const loaded = Object.keys(require.cache).map((f) => require("node:path").basename(f));
+      const native = process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13));
+      const { XzReadableStream } = require(${JSON.stringify(join(DIST, "xz-decompress.cjs"))});
+      // "slipway\\n" as xz (xz -c), from a fixed byte string
+      const xz = Buffer.from("fd377a585a000004e6d6b4460200210116000000742fe5a3010007736c69707761790a00afae4d4e9ab2c2f900012008bb19d9bb1fb6f37d010000000004595a", "hex");
+      new Response(new XzReadableStream(new Blob([xz]).stream())).text().then((text) => {
+        require("node:fs").writeSync(2, "\\nprobe " + JSON.stringify({ loaded, streamWeb: native.includes("stream/web"), text }) + "\\n");
+      });
+    `;
+    const r = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8", env: {} });
+    expect(r.status, r.stderr).toBe(0);
+    const line = r.stderr.split("\n").find((l) => l.startsWith("probe "));
+    expect(line, r.stderr).toBeDefined();
+    const { loaded, streamWeb, text } = JSON.parse(line!.slice("probe ".length)) as { loaded: string[]; streamWeb: boolean; text: string };
+    expect(loaded).not.toContain("openpgp.cjs");
+    expect(loaded).not.toContain("xz-decompress.cjs");
+    expect(streamWeb).toBe(false);
+    expect(text).toBe("slipway\n");
+  });
+});
