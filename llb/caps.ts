@@ -87,6 +87,7 @@ function execCaps(exec: pb.ExecOp, os: string, caps: Set<string>): void {
   if (exec.secretenv.length > 0) caps.add("exec.secretenv");
   for (const mount of exec.mounts) {
     if (mount.selector !== "") caps.add("exec.mount.selector");
+    if (mount.contentCache !== pb.MountContentCache.DEFAULT) caps.add("exec.mount.cache.content");
     switch (mount.mountType) {
       case pb.MountType.BIND:
         if (Number(mount.input) >= 0) caps.add("exec.mount.bind");
@@ -155,6 +156,7 @@ const capSince: Readonly<Record<string, string>> = {
   "exec.mount.tmpfs.size": "v0.10",
   "exec.secretenv": "v0.10",
   "source.image.layerlimit": "v0.11",
+  "exec.mount.cache.content": "v0.13",
   "file.copy.alwaysreplaceexistingdestpaths": "v0.14",
   "exec.validexitcode": "v0.17",
   "file.symlink.create": "v0.19",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { capsOfMetadata, decode } from "../test/llb/decode.js";
-import { image, isLlbArgumentError, local, marshal, parsePlatform, scratch, type State } from "./index.js";
+import { image, isLlbArgumentError, local, marshal, mkdir, parsePlatform, scratch, type State } from "./index.js";
 import { pb } from "./proto/github.com/moby/buildkit/solver/pb/ops.js";
 
 const platform = parsePlatform("linux/amd64");
@@ -128,6 +128,18 @@ describe("run", () => {
     const sandbox = headExec(base.run({ args: ["x"], network: "sandbox" }).root());
     expect(sandbox.exec.network).toBe(pb.NetMode.UNSET);
     expect(capsOfMetadata(sandbox.head)).not.toContain("exec.meta.network");
+  });
+
+  it("keys a mount by its definition alone when asked (contentCache), and leaves the field out for a daemon without the cap", () => {
+    const data = scratch().file(mkdir("/d", 0o755));
+    const state = base.run({ args: ["x"], mounts: [{ kind: "bind", dest: "/data", source: data, readonly: true, contentCache: "off" }] }).root();
+    const current = headExec(state, ["exec.meta.base", "exec.mount.bind", "exec.mount.cache.content"]);
+    expect(current.exec.mounts.find((m) => m.dest === "/data")!.contentCache).toBe(pb.MountContentCache.OFF);
+    expect(current.exec.mounts.find((m) => m.dest === "/")!.contentCache).toBe(pb.MountContentCache.DEFAULT);
+    expect(capsOfMetadata(current.head)).toContain("exec.mount.cache.content");
+    const old = headExec(state, ["exec.meta.base", "exec.mount.bind"]);
+    expect(old.exec.mounts.find((m) => m.dest === "/data")!.contentCache).toBe(pb.MountContentCache.DEFAULT);
+    expect(capsOfMetadata(old.head)).not.toContain("exec.mount.cache.content");
   });
 
   it("adds BuildKit's default PATH only for a daemon without exec.meta.setsdefaultpath", () => {

@@ -29,6 +29,13 @@ export interface BindMount {
   readonly selector?: string;
   /** Writable, but its changes are thrown away (saves the snapshot). */
   readonly noOutput?: boolean;
+  /**
+   * `"off"`: BuildKit keys the op by this mount's definition alone (`Mount.contentCache`, v0.13), where by
+   * default a read-only mount is also keyed by its content, which BuildKit hashes, file by file, before
+   * the op can run. Only the cache key changes, never what runs, so for a daemon that lacks the cap
+   * (marshal's `caps`) the field is left out.
+   */
+  readonly contentCache?: "on" | "off";
 }
 
 /** A persistent cache directory shared between builds by `id`; `source` seeds it. */
@@ -114,6 +121,7 @@ interface PlannedMount {
   readonly source: Output | undefined;
   readonly readonly: boolean;
   readonly selector: string;
+  readonly contentCache: pb.MountContentCache;
   readonly output: number;
   readonly cacheId: string;
   readonly sharing: pb.CacheSharingOpt;
@@ -125,6 +133,8 @@ const sharingModes = {
   private: pb.CacheSharingOpt.PRIVATE,
   locked: pb.CacheSharingOpt.LOCKED,
 } as const;
+
+const contentCacheModes = { on: pb.MountContentCache.ON, off: pb.MountContentCache.OFF } as const;
 
 const networkModes = { sandbox: pb.NetMode.UNSET, host: pb.NetMode.HOST, none: pb.NetMode.NONE } as const;
 
@@ -173,6 +183,7 @@ class ExecVertex implements Vertex {
         output: m.output,
         readonly: m.readonly,
         selector: m.selector,
+        ...(m.contentCache !== pb.MountContentCache.DEFAULT && (!context.caps || context.caps.has("exec.mount.cache.content")) && { contentCache: m.contentCache }),
       });
       if (m.kind === "cache") {
         mount.mountType = pb.MountType.CACHE;
@@ -289,6 +300,7 @@ export function run(state: State, options: RunOptions): ExecState {
       source: m.kind === "tmpfs" ? undefined : m.source?.output,
       readonly: m.kind === "bind" ? (m.readonly ?? false) : false,
       selector: m.kind === "bind" ? ("selector" in m ? (m.selector ?? "") : "") : "",
+      contentCache: m.kind === "bind" && "contentCache" in m && m.contentCache ? contentCacheModes[m.contentCache] : pb.MountContentCache.DEFAULT,
       output: writable ? nextOutput++ : -1,
       cacheId: m.kind === "cache" ? m.id : "",
       sharing: m.kind === "cache" ? sharingModes[m.sharing ?? "shared"] : pb.CacheSharingOpt.SHARED,
