@@ -100,12 +100,16 @@ export function bomFacts(input: FactsInput): State {
   const { request, worker } = input;
   if (input.files.length !== request.files.length) throw new Error("bug: one state per measured file");
   const requestDir = scratch().file(mkfile(`/${REQUEST_FILE}`, 0o444, JSON.stringify(request)), customName("[internal] bill of materials request"));
+  // Keyed by what the mounts are made from, not by their content: by default BuildKit hashes every file
+  // of a read-only mount before the exec may run (its cache key), ~1 s for an image with debian-tools'
+  // packages on a cold build, and the states are pinned by digest already.
+  const readOnly = (dest: string, source: State): BindMount => ({ kind: "bind", dest, source, readonly: true, contentCache: "off" });
   const mounts: BindMount[] = [
-    { kind: "bind", dest: WORKER_LAYOUT.request, source: requestDir, readonly: true },
-    { kind: "bind", dest: WORKER_LAYOUT.image, source: input.installed, readonly: true },
-    ...(input.base ? [{ kind: "bind" as const, dest: WORKER_LAYOUT.base, source: input.base, readonly: true }] : []),
-    ...(input.context ? [{ kind: "bind" as const, dest: WORKER_LAYOUT.context, source: input.context, readonly: true }] : []),
-    ...input.files.map((source, i) => ({ kind: "bind" as const, dest: `${WORKER_LAYOUT.files}/${i}`, source, readonly: true })),
+    readOnly(WORKER_LAYOUT.request, requestDir),
+    readOnly(WORKER_LAYOUT.image, input.installed),
+    ...(input.base ? [readOnly(WORKER_LAYOUT.base, input.base)] : []),
+    ...(input.context ? [readOnly(WORKER_LAYOUT.context, input.context)] : []),
+    ...input.files.map((source, i) => readOnly(`${WORKER_LAYOUT.files}/${i}`, source)),
     { kind: "bind", dest: WORKER_LAYOUT.out, source: scratch() },
   ];
   const files = request.files.length;

@@ -44,14 +44,17 @@ describe("bomFacts", () => {
     expect(head.op.platform.toObject()).toMatchObject({ Architecture: "amd64", OS: "linux" });
     expect(head.metadata?.ignore_cache).toBe(true);
 
-    const mounts = exec.mounts.map((m) => ({ dest: m.dest, readonly: m.readonly, output: Number(m.output) }));
+    // each input keyed by its definition, not hashed file by file before the worker may start
+    const off = pb.MountContentCache.OFF;
+    const dflt = pb.MountContentCache.DEFAULT;
+    const mounts = exec.mounts.map((m) => ({ dest: m.dest, readonly: m.readonly, output: Number(m.output), contentCache: m.contentCache }));
     expect(mounts).toEqual([
-      { dest: "/", readonly: true, output: -1 },
-      { dest: WORKER_LAYOUT.base, readonly: true, output: -1 },
-      { dest: `${WORKER_LAYOUT.files}/0`, readonly: true, output: -1 },
-      { dest: WORKER_LAYOUT.image, readonly: true, output: -1 },
-      { dest: WORKER_LAYOUT.request, readonly: true, output: -1 },
-      { dest: WORKER_LAYOUT.out, readonly: false, output: 0 },
+      { dest: "/", readonly: true, output: -1, contentCache: dflt },
+      { dest: WORKER_LAYOUT.base, readonly: true, output: -1, contentCache: off },
+      { dest: `${WORKER_LAYOUT.files}/0`, readonly: true, output: -1, contentCache: off },
+      { dest: WORKER_LAYOUT.image, readonly: true, output: -1, contentCache: off },
+      { dest: WORKER_LAYOUT.request, readonly: true, output: -1, contentCache: off },
+      { dest: WORKER_LAYOUT.out, readonly: false, output: 0, contentCache: dflt },
     ]);
     // the root is the frontend image from frontend.bin; the base keeps the build's platform
     const root = inputOp(decoded, head, Number(exec.mounts[0]!.input));
