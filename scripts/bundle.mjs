@@ -30,7 +30,7 @@
 //   (Node 20 cannot snapshot http2/tls, which grpc-js loads).
 import { build } from "esbuild";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { CACHED_SCRIPTS, codeCacheName, writeCodeCache } from "./code-cache.mjs";
 
@@ -79,7 +79,7 @@ async function bundleFrontend() {
   }
   const { code: app, builtins: appBuiltins } = await writeBundle("app.cjs", {
     entryPoints: ["frontend/main.ts"],
-    plugins: [...common.plugins, lazyPackages(await exportNames(LAZY_PACKAGES))],
+    plugins: [...common.plugins, lazyPackages(exportNames(LAZY_PACKAGES))],
   });
   // The BOM worker, run by an exec op in this same image (frontend/bom-worker): bom-worker.cjs loads
   // bom-worker-app.cjs the way frontend.cjs loads app.cjs, with its own code cache and V8 flags
@@ -183,6 +183,12 @@ for (const name of ${JSON.stringify(names.get(args.path))}) Object.definePropert
   };
 }
 
-async function exportNames(packages) {
-  return new Map(await Promise.all(packages.map(async (p) => [p, Object.keys(await import(p)).filter((n) => n !== "default")])));
+/**
+ * Each lazy package's export names, read from the file its stub will load (written just before), so the
+ * stub offers exactly what that file has: node's `import()` of a CommonJS package names what its lexer
+ * guesses (for xz-decompress's UMD wrapper, "xz-decompress", not XzReadableStream).
+ */
+function exportNames(packages) {
+  const load = createRequire(import.meta.url);
+  return new Map(packages.map((p) => [p, Object.keys(load(join(process.cwd(), FRONTEND_DIR, `${p}.cjs`)))]));
 }

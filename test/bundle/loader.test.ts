@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -65,5 +66,19 @@ describe.skipIf(!existsSync(join(DIST, "frontend.cjs")))("the lazy packages (scr
     expect(loaded).not.toContain("xz-decompress.cjs");
     expect(streamWeb).toBe(false);
     expect(text).toBe("slipway\n");
+  });
+
+  it("each stub in the app offers exactly what its package's file exports", () => {
+    const app = readFileSync(join(DIST, "app.cjs"), "latin1");
+    for (const file of ["openpgp.cjs", "xz-decompress.cjs"]) {
+      // the stub scripts/bundle.mjs writes: `… join(__dirname, "<file>")) …; for (const name of [...]) …`
+      const at = app.indexOf(`join(__dirname, ${JSON.stringify(file)})`);
+      expect(at, file).toBeGreaterThan(0);
+      const names = /for \(const name of (\[[^\]]*\])\)/.exec(app.slice(at, at + 20_000))?.[1];
+      expect(names, file).toBeDefined();
+      const exported = Object.keys(createRequire(import.meta.url)(join(DIST, file))).sort();
+      expect(exported.length, file).toBeGreaterThan(0);
+      expect((JSON.parse(names!) as string[]).sort(), file).toEqual(exported);
+    }
   });
 });
