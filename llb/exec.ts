@@ -33,9 +33,10 @@ export interface BindMount {
    * `"off"`: BuildKit keys the op by this mount's definition alone (`Mount.contentCache`, v0.13), where by
    * default a read-only mount is also keyed by its content, which BuildKit hashes, file by file, before
    * the op can run. Only the cache key changes, never what runs, so for a daemon that lacks the cap
-   * (marshal's `caps`) the field is left out.
+   * (marshal's `caps`) the field is left out. (BuildKit's `ON` is not offered: it only restates the
+   * default where it is allowed, and BuildKit refuses it on a writable mount.)
    */
-  readonly contentCache?: "on" | "off";
+  readonly contentCache?: "off";
 }
 
 /** A persistent cache directory shared between builds by `id`; `source` seeds it. */
@@ -133,8 +134,6 @@ const sharingModes = {
   private: pb.CacheSharingOpt.PRIVATE,
   locked: pb.CacheSharingOpt.LOCKED,
 } as const;
-
-const contentCacheModes = { on: pb.MountContentCache.ON, off: pb.MountContentCache.OFF } as const;
 
 const networkModes = { sandbox: pb.NetMode.UNSET, host: pb.NetMode.HOST, none: pb.NetMode.NONE } as const;
 
@@ -300,7 +299,7 @@ export function run(state: State, options: RunOptions): ExecState {
       source: m.kind === "tmpfs" ? undefined : m.source?.output,
       readonly: m.kind === "bind" ? (m.readonly ?? false) : false,
       selector: m.kind === "bind" ? ("selector" in m ? (m.selector ?? "") : "") : "",
-      contentCache: m.kind === "bind" && "contentCache" in m && m.contentCache ? contentCacheModes[m.contentCache] : pb.MountContentCache.DEFAULT,
+      contentCache: m.kind === "bind" && "contentCache" in m && m.contentCache === "off" ? pb.MountContentCache.OFF : pb.MountContentCache.DEFAULT,
       output: writable ? nextOutput++ : -1,
       cacheId: m.kind === "cache" ? m.id : "",
       sharing: m.kind === "cache" ? sharingModes[m.sharing ?? "shared"] : pb.CacheSharingOpt.SHARED,
