@@ -1,4 +1,4 @@
-import { Document, stringify, type ToStringOptions } from "yaml";
+import { Document, stringify } from "yaml";
 
 /**
  * Block-style YAML for a tree of plain data, byte for byte what `yaml`'s `stringify(tree, options)`
@@ -31,8 +31,15 @@ export function writeBlockYaml(tree: Readonly<Record<string, unknown>>, options:
   return out.map(tree, "") ? out.text : undefined;
 }
 
-/** `stringify`'s options this writer keeps to: no folding of long lines, no aliases, 2-space indent. */
-export type BlockYamlOptions = ToStringOptions & { readonly lineWidth: 0; readonly aliasDuplicateObjects: false };
+/**
+ * The `stringify` options this writer keeps to, and only those: no folding of long lines, no aliases, and
+ * otherwise `yaml`'s defaults (2-space indent, indented sequences), which the layout here writes.
+ */
+export interface BlockYamlOptions {
+  readonly lineWidth: 0;
+  readonly minContentWidth: 0;
+  readonly aliasDuplicateObjects: false;
+}
 
 const BARE_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
