@@ -36,7 +36,8 @@
 // the cache fails the bench. The id matters: BuildKit keys the file op by the file's content, and the Go
 // frontend's COPY has the built-in one's cache key, so a number alone repeats content an earlier
 // invocation (or the other side) already built. The table gives that op's own time too (from BuildKit's
-// rawjson progress): slipway's runs after Return, with the directory stamps the Dockerfile's COPY lacks. Plain Node, no build step; needs the lab (scripts/lab-up.sh).
+// rawjson progress): slipway's runs after Return, with the directory stamps the Dockerfile's COPY lacks.
+// Plain Node, no build step; needs the lab (scripts/lab-up.sh).
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
