@@ -43,6 +43,17 @@ export interface BodyOwner {
   readonly defRange: Range;
 }
 
+/** The required arguments `content` found set, with what a message about them needs. */
+const requiredArguments = new WeakMap<Attribute, { readonly owner: string; readonly example: string }>();
+
+/**
+ * Where `attr` is a required argument (as `content` found it): its block's description and an example;
+ * undefined for an optional one. Decoding reads a null value as unset, which a required argument may not be.
+ */
+export function requiredArgument(attr: Attribute): { readonly owner: string; readonly example: string } | undefined {
+  return requiredArguments.get(attr);
+}
+
 /**
  * Checks a body against a schema (HCL's `Body.Content`): every attribute and block must be expected, an
  * attribute may be set once, a unique block may appear once, required items must be present and blocks
@@ -93,6 +104,8 @@ export function content(body: Body, schema: BodySchema, owner: BodyOwner, diagno
   }
 
   for (const a of schema.attributes) {
+    const set = attributes.get(a.name);
+    if (a.required && set) requiredArguments.set(set, { owner: owner.description, example: a.example ?? `${a.name} = …` });
     if (a.required && !attributes.has(a.name)) {
       diagnostics.push(
         errorAt(owner.defRange, "Missing required argument", `The argument "${a.name}" is required in ${owner.description}, but it is not set.`, {

@@ -6,6 +6,7 @@ import { evaluateExpr } from "../eval/evaluate.js";
 import type { Scope } from "../eval/scope.js";
 import { BOOL, NUMBER, STRING, convert, describe, listOf, mapOf, type Type } from "../eval/types.js";
 import { containsUnknown, type Value } from "../eval/value.js";
+import { requiredArgument } from "./schema.js";
 
 /** What every decoder works with: the scope expressions evaluate in, and where diagnostics go. */
 export interface DecodeContext {
@@ -36,7 +37,19 @@ export class Omissions {
  */
 export function typedValue(ctx: DecodeContext, attr: Attribute | undefined, type: Type): Value | undefined {
   if (!attr) return undefined;
-  return converted(ctx, attr.expr, evaluateExpr(attr.expr, ctx.scope, ctx.diagnostics), type, `"${attr.name}"`, attr.range);
+  const v = evaluateExpr(attr.expr, ctx.scope, ctx.diagnostics);
+  const required = v.kind === "null" ? requiredArgument(attr) : undefined;
+  if (required) {
+    // a required argument set to null is as missing as one not written, and the block would be dropped
+    ctx.diagnostics.push(
+      errorAt(attr.expr.range, "Missing required argument", `The argument "${attr.name}" is required in ${required.owner}, but it is null.`, {
+        context: attr.range,
+        hint: `Give it a value, e.g. ${required.example}.`,
+      }),
+    );
+    return undefined;
+  }
+  return converted(ctx, attr.expr, v, type, `"${attr.name}"`, attr.range);
 }
 
 function converted(ctx: DecodeContext, expr: Expr, v: Value, type: Type, what: string, context: Range): Value | undefined {
