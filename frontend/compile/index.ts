@@ -101,14 +101,14 @@ const EMPTY_DIRECTORY = scratch().file(mkdir("/empty", 0o755), customName("[inte
  * keeps the build's clock as its mtime, and the layer carries it (every changed entry brings its parent
  * directories). Copying an empty directory's contents onto a directory that exists sets only its times
  * (fsutil restores the target's timestamp, taking the action's, and leaves its mode and owner alone), so
- * each ancestor of the destination is stamped with the epoch that way, deepest first.
+ * each ancestor of the destination is stamped with the epoch that way, deepest first. All but `/`: no
+ * layer holds the root directory (BuildKit's, containerd's and Docker's differs all skip it), so its
+ * time reaches no image, and a file at the top level needs no stamp at all.
  */
 export function stampAncestors(chain: FileAction, parent: string, timestamp: bigint): FileAction {
   let out = chain;
-  for (let dir = parent; ; dir = parentOf(dir)) {
-    out = out.copy(EMPTY_DIRECTORY, "/empty", dir, { copyDirContents: true, timestamp });
-    if (dir === "/") return out;
-  }
+  for (let dir = parent; dir !== "/"; dir = parentOf(dir)) out = out.copy(EMPTY_DIRECTORY, "/empty", dir, { copyDirContents: true, timestamp });
+  return out;
 }
 
 function parentOf(path: string): string {

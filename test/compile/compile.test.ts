@@ -82,8 +82,8 @@ describe("compileImage", () => {
     const fileOps = addingOps(d);
     expect(fileOps).toHaveLength(2);
     const [conf, data] = fileOps.map((o) => o.op.file.actions);
-    // the parent, the file, then the times of every ancestor (see the next test)
-    expect(conf!.map((a) => a.action)).toEqual(["mkdir", "copy", "copy", "copy", "copy"]);
+    // the parent, the file, then the times of every ancestor but / (see the next test)
+    expect(conf!.map((a) => a.action)).toEqual(["mkdir", "copy", "copy", "copy"]);
     expect(conf![0]!.mkdir.path).toBe("/etc/app");
     expect(conf![0]!.mkdir.mode).toBe(0o755);
     expect(conf![0]!.mkdir.makeParents).toBe(true);
@@ -133,9 +133,9 @@ describe("compileImage", () => {
     expect(BigInt(conf[0]!.mkdir.timestamp)).toBe(ns);
     expect(BigInt(conf[1]!.copy.timestamp)).toBe(ns);
     // an empty directory's contents copied onto each ancestor: only its times change (its mode and owner
-    // are the base image's), deepest first, up to /
+    // are the base image's), deepest first, up to but not / (no layer holds the root directory)
     const stamps = conf.slice(2);
-    expect(stamps.map((a) => a.copy.dest)).toEqual(["/etc/app", "/etc", "/"]);
+    expect(stamps.map((a) => a.copy.dest)).toEqual(["/etc/app", "/etc"]);
     for (const a of stamps) {
       expect(a.copy.src).toBe("/empty");
       expect(a.copy.dirCopyContents).toBe(true);
@@ -151,6 +151,11 @@ describe("compileImage", () => {
     expect(empty.op.inputs).toEqual([]);
     expect(empty.op.file.actions.map((a) => [a.action, a.mkdir?.path, a.input])).toEqual([["mkdir", "/empty", -1]]);
     expect(d.body.filter((o) => o.op.op === "file")).toHaveLength(3);
+    // a file at the top level has no ancestor to stamp, so its op needs no empty directory either
+    const top = compileImage(input(declaration(twoFiles.replace('file "/srv/data"', 'file "/data"')), { epoch: 1700000000 }));
+    const topOp = addingOps(decode(marshal(top.state, { platform })))[1]!;
+    expect(topOp.op.file.actions.map((a) => [a.action, a.mkdir?.path ?? a.copy?.dest])).toEqual([["mkdir", "/"], ["copy", "/data"]]);
+    expect(topOp.op.inputs).toHaveLength(2);
     const other = compileImage(input(declaration(twoFiles), { epoch: 1700000001 }));
     expect(marshal(other.state, { platform }).head()).not.toBe(marshal(compiled.state, { platform }).head());
   });
