@@ -1,15 +1,16 @@
 // Fully cached rebuilds of the spine's example (b) with slipway against the same image as a Dockerfile
 // built by the daemon's built-in Dockerfile frontend, on the same daemon, interleaved. Issue 3's bench.
 //
-//   node bench/spine-cached.mjs [--runs 15] [--outputs cacheonly,load] [--frontend REF[,REF…]] [--go-frontend REF]
+//   node bench/spine-cached.mjs [--runs 15] [--outputs cacheonly,load,push] [--frontend REF[,REF…]] [--go-frontend REF]
 //                               [--json FILE] [--buildctl ADDR]
 //
 // --frontend   the frontend image for the `# syntax=` line; default: this checkout's, built and pushed by
 //              scripts/frontend-image.sh. Several (comma-separated) are measured interleaved, for A/B runs.
 // --go-frontend a third side, `dockerfile-go`: the built-in side's Dockerfile with `# syntax=REF` first, REF
 //              being BuildKit's own Go Dockerfile frontend as an image (bench/go-dockerfile-frontend.sh).
-// --outputs    `cacheonly` (--output type=cacheonly) and/or `load` (--load -t TAG: export into the
-//              daemon's image store).
+// --outputs    `cacheonly` (--output type=cacheonly), `load` (--load -t TAG: export into the daemon's
+//              image store, which drops attestations) and/or `push` (to the lab registry, attestations
+//              included: the release build, the one output where every side evaluates its BOM).
 // --json       also write every sample to FILE.
 // --buildctl   build with `buildctl --addr ADDR` against that BuildKit daemon instead of `docker buildx`
 //              (slipway and the Go frontend as `gateway.v0`, the Dockerfile side with `dockerfile.v0`;
@@ -37,7 +38,7 @@ const { values: args } = parseArgs({
 const runs = Number(args.runs);
 if (!Number.isInteger(runs) || runs < 5) fail(`--runs must be an integer ≥ 5, not ${args.runs}`);
 const outputs = args.outputs.split(",").filter(Boolean);
-for (const o of outputs) if (o !== "cacheonly" && o !== "load") fail(`--outputs takes cacheonly and/or load, not ${o}`);
+for (const o of outputs) if (!["cacheonly", "load", "push"].includes(o)) fail(`--outputs takes cacheonly, load and/or push, not ${o}`);
 if (args.buildctl && outputs.some((o) => o !== "cacheonly")) fail("--buildctl measures --outputs cacheonly only");
 const frontends = args.frontend ? args.frontend.split(",") : [checkoutFrontend()];
 
