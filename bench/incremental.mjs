@@ -37,6 +37,8 @@
 // frontend's COPY has the built-in one's cache key, so a number alone repeats content an earlier
 // invocation (or the other side) already built. The table gives that op's own time too (from BuildKit's
 // rawjson progress): slipway's runs after Return, with the directory stamps the Dockerfile's COPY lacks.
+// For each slipway side a line follows with where the frontend's life sits in the build: how long its
+// container took to create, and how long BuildKit took from its Return to that op.
 // Plain Node, no build step; needs the lab (scripts/lab-up.sh).
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -110,7 +112,7 @@ try {
     const order = i % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) {
       const r = await rebuild(side);
-      samples.push({ image: side.image, side: side.name, wallMs: r.wallMs, fileOpMs: r.fileOpMs, ran: r.ran, ...frontendTimes(r.metadata) });
+      samples.push({ image: side.image, side: side.name, wallMs: r.wallMs, fileOpMs: r.fileOpMs, containerMs: r.containerMs, afterReturnMs: r.afterReturnMs, ran: r.ran, ...frontendTimes(r.metadata) });
     }
   }
   report(sides, samples);
@@ -132,7 +134,27 @@ async function rebuild(side) {
   // the one op every side must rebuild: COPY (Dockerfile) or "/etc/app/app.conf ← context" (slipway)
   const fileOp = ranOps.find((v) => v.name.includes("conf/app.conf"));
   if (fileOp === undefined) fail(`${side.image} ${side.name}: the changed conf/app.conf was not rebuilt (its file op came from the cache)\n${r.output.slice(-4000)}`);
-  return { ...r, ran: ranOps.map((v) => v.name), fileOpMs: fileOp.completed - fileOp.started };
+  return { ...r, ran: ranOps.map((v) => v.name), fileOpMs: fileOp.completed - fileOp.started, ...frontendSpan(side, vertices, r.metadata, fileOp) };
+}
+
+/**
+ * Where the frontend's life sits in the build, for a slipway side: from its image ready to its process's
+ * start (the container's creation), and from its Return to the edited file's op starting (its exit, the
+ * container torn down, the result taken). The process start is on no clock the client sees: it is taken
+ * from the frontend's first request, its declaration's load (the last "load build definition" vertex; a
+ * `# syntax=` build has the built-in frontend's before it), which BuildKit starts as it answers the Ping
+ * sent beside it: that vertex's start less the frontend's own "at ping" mark (within 0.5 ms of the real
+ * start, checked against a frontend that logged its start on the daemon's clock).
+ */
+function frontendSpan(side, vertices, metadata, fileOp) {
+  const { frontendMs, phases } = frontendTimes(metadata);
+  if (frontendMs === undefined || phases?.["at ping"] === undefined) return {};
+  const all = [...vertices.values()];
+  const load = all.filter((v) => v.name.startsWith("[internal] load build definition") && v.started !== undefined).sort((a, b) => a.started - b.started).at(-1);
+  const image = all.find((v) => v.name.startsWith(`docker-image://${side.frontend.replace(/^docker\.io\//, "")}`) && v.completed !== undefined);
+  if (!load) return {};
+  const processStart = load.started - phases["at ping"];
+  return { ...(image && { containerMs: processStart - image.completed }), afterReturnMs: fileOp.started - (processStart + frontendMs) };
 }
 
 /** Each vertex of a build's rawjson progress: its name, whether it came from the cache, its start and end (ms). */
@@ -202,6 +224,13 @@ function report(sides, samples) {
   for (const image of images) {
     const names = sides.filter((s) => s.image === image).map((s) => s.name);
     for (const line of ratios(image, names, (name) => medians.get(`${image}/${name}`))) console.log(line);
+  }
+  for (const side of sides) {
+    const mine = samples.filter((s) => s.side === side.name && s.image === side.image);
+    const median = (key) => (mine.every((s) => s[key] !== undefined) ? ms(stats(mine.map((s) => s[key])).median) : undefined);
+    const [container, afterReturn] = [median("containerMs"), median("afterReturnMs")];
+    if (afterReturn === undefined) continue;
+    console.log(`${side.image} ${side.name}: the frontend's container created in ${container ?? "—"}, its Return to the edited file's op ${afterReturn} (medians; process start taken from its first request)`);
   }
   for (const side of sides.filter((s) => s.name !== "dockerfile")) {
     const withPhases = samples.filter((s) => s.side === side.name && s.image === side.image && s.phases);
