@@ -2,10 +2,11 @@
 // the same image as a Dockerfile built by the daemon's built-in Dockerfile frontend, on the same daemon,
 // interleaved. Issue 15's bench (bench/spine-cached.mjs is the fully cached one).
 //
-//   node bench/incremental.mjs [--runs 7] [--images plain,packages] [--frontend REF[,REF…]] [--go-frontend REF]
+//   node bench/incremental.mjs [--runs 7] [--images plain,scratch,packages] [--frontend REF[,REF…]] [--go-frontend REF]
 //                              [--cold] [--output cacheonly|load|push] [--json FILE] [--buildctl ADDR]
 //
-// --images     `plain`: debian:bookworm + 1 context file; `packages`: debian:bookworm with
+// --images     `plain`: debian:bookworm + 1 context file; `scratch`: the same file on scratch (no base image:
+//              the BOM's facts read waits on no base image's cache key); `packages`: debian:bookworm with
 //              examples/debian-tools' packages (locked first, so no build reads an index) + 1 context file.
 //              The Dockerfile side of `packages` installs the same packages with apt-get (its RUN is cached
 //              after the warm-up; only the COPY after it is rebuilt, as only slipway's file op is).
@@ -64,7 +65,7 @@ const runs = Number(args.runs);
 if (!Number.isInteger(runs) || runs < 3) fail(`--runs must be an integer ≥ 3, not ${args.runs}`);
 if (!["cacheonly", "load", "push"].includes(args.output)) fail(`--output takes cacheonly, load or push, not ${args.output}`);
 const images = args.images.split(",").filter(Boolean);
-for (const i of images) if (i !== "plain" && i !== "packages") fail(`--images takes plain and/or packages, not ${i}`);
+for (const i of images) if (!["plain", "scratch", "packages"].includes(i)) fail(`--images takes plain, scratch and/or packages, not ${i}`);
 const frontends = args.frontend ? args.frontend.split(",") : [checkoutFrontend()];
 
 const APT_PACKAGES = /apt \{[\s\S]*?\n  \}\n/.exec(readFileSync(join(REPO, "examples/debian-tools/slipway.hcl"), "utf8"))?.[0];
@@ -182,13 +183,14 @@ function subMillisecond(time) {
 function dockerfile(image) {
   const install =
     image === "packages" ? `RUN apt-get update && apt-get install -y --no-install-recommends ${PACKAGE_NAMES.join(" ")} && rm -rf /var/lib/apt/lists/*\n` : "";
+  if (image === "scratch") return `FROM scratch\nCOPY conf/app.conf /etc/app/app.conf\n`;
   return `FROM debian:bookworm\n${install}COPY conf/app.conf /etc/app/app.conf\nCMD ["bash"]\n`;
 }
 
 function declaration(frontend, image) {
   return `# syntax=${frontend}
 image "app" {
-  base_image = "debian:bookworm"
+  base_image = "${image === "scratch" ? "scratch" : "debian:bookworm"}"
 ${image === "packages" ? APT_PACKAGES : ""}
   file "/etc/app/app.conf" {
     from_context {
