@@ -2,7 +2,7 @@ import { DiagnosticsError, type Image } from "../grammar/index.js";
 import { SourceMap, type Platform } from "../llb/index.js";
 import { buildArgMirrors, SOURCE_DATE_EPOCH_ARG } from "./build-args.js";
 import { solveWithBom } from "./bom-stage/index.js";
-import { currentFrontendImage, type WorkerImage } from "./bom-worker/index.js";
+import { currentFrontendImage, FRONTEND_DEFINITION, type WorkerImage, type WorkerImageOptions } from "./bom-worker/index.js";
 import type { OciImageConfig } from "./compile/index.js";
 import type { BuildEpoch } from "./compile/index.js";
 import type { AptResolution, LockFile } from "./debian/index.js";
@@ -38,7 +38,8 @@ export async function buildPlatformImage(session: BuildSession, loaded: LoadedDe
   if (resolution) await session.time("vendored packages", () => checkVendored(session, image, resolution, platform));
   // Measure what was built and write the bill of materials (frontend/bom-stage).
   const { ref, bomRef, config } = await solveWithBom(session, {
-    declaration, image, target, platform, sourceMap, compiled, base, resolution, steps, git, images, accounts, epoch, worker: frontendImage,
+    declaration, image, target, platform, sourceMap, compiled, base, resolution, steps, git, images, accounts, epoch,
+    worker: () => frontendImage({ cacheImports: session.cacheImports().length > 0 }),
   });
   return { platform, ref, config, bomRef, resolution, epoch, ...(base && { baseConfig: base.config }) };
 }
@@ -63,9 +64,9 @@ export async function compileForBuild(session: BuildSession, loaded: LoadedDecla
 
 let workerImage: WorkerImage | undefined;
 
-/** The frontend's own image, read once: the BOM worker runs in it. */
-function frontendImage(): WorkerImage {
-  workerImage ??= currentFrontendImage();
+/** The frontend's own image, read once (one build per process): the BOM worker runs in it. */
+function frontendImage(options: WorkerImageOptions): WorkerImage {
+  workerImage ??= currentFrontendImage(FRONTEND_DEFINITION, options);
   if (!workerImage) {
     throw new CapabilityError(
       "BuildKit gave slipway no definition of its own image (/run/config/buildkit/metadata/frontend.bin, BuildKit v0.10 and later); the bill of materials is measured by an op that runs in it. Upgrade BuildKit (Docker Engine 23 or later)",

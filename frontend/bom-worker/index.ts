@@ -7,5 +7,5 @@
 export { measureRequests, plannedTarballs, originAt } from "./request.js";
 export type { BomRequest, MeasureRequest, ExpectedPackage, OriginFacts, PlannedOrigin } from "./request.js";
 export { bomFacts, currentFrontendImage, FRONTEND_DEFINITION } from "./side-tree.js";
-export type { FactsInput, WorkerImage } from "./side-tree.js";
+export type { FactsInput, WorkerImage, WorkerImageOptions } from "./side-tree.js";
 export { WORKER_LAYOUT, REQUEST_FILE, FACTS_FILE } from "./layout.js";

@@ -29,11 +29,22 @@ export interface WorkerImage {
   readonly command: readonly string[];
 }
 
+export interface WorkerImageOptions {
+  /** The build imports a cache (`cache-imports`, from `--cache-from`): the worker's root is then an op of slipway's own (see `ownImageOp`). */
+  readonly cacheImports: boolean;
+}
+
+const DEFAULT_WORKER_IMAGE_OPTIONS: WorkerImageOptions = Object.freeze({ cacheImports: false });
+
 /**
  * The frontend's own image, as BuildKit hands it to the frontend, with the worker's command: the node
  * running this frontend and `bom-worker.cjs` beside its entry. Undefined outside a BuildKit container.
+ *
+ * Without cache imports the worker runs in BuildKit's op verbatim, the vertex BuildKit solved to start
+ * this frontend, so the image's cache key is already there when the facts are read, rather than
+ * computed again for another vertex beside the base image's (bench/RESULTS.md, "Issue 15, tenth stop").
  */
-export function currentFrontendImage(path = FRONTEND_DEFINITION): WorkerImage | undefined {
+export function currentFrontendImage(path = FRONTEND_DEFINITION, options: WorkerImageOptions = DEFAULT_WORKER_IMAGE_OPTIONS): WorkerImage | undefined {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -43,23 +54,25 @@ export function currentFrontendImage(path = FRONTEND_DEFINITION): WorkerImage | 
   }
   const definition = Definition.fromBytes(bytes);
   const entry = process.argv[1] ?? "/slipway/frontend.cjs";
-  return { root: workerRoot(definition), platform: definition.headPlatform(), command: [process.execPath, join(dirname(entry), "bom-worker.cjs")] };
+  const root = options.cacheImports ? ownImageOp(definition) : fromDefinition(definition);
+  return { root, platform: definition.headPlatform(), command: [process.execPath, join(dirname(entry), "bom-worker.cjs")] };
 }
 
-/** The image attrs `workerRoot` carries over; any other attr leaves the definition as BuildKit gave it. */
+/** The image attrs `ownImageOp` carries over; any other attr leaves the definition as BuildKit gave it. */
 const IMAGE_ATTRS = new Set(["image.recordtype", "image.resolvemode", "image.layerlimit", "image.checksum"]);
 
 /**
- * The frontend's image as an op of slipway's own (record type `internal`), not BuildKit's op verbatim.
- * BuildKit solved its own op to start this frontend, before any solve of slipway's and without the
+ * The frontend's image as an op of slipway's own (record type `internal`), for a build that imports a
+ * cache. BuildKit solved its own op to start this frontend, before any solve of slipway's and without the
  * build's cache imports; BuildKit before v0.32 (moby/buildkit 12d4b6375) gives a consumer that subscribes
  * to an edge already completed by executing none of its cache keys. The worker's exec, whose rootfs has
  * no content key, then never matched its record from `--cache-from` and ran again after a prune. The
  * record type is no part of an image source's cache key (the manifest digest and platform are), so this
  * op has the same key under another vertex digest: BuildKit loads it in slipway's solve, with the cache
- * imports, and the exec matches through it.
+ * imports, and the exec matches through it. Without a cache import the local cache is all there is, and
+ * the exec matches its record there either way (a build after a prune runs it once, as it must).
  */
-function workerRoot(definition: Definition): State {
+function ownImageOp(definition: Definition): State {
   const source = definition.loneImageSource();
   if (!source || [...source.attrs.keys()].some((k) => !IMAGE_ATTRS.has(k))) return fromDefinition(definition);
   const { attrs } = source;

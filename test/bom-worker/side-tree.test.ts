@@ -56,11 +56,11 @@ describe("bomFacts", () => {
       { dest: WORKER_LAYOUT.request, readonly: true, output: -1, contentCache: off },
       { dest: WORKER_LAYOUT.out, readonly: false, output: 0, contentCache: dflt },
     ]);
-    // the root is the frontend image from frontend.bin; the base keeps the build's platform
+    // the root is the frontend image from frontend.bin, BuildKit's op verbatim: the vertex BuildKit solved
+    // to start the frontend, its cache key computed once; the base keeps the build's platform
     const root = inputOp(decoded, head, Number(exec.mounts[0]!.input));
     expect(root.op.source.identifier).toBe(`docker-image://${FRONTEND}`);
-    // slipway's own op for it, not BuildKit's: same cache key, another vertex (see workerRoot)
-    expect(Object.fromEntries(root.op.source.attrs)).toEqual({ "image.recordtype": "internal" });
+    expect(root.digest).toBe(marshal(image(FRONTEND, { recordType: "frontend" }), { platform: parsePlatform("linux/amd64") }).head());
     expect(root.op.platform.toObject()).toMatchObject({ Architecture: "amd64", OS: "linux" });
     const base = inputOp(decoded, head, Number(exec.mounts[1]!.input));
     expect(base.op.source.identifier).toBe("docker-image://docker.io/library/debian:bookworm");
@@ -72,11 +72,25 @@ describe("bomFacts", () => {
     expect(JSON.parse(new TextDecoder().decode(written.data))).toEqual(request);
   });
 
+  it("runs the worker in an image op of slipway's own when the build imports a cache: same cache key, another vertex", () => {
+    const given = marshal(image(FRONTEND, { recordType: "frontend" }), { platform: parsePlatform("linux/amd64") });
+    const worker = currentFrontendImage(frontendDefinition(), { cacheImports: true })!;
+    const root = decode(marshal(worker.root, { platform: parsePlatform("linux/amd64") })).head;
+    expect(root.op.source.identifier).toBe(`docker-image://${FRONTEND}`);
+    expect(Object.fromEntries(root.op.source.attrs)).toEqual({ "image.recordtype": "internal" });
+    expect(root.op.platform.toObject()).toMatchObject({ Architecture: "amd64", OS: "linux" });
+    expect(root.digest).not.toBe(given.head());
+    // the same build without cache imports keeps BuildKit's op
+    expect(decode(marshal(currentFrontendImage(frontendDefinition())!.root, { platform: parsePlatform("linux/amd64") })).head.digest).toBe(given.head());
+  });
+
   it("keeps a frontend definition that is more than one image source verbatim", () => {
     const built = image(FRONTEND, { recordType: "frontend" }).file(mkfile("/x", 0o644, "x"));
     const given = marshal(built, { platform: parsePlatform("linux/amd64") });
-    const worker = currentFrontendImage(frontendDefinition(built))!;
-    const again = marshal(worker.root, { platform: parsePlatform("linux/amd64") });
-    expect(again.ops.map((b) => digestOf(b))).toEqual(given.ops.map((b) => digestOf(b)));
+    for (const cacheImports of [false, true]) {
+      const worker = currentFrontendImage(frontendDefinition(built), { cacheImports })!;
+      const again = marshal(worker.root, { platform: parsePlatform("linux/amd64") });
+      expect(again.ops.map((b) => digestOf(b))).toEqual(given.ops.map((b) => digestOf(b)));
+    }
   });
 });
