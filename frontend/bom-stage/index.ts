@@ -6,8 +6,9 @@
  *   installed set and its package facts, the accounts, tarballs, and every file but the context's, each
  *   from a copy of just that file. It mounts nothing a context file reaches, so it stays cached when one
  *   changes.
- * - The frontend measures the context files through the gateway (a stat and a read), each in a copy of
- *   just that file, made as the worker's files are: it waits for neither the image's graph nor its mount.
+ * - The frontend measures the context files through the gateway (a stat and a read): a regular file where
+ *   the image's copy reads it, anything else in a copy of just that path, made as the worker's files are.
+ *   It waits for neither the image's graph nor its mount.
  * - The frontend joins both and writes the documents with a file op.
  */
 import { DiagnosticsError, errorAt, type Declaration, type Image } from "../../grammar/index.js";
@@ -21,7 +22,7 @@ import { historyEntry, stampAncestors, type CompiledImage, type OciImageConfig, 
 import type { AptResolution } from "../debian/index.js";
 import { epochNanoseconds, type BuildEpoch } from "../compile/index.js";
 import type { BuildSession } from "../solve/index.js";
-import { measureCopied } from "./measure-copy.js";
+import { measureCopied, measureSourceFile } from "./measure-copy.js";
 
 export interface BomStageInput {
   readonly declaration: Declaration;
@@ -91,7 +92,11 @@ export async function solveWithBom(session: BuildSession, input: BomStageInput):
     }),
     session.time("measure context files", async () => {
       const perFile = await Promise.all(
-        inFrontend.map(async (planned, i) => measureCopied(session, { planned, request: contextRequests[i]!, ref: await session.solve(fileAlone(planned), platform) })),
+        inFrontend.map(async (planned, i) => {
+          const request = contextRequests[i]!;
+          const direct = await measureSourceFile(session, { planned, request, ref: await session.solve(planned.origin.state, platform) });
+          return direct ?? measureCopied(session, { planned, request, ref: await session.solve(fileAlone(planned), platform) });
+        }),
       );
       return perFile.flat();
     }),

@@ -19,8 +19,8 @@ const GO_MODE = {
  * Measures one planned copy through the gateway, with no exec: sha256, sha1, size and mode of each
  * regular file at (or, for a directory copy, under) its destination, read from `ref` (a copy of just
  * that file, made as the image's copy is), as the worker measures the other files. Used for context
- * files, which change on every edit: a read of a few files costs a round trip or two, a container start
- * costs a whole-image mount.
+ * files that are not one regular file (see `measureSourceFile`), which change on every edit: a read of a
+ * few files costs a round trip or two, a container start costs a whole-image mount.
  */
 export async function measureCopied(session: BuildSession, { planned, request, ref }: { planned: PlannedFile; request: MeasureRequest; ref: string }): Promise<BomFile[]> {
   const dest = request.destination;
@@ -45,6 +45,35 @@ export async function measureCopied(session: BuildSession, { planned, request, r
         };
       }),
   );
+}
+
+/**
+ * Measures a context file where the image's copy reads it, when that is one regular file: the copy writes
+ * those bytes unchanged, with the declared mode or else the file's own, so no copy has to be made just to
+ * be measured (a new snapshot, its commit and its mount on every edit: bench/RESULTS.md, "Issue 15, tenth
+ * stop"). `ref` is the copy's source, solved. Undefined for anything else (a directory, a symlink, a path
+ * that is not there, a copy with options of its own), which the caller measures in a copy made as the
+ * image's (`measureCopied`).
+ */
+export async function measureSourceFile(session: BuildSession, { planned, request, ref }: { planned: PlannedFile; request: MeasureRequest; ref: string }): Promise<BomFile[] | undefined> {
+  const { origin } = planned;
+  if (origin.copy !== undefined && Object.keys(origin.copy).length > 0) return undefined;
+  // ReadDir, not StatFile: StatFile follows a symlink, and the copy copies the link itself
+  const slash = origin.path.lastIndexOf("/");
+  const [dir, name] = [origin.path.slice(0, slash) || "/", origin.path.slice(slash + 1)];
+  const found = (await session.readDir(ref, dir))?.find((e) => e.path === name);
+  if (!found || (found.mode & GO_MODE.type) !== 0) return undefined;
+  const bytes = await session.readFile(ref, origin.path, Number(found.size));
+  return [
+    {
+      path: request.destination,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      sha1: createHash("sha1").update(bytes).digest("hex"),
+      size: bytes.length,
+      mode: planned.entry.mode?.value ?? unixMode(found.mode),
+      origin: originAt(request, "", new Map()),
+    },
+  ];
 }
 
 interface Entry {

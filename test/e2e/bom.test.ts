@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -74,6 +74,7 @@ describe.each(examples)("example %s", (example) => {
       const onDisk = readFileSync(join(rootfs, f.path));
       expect(sha256(onDisk), f.path).toBe(f.sha256);
       expect(onDisk.length, f.path).toBe(f.size);
+      expect(statSync(join(rootfs, f.path)).mode & 0o7777, f.path).toBe(f.mode);
       if (f.origin.kind === "tarball") {
         expect(f.origin.tarballSha256, f.path).toBe(sha256(readFileSync(join(dir, f.origin.tarball!))));
       }
