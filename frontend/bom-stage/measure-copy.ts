@@ -35,14 +35,7 @@ export async function measureCopied(session: BuildSession, { planned, request, r
       .map(async (e): Promise<BomFile> => {
         const bytes = await session.readFile(ref, e.path, Number(e.size));
         const relative = e.path === dest ? "" : e.path.slice(dest.length).replace(/^\/+/, "");
-        return {
-          path: e.path,
-          sha256: createHash("sha256").update(bytes).digest("hex"),
-          sha1: createHash("sha1").update(bytes).digest("hex"),
-          size: bytes.length,
-          mode: unixMode(e.mode),
-          origin: originAt(request, relative, new Map()),
-        };
+        return measured(e.path, bytes, unixMode(e.mode), originAt(request, relative, new Map()));
       }),
   );
 }
@@ -64,16 +57,19 @@ export async function measureSourceFile(session: BuildSession, { planned, reques
   const found = (await session.readDir(ref, dir))?.find((e) => e.path === name);
   if (!found || (found.mode & GO_MODE.type) !== 0) return undefined;
   const bytes = await session.readFile(ref, origin.path, Number(found.size));
-  return [
-    {
-      path: request.destination,
-      sha256: createHash("sha256").update(bytes).digest("hex"),
-      sha1: createHash("sha1").update(bytes).digest("hex"),
-      size: bytes.length,
-      mode: planned.entry.mode?.value ?? unixMode(found.mode),
-      origin: originAt(request, "", new Map()),
-    },
-  ];
+  return [measured(request.destination, bytes, planned.entry.mode?.value ?? unixMode(found.mode), originAt(request, "", new Map()))];
+}
+
+/** One file as the BOM states it: where it is in the image, its digests, size and mode, and its origin. */
+function measured(path: string, bytes: Uint8Array, mode: number, origin: BomFile["origin"]): BomFile {
+  return {
+    path,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    sha1: createHash("sha1").update(bytes).digest("hex"),
+    size: bytes.length,
+    mode,
+    origin,
+  };
 }
 
 interface Entry {
