@@ -91,10 +91,13 @@ export async function solveWithBom(session: BuildSession, input: BomStageInput):
       return JSON.parse(Buffer.from(await session.readFile(factsRef, FACTS_FILE)).toString("utf8")) as BomInputs;
     }),
     session.time("measure context files", async () => {
+      // the context files share one source (the context's local): solved once for all of them
+      const sources = new Map<State, Promise<string>>();
+      const sourceRef = (state: State) => sources.get(state) ?? sources.set(state, session.solve(state, platform)).get(state)!;
       const perFile = await Promise.all(
         inFrontend.map(async (planned, i) => {
           const request = contextRequests[i]!;
-          const direct = await measureSourceFile(session, { planned, request, ref: await session.solve(planned.origin.state, platform) });
+          const direct = await measureSourceFile(session, { planned, request, ref: await sourceRef(planned.origin.state) });
           return direct ?? measureCopied(session, { planned, request, ref: await session.solve(fileAlone(planned), platform) });
         }),
       );
