@@ -3,9 +3,9 @@
 # No `# syntax=` line here on purpose: the builder's built-in Dockerfile frontend needs no image pull.
 #
 # One image per platform (`--platform linux/amd64,linux/arm64`): the bundle is JavaScript, so it is made
-# once, natively, on the build machine's platform; only the V8 code cache, which must be made by the node
-# that runs it, is made in each platform's own image (under emulation for a foreign one: 27 s for arm64
-# on this project's busy 2-core machine, paid only when the frontend's sources change).
+# once, natively, on the build machine's platform; only the V8 code caches and the startup snapshot, which
+# must be made by the node that runs them, are made in each platform's own image (under emulation for a
+# foreign one, paid only when the frontend's sources change; scripts/bundle.mjs says what each saves).
 
 FROM --platform=$BUILDPLATFORM node:20-bookworm-slim AS build
 WORKDIR /src
@@ -37,5 +37,7 @@ COPY --from=code-cache /slipway/ /slipway/
 # runs (~65 ms of each build's start here, where the base image sets it); the frontend makes no TLS
 # connection, so it starts without.
 ENV NODE_EXTRA_CA_CERTS=
-# Never npm: it prints to stdout, and stdout is the gRPC connection to BuildKit.
-ENTRYPOINT ["node", "/slipway/frontend.cjs"]
+# Never npm: it prints to stdout, and stdout is the gRPC connection to BuildKit. The frontend starts from
+# its V8 startup snapshot, made in the code-cache stage by this image's node, in this directory;
+# frontend.cjs is its argv[1] (the BOM worker's entry is found beside it), and runs it without the snapshot.
+ENTRYPOINT ["node", "--snapshot-blob", "/slipway/frontend.blob", "/slipway/frontend.cjs"]

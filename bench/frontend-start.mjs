@@ -4,20 +4,23 @@
 // connection) and spawn → exit. The stand-in answers Ping with no capabilities, so the frontend returns
 // its "BuildKit lacks a capability" error and exits: a whole, short frontend life.
 //
-//   npm run build && node bench/frontend-start.mjs [--runs 40] [--entry dist/frontend/frontend.cjs[,other.cjs…]]
+//   npm run build && node bench/frontend-start.mjs [--runs 40] [--entry dist/frontend/frontend.blob[,other.cjs…]]
+//
+// An entry ending in `.blob` is a startup snapshot, started as the image starts it:
+// `node --snapshot-blob <dir>/frontend.blob <dir>/frontend.cjs`; any other is a script `node` runs.
 //
 // Several entries are measured interleaved (A/B). Plain Node, no Docker; quieter than the container bench,
 // so it is the one to compare bundling choices with.
 import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createServer } from "node:http2";
 import { Duplex } from "node:stream";
 import { parseArgs } from "node:util";
 
 const { values: args } = parseArgs({
-  options: { runs: { type: "string", default: "40" }, entry: { type: "string", default: "dist/frontend/frontend.cjs" } },
+  options: { runs: { type: "string", default: "40" }, entry: { type: "string", default: "dist/frontend/frontend.blob" } },
 });
 const runs = Number(args.runs);
 const entries = args.entry.split(",");
@@ -30,7 +33,8 @@ function life(entry) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const since = () => Number(process.hrtime.bigint() - start) / 1e6;
-    const child = spawn(process.execPath, ["--require", cpuReport, entry], { stdio: ["pipe", "pipe", "pipe"], env: {} });
+    const args = entry.endsWith(".blob") ? ["--snapshot-blob", entry, join(dirname(entry), "frontend.cjs")] : [entry];
+    const child = spawn(process.execPath, ["--require", cpuReport, ...args], { stdio: ["pipe", "pipe", "pipe"], env: {} });
     let stderr = "";
     child.stderr.on("data", (b) => (stderr += b));
     let pingMs;

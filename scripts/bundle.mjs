@@ -26,18 +26,34 @@
 // - The loader requires the Node built-ins a bundle imports before it sets the bundle's V8 flags: node
 //   checks its own built-ins' code cache against V8's flags too, so each built-in first loaded after a
 //   flag changes is compiled from source (http2, tls, net, crypto, zlib, dns: 10 → 23 ms).
-// - Not done: `--minify` (no difference once cached, unreadable stack traces); a V8 startup snapshot
-//   (Node 20 cannot snapshot http2/tls, which grpc-js loads).
+// - A V8 startup snapshot (`frontend.blob`, made beside the code cache by scripts/code-cache.mjs from
+//   `snapshot.cjs`): the image's entry point is `node --snapshot-blob frontend.blob frontend.cjs`, which
+//   starts with the app already evaluated, its functions compiled, instead of reading, deserialising and
+//   running 2 MB of script (the frontend's life −20 to −30 ms on every build). Node 20 cannot snapshot
+//   http2, tls or http, which grpc-js loads, so grpc-js is a file of its own, like the lazy packages, with
+//   its own code cache: the snapshot's main loads it, and `frontend.cjs` (node without the snapshot, as
+//   the tests and bench/frontend-start.mjs run it) loads it the same way.
+// - Not done: `--minify` (no difference once cached, unreadable stack traces).
 import { build } from "esbuild";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import { basename, join } from "node:path";
-import { CACHED_SCRIPTS, codeCacheName, writeCodeCache } from "./code-cache.mjs";
+import { CACHED_SCRIPTS, codeCacheName, SNAPSHOT_BLOB, SNAPSHOT_ENTRY, writeCodeCache, writeSnapshot } from "./code-cache.mjs";
 
 const FRONTEND_DIR = "dist/frontend";
 const MAPS_DIR = "dist/maps";
-/** Packages the frontend loads on first use, each from its own file beside the app. */
-const LAZY_PACKAGES = ["openpgp", "xz-decompress"];
+/**
+ * Packages the frontend loads on first use, each from its own file beside the app (`lazyFile`). grpc-js is
+ * used by every build, but only once `main` runs: out of the app, it stays out of the startup snapshot.
+ */
+const LAZY_PACKAGES = ["openpgp", "xz-decompress", "@grpc/grpc-js"];
+/** Lazy packages whose file gets a code cache and whose Node built-ins load with the app's (before its V8 flags). */
+const STARTUP_PACKAGES = ["@grpc/grpc-js"];
+
+/** The file a lazy package is bundled into: `@grpc/grpc-js` → `grpc-js.cjs`. */
+export function lazyFile(pkg) {
+  return `${pkg.replace(/^@[^/]+\//, "")}.cjs`;
+}
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
@@ -74,8 +90,9 @@ async function bundleFrontend() {
   rmSync(FRONTEND_DIR, { recursive: true, force: true });
   mkdirSync(FRONTEND_DIR, { recursive: true });
   mkdirSync(MAPS_DIR, { recursive: true });
+  const lazy = new Map();
   for (const pkg of LAZY_PACKAGES) {
-    await writeBundle(`${pkg}.cjs`, { stdin: { contents: `export * from ${JSON.stringify(pkg)};`, resolveDir: ".", loader: "js" } });
+    lazy.set(pkg, await writeBundle(lazyFile(pkg), { stdin: { contents: `export * from ${JSON.stringify(pkg)};`, resolveDir: ".", loader: "js" } }));
   }
   const { code: app, builtins: appBuiltins } = await writeBundle("app.cjs", {
     entryPoints: ["frontend/main.ts"],
@@ -87,19 +104,32 @@ async function bundleFrontend() {
   const { code: worker, builtins: workerBuiltins } = await writeBundle("bom-worker-app.cjs", {
     stdin: { contents: `export { main } from "./frontend/bom-worker/main.ts";`, resolveDir: ".", loader: "js" },
   });
-  const sources = { "app.cjs": app, "bom-worker-app.cjs": worker };
-  const builtins = { "app.cjs": appBuiltins, "bom-worker-app.cjs": workerBuiltins };
-  const loaders = { "app.cjs": "frontend.cjs", "bom-worker-app.cjs": "bom-worker.cjs" };
-  const written = [];
+  const startup = STARTUP_PACKAGES.map((p) => ({ file: lazyFile(p), ...lazy.get(p) }));
+  const sources = { "app.cjs": app, "bom-worker-app.cjs": worker, ...Object.fromEntries(startup.map((p) => [p.file, p.code])) };
+  const cacheNames = {};
   for (const { file, prefix, scriptName, flags } of CACHED_SCRIPTS) {
-    const cacheName = codeCacheName(sources[file], prefix);
+    cacheNames[file] = codeCacheName(sources[file], prefix);
     // `--no-code-cache`: the Dockerfile bundles once on the build machine and makes each platform's cache
-    // in that platform's image (scripts/code-cache.mjs)
-    if (!process.argv.includes("--no-code-cache")) writeCodeCache(join(FRONTEND_DIR, file), join(FRONTEND_DIR, cacheName), { scriptName, flags });
-    writeFileSync(join(FRONTEND_DIR, loaders[file]), loaderSource({ file, cacheName, scriptName, flags, builtins: builtins[file] }));
-    written.push(loaders[file], file, cacheName);
+    // and snapshot in that platform's image (scripts/code-cache.mjs)
+    if (!process.argv.includes("--no-code-cache")) writeCodeCache(join(FRONTEND_DIR, file), join(FRONTEND_DIR, cacheNames[file]), { scriptName, flags });
   }
-  console.error(`bundle: ${FRONTEND_DIR}/ (${written.join(", ")}${LAZY_PACKAGES.map((p) => `, ${p}.cjs`).join("")})`);
+  const script = (file) => {
+    const { scriptName, flags } = CACHED_SCRIPTS.find((c) => c.file === file);
+    return { file, cacheName: cacheNames[file], scriptName, flags };
+  };
+  const appScript = script("app.cjs");
+  const beside = startup.map((p) => script(p.file));
+  const besideBuiltins = [...new Set(startup.flatMap((p) => p.builtins))].filter((m) => !appBuiltins.includes(m)).sort();
+  writeFileSync(join(FRONTEND_DIR, "frontend.cjs"), loaderSource({ ...appScript, beside, builtins: [...new Set([...appBuiltins, ...besideBuiltins])].sort() }));
+  writeFileSync(join(FRONTEND_DIR, SNAPSHOT_ENTRY), snapshotSource({ ...appScript, beside, builtins: appBuiltins, besideBuiltins }));
+  writeFileSync(join(FRONTEND_DIR, "bom-worker.cjs"), loaderSource({ ...script("bom-worker-app.cjs"), beside: [], builtins: workerBuiltins }));
+  const written = ["frontend.cjs", SNAPSHOT_ENTRY, "bom-worker.cjs", ...Object.keys(sources), ...Object.values(cacheNames)];
+  if (!process.argv.includes("--no-code-cache")) {
+    writeSnapshot(FRONTEND_DIR);
+    written.push(SNAPSHOT_BLOB);
+  }
+  const others = LAZY_PACKAGES.map(lazyFile).filter((f) => !(f in sources));
+  console.error(`bundle: ${FRONTEND_DIR}/ (${[...written, ...others].join(", ")})`);
 }
 
 /**
@@ -123,7 +153,7 @@ async function writeBundle(name, options) {
  * imports, then sets the script's V8 flags, compiles it with its code cache and runs its `main`. esbuild
  * emits ASCII only, so the bundle is read as latin1 (no UTF-8 decoding of 2.3 MB).
  */
-function loaderSource({ file, cacheName, scriptName, flags, builtins }) {
+function loaderSource({ file, cacheName, scriptName, flags, builtins, beside }) {
   const preload =
     flags.length > 0
       ? `// before the flags: a built-in first loaded after them misses node's own code cache
@@ -132,24 +162,81 @@ for (const m of ${JSON.stringify(builtins)}) require(\`node:\${m}\`);
       : "";
   return `"use strict";
 // A slipway process entry, written by scripts/bundle.mjs: ${file} compiled with V8's code cache.
-${preload}${flags.map((f) => `require("node:v8").setFlagsFromString(${JSON.stringify(f)});\n`).join("")}const { readFileSync } = require("node:fs");
+${preload}${flags.map((f) => `require("node:v8").setFlagsFromString(${JSON.stringify(f)});\n`).join("")}${scriptRunnerSource()}
+const appRequire = scriptRequire(__dirname, ${JSON.stringify(file)}, ${JSON.stringify(beside.map(({ file, cacheName, scriptName }) => ({ file, cacheName, scriptName })))});
+const app = runScript(__dirname, ${JSON.stringify({ file, cacheName, scriptName })}, appRequire);
+app.main();
+`;
+}
+
+/**
+ * The frontend's startup snapshot (SNAPSHOT_ENTRY, made into SNAPSHOT_BLOB by scripts/code-cache.mjs): the
+ * app evaluated with every function compiled, as its code cache has them, and a `main` that loads the
+ * scripts beside it (grpc-js) the way frontend.cjs does, sets the flags and runs the app.
+ */
+function snapshotSource({ file, scriptName, flags, builtins, besideBuiltins, beside }) {
+  return `"use strict";
+// The frontend's V8 startup snapshot, written by scripts/bundle.mjs. scripts/code-cache.mjs runs it once,
+// as \`node --snapshot-blob frontend.blob --build-snapshot snapshot.cjs\`, with the node that will start it
+// and in the directory it will start in (the snapshot keeps this file's directory). The image starts
+// \`node --snapshot-blob frontend.blob frontend.cjs\`: node runs the main function set below, and
+// frontend.cjs is only argv[1], where the BOM worker's entry is found.
+for (const m of ${JSON.stringify(builtins)}) require(\`node:\${m}\`);
+const v8 = require("node:v8");
+${scriptRunnerSource()}
+// Until main, the app asks only for built-ins, which the snapshot builder's require gives.
+let appRequire = require;
+// Every function compiled now, as the code cache would have them: the snapshot keeps their bytecode. Lazy
+// compiling is back on before the snapshot is taken, whose V8 flags must be node's own at start.
+v8.setFlagsFromString("--no-lazy");
+const app = runScript(__dirname, ${JSON.stringify({ file, scriptName })}, (id) => appRequire(id));
+v8.setFlagsFromString("--lazy");
+v8.startupSnapshot.setDeserializeMainFunction(() => {
+  // the built-ins node cannot snapshot (grpc-js's), before the flags, as frontend.cjs loads them
+  for (const m of ${JSON.stringify(besideBuiltins)}) require(\`node:\${m}\`);
+${flags.map((f) => `  v8.setFlagsFromString(${JSON.stringify(f)});\n`).join("")}  appRequire = scriptRequire(__dirname, ${JSON.stringify(file)}, ${JSON.stringify(beside.map(({ file, cacheName, scriptName }) => ({ file, cacheName, scriptName })))});
+  app.main();
+});
+`;
+}
+
+/** What every entry uses to run a bundled script: `runScript` and `scriptRequire`. */
+function scriptRunnerSource() {
+  return `const { readFileSync } = require("node:fs");
 const Module = require("node:module");
 const { join } = require("node:path");
 const vm = require("node:vm");
 
-const appFile = join(__dirname, ${JSON.stringify(file)});
-let cachedData;
-try {
-  cachedData = readFileSync(join(__dirname, ${JSON.stringify(cacheName)}));
-} catch {
-  // no cache: V8 parses the bundle instead
+/**
+ * Compiles dir/file with its code cache, if it has one that this node accepts (else V8 parses it, and a
+ * rejected cache is reported), and runs it as a CommonJS module with \`require\`.
+ */
+function runScript(dir, { file, cacheName, scriptName }, require) {
+  const path = join(dir, file);
+  let cachedData;
+  try {
+    if (cacheName) cachedData = readFileSync(join(dir, cacheName));
+  } catch {
+    // no cache: V8 parses the script instead
+  }
+  const script = new vm.Script(Module.wrap(readFileSync(path, "latin1")), { filename: scriptName, cachedData });
+  if (cachedData && script.cachedDataRejected) console.error(\`slipway: the code cache of \${file} was made by another node; starting without it\`);
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, require, module, path, dir);
+  return module.exports;
 }
-const script = new vm.Script(Module.wrap(readFileSync(appFile, "latin1")), { filename: ${JSON.stringify(scriptName)}, cachedData });
-if (cachedData && script.cachedDataRejected) console.error("slipway: the code cache was made by another node; starting without it");
-const app = { exports: {} };
-script.runInThisContext()(app.exports, Module.createRequire(appFile), app, appFile, __dirname);
-app.exports.main();
-`;
+
+/** dir/file's require: each script beside it that has a code cache (\`beside\`) is run with it, once. */
+function scriptRequire(dir, file, beside) {
+  const plain = Module.createRequire(join(dir, file));
+  const loaded = new Map();
+  return (id) => {
+    const script = beside.find((s) => join(dir, s.file) === id);
+    if (!script) return plain(id);
+    if (!loaded.has(id)) loaded.set(id, runScript(dir, script, plain));
+    return loaded.get(id);
+  };
+}`;
 }
 
 /** grpc-js requires @grpc/proto-loader only for channelz and ORCA, which slipway never turns on. */
@@ -175,7 +262,7 @@ function lazyPackages(names) {
       b.onResolve({ filter }, (args) => ({ path: args.path, namespace: "slipway-lazy" }));
       b.onLoad({ filter: /.*/, namespace: "slipway-lazy" }, (args) => ({
         contents: `let loaded;
-const load = () => (loaded ??= require(require("node:path").join(__dirname, ${JSON.stringify(`${args.path}.cjs`)})));
+const load = () => (loaded ??= require(require("node:path").join(__dirname, ${JSON.stringify(lazyFile(args.path))})));
 for (const name of ${JSON.stringify(names.get(args.path))}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
         loader: "js",
       }));
@@ -190,5 +277,5 @@ for (const name of ${JSON.stringify(names.get(args.path))}) Object.definePropert
  */
 function exportNames(packages) {
   const load = createRequire(import.meta.url);
-  return new Map(packages.map((p) => [p, Object.keys(load(join(process.cwd(), FRONTEND_DIR, `${p}.cjs`)))]));
+  return new Map(packages.map((p) => [p, Object.keys(load(join(process.cwd(), FRONTEND_DIR, lazyFile(p))))]));
 }

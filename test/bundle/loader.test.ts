@@ -11,7 +11,7 @@ const DIST = join(import.meta.dirname, "../../dist/frontend");
  * built-ins first loaded after the entry set its V8 flags: each of those misses node's own code cache,
  * which node checks against V8's flags, and is compiled from source on every build.
  */
-function builtinsLoadedAfterFlags(entry: string): { flagsSet: boolean; late: string[] } {
+function builtinsLoadedAfterFlags(entry: string, beside: readonly string[]): { flagsSet: boolean; late: string[] } {
   const probe = `
     const v8 = require("node:v8");
     const { builtinModules } = require("node:module");
@@ -19,7 +19,9 @@ function builtinsLoadedAfterFlags(entry: string): { flagsSet: boolean; late: str
     const set = v8.setFlagsFromString;
     v8.setFlagsFromString = (f) => { mark ??= process.moduleLoadList.length; return set(f); };
     const entry = ${JSON.stringify(join(DIST, entry))};
-    const source = require("node:fs").readFileSync(entry, "utf8").replace(/^app\\.exports\\.main\\(\\);$/m, "");
+    // the entry up to main, then the scripts it loads beside the app (grpc-js), as main's first request does
+    const besideLoads = ${JSON.stringify(beside)}.map((f) => "appRequire(" + JSON.stringify(require("node:path").join(${JSON.stringify(DIST)}, f)) + ");").join("");
+    const source = require("node:fs").readFileSync(entry, "utf8").replace(/^app\\.main\\(\\);$/m, besideLoads);
     require("node:vm").runInThisContext(require("node:module").wrap(source))(exports, require, module, entry, ${JSON.stringify(DIST)});
     const publicNames = new Set(builtinModules);
     const late = mark === undefined ? [] : process.moduleLoadList.slice(mark).filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13)).filter((m) => publicNames.has(m));
@@ -34,9 +36,12 @@ function builtinsLoadedAfterFlags(entry: string): { flagsSet: boolean; late: str
 }
 
 describe.skipIf(!existsSync(join(DIST, "frontend.cjs")))("the process entries (npm run build)", () => {
-  it.each(["frontend.cjs", "bom-worker.cjs"])("%s loads every built-in its script needs before it sets V8 flags", (entry) => {
-    expect(readFileSync(join(DIST, entry), "utf8")).toMatch(/^app\.exports\.main\(\);$/m);
-    const { flagsSet, late } = builtinsLoadedAfterFlags(entry);
+  it.each([
+    ["frontend.cjs", ["grpc-js.cjs"]],
+    ["bom-worker.cjs", []],
+  ])("%s loads every built-in its scripts need before it sets V8 flags", (entry, beside) => {
+    expect(readFileSync(join(DIST, entry), "utf8")).toMatch(/^app\.main\(\);$/m);
+    const { flagsSet, late } = builtinsLoadedAfterFlags(entry, beside);
     expect(flagsSet).toBe(true);
     expect(late).toEqual([]);
   });
@@ -46,7 +51,7 @@ describe.skipIf(!existsSync(join(DIST, "frontend.cjs")))("the lazy packages (scr
   it("are left out of the app's start, node:stream/web with xz-decompress, and each works from its own file", () => {
     const probe = `
       const entry = ${JSON.stringify(join(DIST, "frontend.cjs"))};
-      const source = require("node:fs").readFileSync(entry, "utf8").replace(/^app\\.exports\\.main\\(\\);$/m, "");
+      const source = require("node:fs").readFileSync(entry, "utf8").replace(/^app\\.main\\(\\);$/m, "");
       require("node:vm").runInThisContext(require("node:module").wrap(source))(exports, require, module, entry, ${JSON.stringify(DIST)});
       const loaded = Object.keys(require.cache).map((f) => require("node:path").basename(f));
       const native = process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13));
@@ -70,7 +75,7 @@ describe.skipIf(!existsSync(join(DIST, "frontend.cjs")))("the lazy packages (scr
 
   it("each stub in the app offers exactly what its package's file exports", () => {
     const app = readFileSync(join(DIST, "app.cjs"), "latin1");
-    for (const file of ["openpgp.cjs", "xz-decompress.cjs"]) {
+    for (const file of ["openpgp.cjs", "xz-decompress.cjs", "grpc-js.cjs"]) {
       // the stub scripts/bundle.mjs writes: `… join(__dirname, "<file>")) …; for (const name of [...]) …`
       const at = app.indexOf(`join(__dirname, ${JSON.stringify(file)})`);
       expect(at, file).toBeGreaterThan(0);

@@ -42,7 +42,7 @@ describe.skipIf(!emulatesArm64)("the multi-platform frontend image (needs the la
     expect(raw.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual([...PLATFORMS]);
   });
 
-  it.each(PLATFORMS)("starts the frontend on %s, with a code cache its node accepts", (platform) => {
+  it.each(PLATFORMS)("starts the frontend on %s from its startup snapshot, with code caches its node accepts", (platform) => {
     const r = run("docker", ["run", "--rm", "--platform", platform, "--network", "none", image, "--version"]);
     expect(r.code, r.output).toBe(0);
     const arch = platform === "linux/arm64" ? "arm64" : "x64";
@@ -57,9 +57,16 @@ describe.skipIf(!emulatesArm64)("the multi-platform frontend image (needs the la
     } finally {
       run("docker", ["rm", container]);
     }
-    const cacheName = /app-[0-9a-f]{16}\.v8cache/.exec(readFileSync(join(files, "frontend.cjs"), "utf8"))?.[0];
-    expect(cacheName).toBeDefined();
-    expect(existsSync(join(files, cacheName!)), `${platform}: /slipway/${cacheName}`).toBe(true);
+    const entry = readFileSync(join(files, "frontend.cjs"), "utf8");
+    for (const script of ["app", "grpc-js"]) {
+      const cacheName = new RegExp(`${script}-[0-9a-f]{16}\\.v8cache`).exec(entry)?.[0];
+      expect(cacheName, `${script}'s cache in frontend.cjs`).toBeDefined();
+      expect(existsSync(join(files, cacheName!)), `${platform}: /slipway/${cacheName}`).toBe(true);
+    }
+    // `--version` above started from it: the image's entry point is the snapshot
+    const config = JSON.parse(must("docker", ["image", "inspect", "--format", "{{json .Config.Entrypoint}}", image]).stdout) as string[];
+    expect(config).toEqual(["node", "--snapshot-blob", "/slipway/frontend.blob", "/slipway/frontend.cjs"]);
+    expect(existsSync(join(files, "frontend.blob")), `${platform}: /slipway/frontend.blob`).toBe(true);
   });
 
   it("runs the BOM worker on arm64 over a real arm64 Debian, writing the same bytes as on amd64", () => {
