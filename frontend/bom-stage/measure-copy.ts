@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { DiagnosticsError, errorAt } from "../../grammar/index.js";
+import { posix } from "node:path";
+import { DiagnosticsError, errorAt, type Diagnostic } from "../../grammar/index.js";
 import type { BomFile } from "../bom/index.js";
 import type { PlannedFile } from "../compile/index.js";
 import { originAt, type MeasureRequest } from "../bom-worker/index.js";
@@ -8,6 +9,7 @@ import type { BuildSession } from "../solve/index.js";
 /** Go's os.FileMode bits, as BuildKit's StatFile and ReadDir report a file's mode. */
 const GO_MODE = {
   dir: 0x80000000,
+  symlink: 0x08000000,
   /** Every type bit: directory, symlink, device, pipe, socket, char device, irregular. */
   type: 0x80000000 | 0x08000000 | 0x04000000 | 0x02000000 | 0x01000000 | 0x00200000 | 0x00080000,
   setuid: 0x00800000,
@@ -44,9 +46,10 @@ export async function measureCopied(session: BuildSession, { planned, request, r
  * Measures a context file where the image's copy reads it, when that is one regular file: the copy writes
  * those bytes unchanged, with the declared mode or else the file's own, so no copy has to be made just to
  * be measured (a new snapshot, its commit and its mount on every edit: bench/RESULTS.md, "Issue 15, tenth
- * stop"). `ref` is the copy's source, solved. Undefined for anything else (a directory, a symlink, a path
- * that is not there, a copy with options of its own), which the caller measures in a copy made as the
- * image's (`measureCopied`).
+ * stop"). `ref` is the copy's source, solved. Undefined for anything else (a directory, a path that is not
+ * there, a copy with options of its own), which the caller measures in a copy made as the image's
+ * (`measureCopied`). A symbolic link is refused: the copy puts the link itself in the image, and the BOM
+ * states regular files, so nothing could account for it.
  */
 export async function measureSourceFile(session: BuildSession, { planned, request, ref }: { planned: PlannedFile; request: MeasureRequest; ref: string }): Promise<BomFile[] | undefined> {
   const { origin } = planned;
@@ -55,9 +58,26 @@ export async function measureSourceFile(session: BuildSession, { planned, reques
   const slash = origin.path.lastIndexOf("/");
   const [dir, name] = [origin.path.slice(0, slash) || "/", origin.path.slice(slash + 1)];
   const found = (await session.readDir(ref, dir))?.find((e) => e.path === name);
+  if (found && (found.mode & GO_MODE.symlink) !== 0) throw new DiagnosticsError([symlinkRefused(planned, found.linkname)]);
   if (!found || (found.mode & GO_MODE.type) !== 0) return undefined;
   const bytes = await session.readFile(ref, origin.path, Number(found.size));
   return [measured(request.destination, bytes, planned.entry.mode?.value ?? unixMode(found.mode), originAt(request, "", new Map()))];
+}
+
+/** A context path that is a symbolic link, located at the declared path, with the file to copy instead when it is in the context. */
+function symlinkRefused(planned: PlannedFile, target: string): Diagnostic {
+  const source = planned.entry.source;
+  const path = source.kind === "context" ? source.path : undefined;
+  const name = path?.value ?? planned.origin.path;
+  const dir = name.includes("/") ? name.slice(0, name.lastIndexOf("/")) : "";
+  const resolved = target.startsWith("/") ? undefined : posix.normalize(dir ? `${dir}/${target}` : target);
+  const inContext = resolved !== undefined && resolved !== "." && !resolved.startsWith("../");
+  return errorAt(
+    path?.range ?? planned.entry.destination.range,
+    "Symbolic link in the build context",
+    `"${name}" is a symbolic link to "${target}". The copy would put the link itself in the image, and the bill of materials states regular files only, so it could not account for it.`,
+    { hint: inContext ? `copy the file it points to: path = "${resolved}"` : "copy the file it points to, from inside the build context" },
+  );
 }
 
 /** One file as the BOM states it: where it is in the image, its digests, size and mode, and its origin. */

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildx, dockerRun, must, project, scratchDir, syntaxLine } from "./harness.js";
@@ -83,6 +83,32 @@ describe("sources that do not exist", () => {
     expect(r.code, r.output.slice(-3000)).not.toBe(0);
     expect(r.output).toContain(`slipway.hcl:8:20: Cannot resolve git ref "no-such-branch" of ${server.url}/repo.git`);
     expect(r.output).toMatch(/slipway\.hcl:15:15: Cannot resolve image debian:no-such-tag: .*not found/);
+    expect(existsSync(dest) && readdirSync(dest).length > 0).toBe(false);
+  });
+});
+
+describe("a symbolic link in the build context", () => {
+  it("is refused at the declared path, naming the file to copy instead, and nothing is exported", async () => {
+    const dir = project("sources-symlink", {
+      "slipway.hcl": `${syntaxLine()}image "linked" {
+  base_image = "scratch"
+
+  file "/etc/app/app.conf" {
+    from_context {
+      path = "conf/app.conf"
+    }
+  }
+}
+`,
+      "conf/real.conf": "answer = 42\n",
+    });
+    symlinkSync("real.conf", join(dir, "conf/app.conf"));
+    const dest = join(scratchDir("sources-symlink-out"), "out");
+    const r = await buildx(dir, { output: `type=local,dest=${dest}` });
+    expect(r.code, r.output.slice(-3000)).not.toBe(0);
+    expect(r.output).toContain("slipway.hcl:7:14: Symbolic link in the build context");
+    expect(r.output).toContain('"conf/app.conf" is a symbolic link to "real.conf"');
+    expect(r.output).toContain('copy the file it points to: path = "conf/real.conf"');
     expect(existsSync(dest) && readdirSync(dest).length > 0).toBe(false);
   });
 });
