@@ -51,7 +51,7 @@ const LAZY_PACKAGES = ["openpgp", "xz-decompress", "@grpc/grpc-js"];
 const STARTUP_PACKAGES = ["@grpc/grpc-js"];
 
 /** The file a lazy package is bundled into: `@grpc/grpc-js` → `grpc-js.cjs`. */
-export function lazyFile(pkg) {
+function lazyFile(pkg) {
   return `${pkg.replace(/^@[^/]+\//, "")}.cjs`;
 }
 
