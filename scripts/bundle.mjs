@@ -50,6 +50,12 @@ const LAZY_PACKAGES = ["openpgp", "xz-decompress", "@grpc/grpc-js"];
 /** Lazy packages whose file gets a code cache and whose Node built-ins load with the app's (before its V8 flags). */
 const STARTUP_PACKAGES = ["@grpc/grpc-js"];
 
+/**
+ * Node built-ins Node 20 cannot hold in a startup snapshot (its `--build-snapshot` fails or warns on
+ * them); the snapshot's main loads them instead, and every other built-in is in the snapshot already.
+ */
+const NOT_IN_SNAPSHOT = ["http", "http2", "https", "inspector", "tls"];
+
 /** The file a lazy package is bundled into: `@grpc/grpc-js` → `grpc-js.cjs`. */
 function lazyFile(pkg) {
   return `${pkg.replace(/^@[^/]+\//, "")}.cjs`;
@@ -121,7 +127,9 @@ async function bundleFrontend() {
   const beside = startup.map((p) => script(p.file));
   const besideBuiltins = [...new Set(startup.flatMap((p) => p.builtins))].filter((m) => !appBuiltins.includes(m)).sort();
   writeFileSync(join(FRONTEND_DIR, "frontend.cjs"), loaderSource({ ...appScript, beside, builtins: [...new Set([...appBuiltins, ...besideBuiltins])].sort() }));
-  writeFileSync(join(FRONTEND_DIR, SNAPSHOT_ENTRY), snapshotSource({ ...appScript, beside, builtins: appBuiltins, besideBuiltins }));
+  const late = besideBuiltins.filter((m) => NOT_IN_SNAPSHOT.includes(m));
+  const early = [...appBuiltins, ...besideBuiltins.filter((m) => !late.includes(m))].sort();
+  writeFileSync(join(FRONTEND_DIR, SNAPSHOT_ENTRY), snapshotSource({ ...appScript, beside, builtins: early, besideBuiltins: late }));
   writeFileSync(join(FRONTEND_DIR, "bom-worker.cjs"), loaderSource({ ...script("bom-worker-app.cjs"), beside: [], builtins: workerBuiltins }));
   const written = ["frontend.cjs", SNAPSHOT_ENTRY, "bom-worker.cjs", ...Object.keys(sources), ...Object.values(cacheNames)];
   if (!process.argv.includes("--no-code-cache")) {
@@ -192,7 +200,7 @@ v8.setFlagsFromString("--no-lazy");
 const app = runScript(__dirname, ${JSON.stringify({ file, scriptName })}, (id) => appRequire(id));
 v8.setFlagsFromString("--lazy");
 v8.startupSnapshot.setDeserializeMainFunction(() => {
-  // the built-ins node cannot snapshot (grpc-js's), before the flags, as frontend.cjs loads them
+  // grpc-js's built-ins that a snapshot cannot hold, before the flags, as frontend.cjs loads them
   for (const m of ${JSON.stringify(besideBuiltins)}) require(\`node:\${m}\`);
 ${flags.map((f) => `  v8.setFlagsFromString(${JSON.stringify(f)});\n`).join("")}  appRequire = scriptRequire(__dirname, ${JSON.stringify(file)}, ${JSON.stringify(beside.map(({ file, cacheName, scriptName }) => ({ file, cacheName, scriptName })))});
   app.main();
