@@ -126,7 +126,7 @@ async function bundleFrontend() {
   const appScript = script("app.cjs");
   const beside = startup.map((p) => script(p.file));
   const besideBuiltins = [...new Set(startup.flatMap((p) => p.builtins))].filter((m) => !appBuiltins.includes(m)).sort();
-  writeFileSync(join(FRONTEND_DIR, "frontend.cjs"), loaderSource({ ...appScript, beside, builtins: [...new Set([...appBuiltins, ...besideBuiltins])].sort() }));
+  writeFileSync(join(FRONTEND_DIR, "frontend.cjs"), loaderSource({ ...appScript, beside, builtins: [...appBuiltins, ...besideBuiltins].sort() }));
   const late = besideBuiltins.filter((m) => NOT_IN_SNAPSHOT.includes(m));
   const early = [...appBuiltins, ...besideBuiltins.filter((m) => !late.includes(m))].sort();
   writeFileSync(join(FRONTEND_DIR, SNAPSHOT_ENTRY), snapshotSource({ ...appScript, beside, builtins: early, besideBuiltins: late }));
@@ -171,7 +171,7 @@ for (const m of ${JSON.stringify(builtins)}) require(\`node:\${m}\`);
   return `"use strict";
 // A slipway process entry, written by scripts/bundle.mjs: ${file} compiled with V8's code cache.
 ${preload}${flags.map((f) => `require("node:v8").setFlagsFromString(${JSON.stringify(f)});\n`).join("")}${scriptRunnerSource()}
-const appRequire = scriptRequire(__dirname, ${JSON.stringify(file)}, ${JSON.stringify(beside.map(({ file, cacheName, scriptName }) => ({ file, cacheName, scriptName })))});
+const appRequire = ${scriptRequireCall(file, beside)};
 const app = runScript(__dirname, ${JSON.stringify({ file, cacheName, scriptName })}, appRequire);
 app.main();
 `;
@@ -202,10 +202,16 @@ v8.setFlagsFromString("--lazy");
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // grpc-js's built-ins that a snapshot cannot hold, before the flags, as frontend.cjs loads them
   for (const m of ${JSON.stringify(besideBuiltins)}) require(\`node:\${m}\`);
-${flags.map((f) => `  v8.setFlagsFromString(${JSON.stringify(f)});\n`).join("")}  appRequire = scriptRequire(__dirname, ${JSON.stringify(file)}, ${JSON.stringify(beside.map(({ file, cacheName, scriptName }) => ({ file, cacheName, scriptName })))});
+${flags.map((f) => `  v8.setFlagsFromString(${JSON.stringify(f)});\n`).join("")}  appRequire = ${scriptRequireCall(file, beside)};
   app.main();
 });
 `;
+}
+
+/** The call that makes `file`'s require, with the scripts beside it that load with their code caches. */
+function scriptRequireCall(file, beside) {
+  const scripts = beside.map(({ file, cacheName, scriptName }) => ({ file, cacheName, scriptName }));
+  return `scriptRequire(__dirname, ${JSON.stringify(file)}, ${JSON.stringify(scripts)})`;
 }
 
 /** What every entry uses to run a bundled script: `runScript` and `scriptRequire`. */
