@@ -69,9 +69,9 @@ function symlinkRefused(planned: PlannedFile, target: string): Diagnostic {
   const source = planned.entry.source;
   const path = source.kind === "context" ? source.path : undefined;
   const name = path?.value ?? planned.origin.path;
-  const dir = name.includes("/") ? name.slice(0, name.lastIndexOf("/")) : "";
-  const resolved = target.startsWith("/") ? undefined : posix.normalize(dir ? `${dir}/${target}` : target);
-  const inContext = resolved !== undefined && resolved !== "." && !resolved.startsWith("../");
+  // relative to the link's directory; "." or above the context's root names no file in it
+  const resolved = target.startsWith("/") ? undefined : posix.join(posix.dirname(name), target);
+  const inContext = resolved !== undefined && resolved !== "." && resolved !== ".." && !resolved.startsWith("../");
   return errorAt(
     path?.range ?? planned.entry.destination.range,
     "Symbolic link in the build context",
